@@ -1,0 +1,254 @@
+//! The crate's one error type.
+//!
+//! Every error says what was expected, what was found, at which byte, in which
+//! component of the name, and in which input:
+//!
+//! ```text
+//! invalid reference "Quay.io/Vessl-AI/torch": repository path must be lowercase at byte 8 ("Vessl-AI")
+//! ```
+//!
+//! Errors are built only on the failure path (`#[cold]`), so parsing a valid
+//! name never touches the heap.
+
+use std::fmt;
+
+/// The part of a name that was being read when an error occurred.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Component {
+    /// The whole name (empty input, trailing garbage, a non-canonical form).
+    Name,
+    /// The registry host (`quay.io`, `localhost`, `[::1]`).
+    Domain,
+    /// The registry port (`5000`).
+    Port,
+    /// The repository path (`vessl-ai/torch`).
+    Path,
+    /// The tag (`2.3.0-cuda12.4-r5`).
+    Tag,
+    /// The digest (`sha256:…`).
+    Digest,
+    /// A scheme's framework (`tensorflow`).
+    Framework,
+    /// An NGC release (`24.01`).
+    Release,
+    /// A version number (`2.3.0`, `r2019b`).
+    Version,
+    /// A variant (`tf2`, `trtllm-python`, `devel`).
+    Variant,
+    /// A Python part (`py3`, `py3.11`).
+    Python,
+    /// A package in place of Python (`tensorflow` in `digits-19.08-tensorflow`).
+    Package,
+    /// A CUDA version (`cuda12.4`).
+    Cuda,
+    /// A cuDNN version (`cudnn9`).
+    Cudnn,
+    /// A revision (`r5`).
+    Revision,
+    /// A suffix (`sdk`, `igpu`).
+    Suffix,
+    /// An operating system (`ubuntu22.04`).
+    Os,
+    /// A query or requirement given to a catalog.
+    Query,
+}
+
+impl Component {
+    /// The component's name in words, as used in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Component::Name => "name",
+            Component::Domain => "domain",
+            Component::Port => "port",
+            Component::Path => "repository path",
+            Component::Tag => "tag",
+            Component::Digest => "digest",
+            Component::Framework => "framework",
+            Component::Release => "release",
+            Component::Version => "version",
+            Component::Variant => "variant",
+            Component::Python => "python",
+            Component::Package => "package",
+            Component::Cuda => "cuda",
+            Component::Cudnn => "cudnn",
+            Component::Revision => "revision",
+            Component::Suffix => "suffix",
+            Component::Os => "os",
+            Component::Query => "query",
+        }
+    }
+}
+
+impl fmt::Display for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of mistake an [`Error`] reports, for callers that need to match.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The input, or a required part of it, is empty.
+    Empty,
+    /// A character that the grammar does not allow at this place.
+    Syntax,
+    /// Uppercase letters where only lowercase is allowed.
+    Uppercase,
+    /// A part longer than the grammar allows.
+    TooLong,
+    /// A number too large to represent.
+    Overflow,
+    /// A digest whose algorithm is not `sha256`, `sha384` or `sha512`.
+    UnsupportedDigest,
+    /// A 64-character hexadecimal image ID where a name was expected.
+    Identifier,
+    /// The input is valid but not in the form the reading mode requires
+    /// (not canonical, or a tag where only a name is allowed).
+    Form,
+    /// A valid reference that is not a valid name of the requested scheme.
+    Scheme,
+    /// The input bytes are not UTF-8.
+    Utf8,
+    /// A name that could not be resolved or matched against a set of tags.
+    NotFound,
+}
+
+/// An error from reading, comparing or resolving an image name.
+///
+/// `Display` gives one line a person can act on; the accessors give the
+/// parts of it to programs. `Debug` shows the same message.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid {} {:?}: {} at byte {} ({})",
+    .inner.subject, .inner.input, .inner.expected, .inner.offset, .inner.found
+)]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
+    kind: ErrorKind,
+    subject: &'static str,
+    input: String,
+    offset: usize,
+    found: Found,
+    component: Component,
+    expected: String,
+}
+
+impl Error {
+    /// Builds an error. `subject` names the kind of input in the message
+    /// (`"reference"`, `"TWCC name"`), `expected` is the phrase that says what
+    /// was wrong, `found` the offending text (empty at the end of input).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn new(
+        kind: ErrorKind,
+        subject: &'static str,
+        input: &str,
+        offset: usize,
+        found: &str,
+        component: Component,
+        expected: impl Into<String>,
+    ) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                subject,
+                input: input.to_owned(),
+                offset,
+                found: Found::Text(found.to_owned()),
+                component,
+                expected: expected.into(),
+            }),
+        }
+    }
+
+    /// Builds an error about input bytes that are not UTF-8.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn utf8(subject: &'static str, input: &[u8], err: std::str::Utf8Error) -> Self {
+        let at = err.valid_up_to();
+        let bad = &input[at..at + err.error_len().unwrap_or(input.len() - at)];
+        let found: String = bad.iter().map(|b| format!("\\x{b:02x}")).collect();
+        let mut e = Error::new(
+            ErrorKind::Utf8,
+            subject,
+            &String::from_utf8_lossy(input),
+            at,
+            "",
+            Component::Name,
+            "expected UTF-8 text",
+        );
+        e.inner.found = Found::Bytes(found);
+        e
+    }
+
+    /// Replaces the subject ("reference") with another ("TWCC name"), for a
+    /// scheme that reads a reference first.
+    #[cold]
+    pub(crate) fn with_subject(mut self, subject: &'static str) -> Self {
+        self.inner.subject = subject;
+        self
+    }
+
+    /// What kind of mistake this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The whole input that was being read.
+    pub fn input(&self) -> &str {
+        &self.inner.input
+    }
+
+    /// The byte offset in [`input`](Self::input) where the problem starts.
+    pub fn offset(&self) -> usize {
+        self.inner.offset
+    }
+
+    /// The text found at [`offset`](Self::offset): a character, a component,
+    /// or the empty string at the end of the input.
+    pub fn found(&self) -> &str {
+        match &self.inner.found {
+            Found::Text(s) | Found::Bytes(s) => s,
+        }
+    }
+
+    /// The component being read.
+    pub fn component(&self) -> Component {
+        self.inner.component
+    }
+
+    /// What was expected, in words (`"repository path must be lowercase"`).
+    pub fn expected(&self) -> &str {
+        &self.inner.expected
+    }
+}
+
+/// The text an error found: quoted text, escaped bytes, or nothing (the end
+/// of the input).
+#[derive(Clone, PartialEq, Eq)]
+enum Found {
+    Text(String),
+    Bytes(String),
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Found::Text(s) if s.is_empty() => f.write_str("end of input"),
+            Found::Text(s) => write!(f, "{s:?}"),
+            Found::Bytes(s) => write!(f, "\"{s}\""),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Error({:?})", self.to_string())
+    }
+}

@@ -1,0 +1,49 @@
+//! Parse, format, order and resolve the names of AI container images.
+//!
+//! GPU clouds ship framework images under naming schemes of their own, and
+//! the tools around them (schedulers, CI checks, update bots, lock files)
+//! keep re-reading those names with ad-hoc regexes. `imagetag` reads them
+//! once, exactly, into typed values, without allocating on the borrowed path.
+//!
+//! ```
+//! use imagetag::Reference;
+//!
+//! let r = Reference::parse_normalized("nvcr.io/nvidia/pytorch:24.01-py3")?;
+//! assert_eq!(r.domain(), Some("nvcr.io"));
+//! assert_eq!(r.path(), "nvidia/pytorch");
+//! assert_eq!(r.tag(), Some("24.01-py3"));
+//!
+//! let hub = Reference::parse_normalized("ubuntu:22.04")?;
+//! assert_eq!(hub.to_string(), "docker.io/library/ubuntu:22.04");
+//! assert_eq!(hub.familiar().to_string(), "ubuntu:22.04");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Scope of this crate
+//!
+//! `imagetag` implements the OCI/Docker image reference grammar exactly as
+//! Docker and containerd read it (the `distribution/reference` package, whose
+//! own test cases run in this crate's tests), with Docker's normalisation as
+//! a separate reading mode ([`Mode`]). Digests are the ones the OCI image spec
+//! registers: `sha256`, `sha384` and `sha512`, lowercase hex.
+//!
+//! # Crate features
+//!
+//! - `serde` (default): `Serialize` and `Deserialize` for values, as strings.
+//! - `cli` (default): the `imagetag` command line (clap, serde_json). A
+//!   library user who wants neither can depend on
+//!   `imagetag = { version = "0.1", default-features = false }`, which pulls
+//!   in only `nom` and `thiserror`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod error;
+mod parse;
+pub mod reference;
+
+pub use error::{Component, Error, ErrorKind};
+pub use reference::{
+    Algorithm, AnyReference, Canonical, Digest, Familiar, Mode, OwnedReference, Reference,
+};

@@ -1,0 +1,1224 @@
+//! The OCI/Docker image reference grammar, exactly as Docker and containerd
+//! read it (the `distribution/reference` package), with Docker's
+//! normalisation as an explicit, separate reading mode.
+//!
+//! ```text
+//! reference        ::= name [ ":" tag ] [ "@" digest ]
+//! name             ::= [ domain "/" ] path
+//! domain           ::= host [ ":" port ]
+//! host             ::= domain-name | "[" ipv6 "]"
+//! domain-name      ::= domain-component ( "." domain-component )*
+//! domain-component ::= [a-zA-Z0-9] | [a-zA-Z0-9] [a-zA-Z0-9-]* [a-zA-Z0-9]
+//! ipv6             ::= [0-9a-fA-F:]+
+//! port             ::= [0-9]+
+//! path             ::= path-component ( "/" path-component )*      (at most 255 bytes)
+//! path-component   ::= alpha-numeric ( separator alpha-numeric )*
+//! alpha-numeric    ::= [a-z0-9]+
+//! separator        ::= [_.] | "__" | "-"+
+//! tag              ::= [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127}
+//! digest           ::= "sha256:" hex{64} | "sha384:" hex{96} | "sha512:" hex{128}
+//! hex              ::= [0-9a-f]
+//! ```
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+use nom::Parser;
+
+use crate::error::{Component, Error, ErrorKind};
+use crate::parse::{class, class1, end, PErr, Res, Why};
+
+/// The default registry of a familiar name.
+pub const DEFAULT_DOMAIN: &str = "docker.io";
+/// The namespace of Docker Hub's official images.
+pub const OFFICIAL_NAMESPACE: &str = "library";
+/// The tag `docker pull` fetches when none is given.
+pub const DEFAULT_TAG: &str = "latest";
+/// The longest repository path the grammar allows, in bytes.
+pub const PATH_MAX: usize = 255;
+/// The longest tag the grammar allows, in bytes.
+pub const TAG_MAX: usize = 128;
+
+const LEGACY_DOMAIN: &str = "index.docker.io";
+const SUBJECT: &str = "reference";
+
+/// How to read a reference: the reading modes of `imagetag explain --mode`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The grammar as written, nothing added ([`Reference::parse`]).
+    Strict,
+    /// Docker's reading of a familiar name ([`Reference::parse_normalized`]).
+    #[default]
+    Normalized,
+    /// Accepted only in full normalized form ([`Reference::parse_canonical`]).
+    Canonical,
+    /// A repository name alone, no tag or digest ([`Reference::parse_name`]).
+    Name,
+    /// Normalized, or a bare image ID or digest ([`AnyReference::parse`]).
+    Any,
+    /// What `docker pull` fetches ([`Reference::parse_pull`]).
+    Pull,
+}
+
+impl Mode {
+    /// Every mode, in the order `--help` lists them.
+    pub const ALL: [Mode; 6] = [
+        Mode::Strict,
+        Mode::Normalized,
+        Mode::Canonical,
+        Mode::Name,
+        Mode::Any,
+        Mode::Pull,
+    ];
+
+    /// The mode's name as `--mode` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Strict => "strict",
+            Mode::Normalized => "normalized",
+            Mode::Canonical => "canonical",
+            Mode::Name => "name",
+            Mode::Any => "any",
+            Mode::Pull => "pull",
+        }
+    }
+
+    /// Reads `s` in this mode. Every mode but [`Mode::Any`] gives an
+    /// [`AnyReference::Name`].
+    pub fn parse(self, s: &str) -> Result<AnyReference<'_>, Error> {
+        match self {
+            Mode::Strict => Reference::parse(s).map(AnyReference::Name),
+            Mode::Normalized => Reference::parse_normalized(s).map(AnyReference::Name),
+            Mode::Canonical => Reference::parse_canonical(s).map(AnyReference::Name),
+            Mode::Name => Reference::parse_name(s).map(AnyReference::Name),
+            Mode::Any => AnyReference::parse(s),
+            Mode::Pull => Reference::parse_pull(s).map(AnyReference::Name),
+        }
+    }
+
+    /// Reads bytes in this mode; bytes that are not UTF-8 are an error, not a
+    /// panic.
+    pub fn parse_bytes(self, b: &[u8]) -> Result<AnyReference<'_>, Error> {
+        match std::str::from_utf8(b) {
+            Ok(s) => self.parse(s),
+            Err(e) => Err(Error::utf8(SUBJECT, b, e)),
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Mode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Mode::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Mode::ALL.iter().map(|m| m.as_str()).collect();
+                format!("unknown mode {s:?}, expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// A digest algorithm the OCI image spec registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Algorithm {
+    /// SHA-256, 64 hex digits.
+    Sha256,
+    /// SHA-384, 96 hex digits.
+    Sha384,
+    /// SHA-512, 128 hex digits.
+    Sha512,
+}
+
+impl Algorithm {
+    /// The algorithm's name (`sha256`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Sha384 => "sha384",
+            Algorithm::Sha512 => "sha512",
+        }
+    }
+
+    /// The number of hex digits of a digest of this algorithm.
+    pub fn hex_len(self) -> usize {
+        match self {
+            Algorithm::Sha256 => 64,
+            Algorithm::Sha384 => 96,
+            Algorithm::Sha512 => 128,
+        }
+    }
+
+    fn from_name(s: &str) -> Option<Algorithm> {
+        match s {
+            "sha256" => Some(Algorithm::Sha256),
+            "sha384" => Some(Algorithm::Sha384),
+            "sha512" => Some(Algorithm::Sha512),
+            _ => None,
+        }
+    }
+}
+
+/// A content digest, `algorithm:hex` (`sha256:86e0e0…`), borrowed from the
+/// text it was read from.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Digest<'a> {
+    algorithm: Algorithm,
+    hex: &'a str,
+}
+
+impl<'a> Digest<'a> {
+    /// Reads a digest: `sha256:` and 64 lowercase hex digits (or `sha384`
+    /// with 96, `sha512` with 128).
+    pub fn parse(s: &'a str) -> Result<Digest<'a>, Error> {
+        (digest, end(EXPECT_END_DIGEST))
+            .parse(s)
+            .map(|(_, (d, ()))| d)
+            .map_err(|e| finish(e, s))
+    }
+
+    /// The algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The hex digits, lowercase.
+    pub fn hex(&self) -> &'a str {
+        self.hex
+    }
+}
+
+impl fmt::Display for Digest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.algorithm.as_str())?;
+        f.write_char(':')?;
+        f.write_str(self.hex)
+    }
+}
+
+impl fmt::Debug for Digest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest(\"{self}\")")
+    }
+}
+
+impl PartialEq<str> for Digest<'_> {
+    fn eq(&self, other: &str) -> bool {
+        other
+            .strip_prefix(self.algorithm.as_str())
+            .and_then(|r| r.strip_prefix(':'))
+            == Some(self.hex)
+    }
+}
+
+impl PartialEq<&str> for Digest<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+/// A container image reference, borrowed from the text it was read from:
+/// `[domain[:port]/]path[:tag][@digest]`.
+///
+/// Reading allocates nothing: every part is a slice of the input or a
+/// `'static` default (`docker.io`, `latest`). Two references are equal when
+/// they name the same thing: `docker.io/library/ubuntu` read strictly equals
+/// `ubuntu` read normalized.
+///
+/// # Syntax
+///
+/// ```
+/// use imagetag::Reference;
+///
+/// let r = Reference::parse_normalized("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5")?;
+/// assert_eq!(r.domain(), Some("quay.io"));
+/// assert_eq!(r.path(), "vessl-ai/torch");
+/// assert_eq!(r.tag(), Some("2.3.0-cuda12.4-r5"));
+/// assert_eq!(r.digest(), None);
+///
+/// let r = Reference::parse_normalized("ubuntu")?;
+/// assert_eq!(r.to_string(), "docker.io/library/ubuntu");
+/// assert_eq!(r.familiar().to_string(), "ubuntu");
+/// assert_eq!(r.tag(), None); // no tag given is not `latest`...
+/// assert_eq!(Reference::parse_pull("ubuntu")?.tag(), Some("latest")); // ...except for `pull`
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// Each reason has its own message, naming the byte and the component:
+///
+/// ```
+/// use imagetag::Reference;
+///
+/// let e = Reference::parse_normalized("Quay.io/Vessl-AI/torch").unwrap_err();
+/// assert_eq!(
+///     e.to_string(),
+///     r#"invalid reference "Quay.io/Vessl-AI/torch": repository path must be lowercase at byte 8 ("Vessl-AI")"#
+/// );
+/// assert!(Reference::parse("ubuntu:22.04!").is_err()); // '!' in a tag
+/// assert!(Reference::parse("ubuntu@sha256:abc").is_err()); // 3 hex digits, not 64
+/// assert!(Reference::parse("ubuntu@md5:d41d8cd98f00b204e9800998ecf8427e").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Reference<'a> {
+    domain: Option<&'a str>,
+    /// The path is `library/` followed by `path`. Set whenever the domain is
+    /// `docker.io` and the path is `library/<one component>`, however it was
+    /// written, so that equal names compare equal.
+    library: bool,
+    path: &'a str,
+    tag: Option<&'a str>,
+    digest: Option<Digest<'a>>,
+}
+
+/// Instantiation
+impl<'a> Reference<'a> {
+    /// Reads a reference by the grammar alone (`strict` mode): nothing is
+    /// added, and the first path component is the domain whenever the
+    /// grammar allows it (`foo/bar` has domain `foo`), as
+    /// `distribution/reference`'s `Parse` reads it.
+    pub fn parse(s: &'a str) -> Result<Reference<'a>, Error> {
+        strict(s).map_err(|e| finish(e, s))
+    }
+
+    /// Reads a reference as Docker reads a familiar name (`normalized` mode):
+    /// `ubuntu` is `docker.io/library/ubuntu`, `index.docker.io` is
+    /// `docker.io`, and the first component is a domain only if it has a `.`
+    /// or `:`, is `localhost`, or has an uppercase letter. A tag stays absent
+    /// when none is given.
+    pub fn parse_normalized(s: &'a str) -> Result<Reference<'a>, Error> {
+        normalized(s).map_err(|e| finish(e, s))
+    }
+
+    /// Accepts only a reference already in full normalized form
+    /// (`docker.io/library/ubuntu:22.04`, not `ubuntu:22.04`).
+    pub fn parse_canonical(s: &'a str) -> Result<Reference<'a>, Error> {
+        let r = Reference::parse_normalized(s)?;
+        let mut cmp = Compare {
+            rest: s,
+            diverged: false,
+        };
+        // Compare writes nothing; it only checks the text against `s`.
+        let _ = write!(cmp, "{r}");
+        if cmp.diverged || !cmp.rest.is_empty() {
+            let canonical = r.to_string();
+            let at = s
+                .bytes()
+                .zip(canonical.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(s.len().min(canonical.len()));
+            let at = floor_char_boundary(s, at);
+            return Err(Error::new(
+                ErrorKind::Form,
+                SUBJECT,
+                s,
+                at,
+                &s[at..],
+                Component::Name,
+                format!("expected the canonical form {canonical:?}"),
+            ));
+        }
+        Ok(r)
+    }
+
+    /// Reads a repository name alone (`name` mode): normalized, and neither a
+    /// tag nor a digest is allowed.
+    pub fn parse_name(s: &'a str) -> Result<Reference<'a>, Error> {
+        let r = Reference::parse_normalized(s)?;
+        if r.tag.is_some() || r.digest.is_some() {
+            // The name ends at the first ':' or '@' after the last '/'.
+            let last = s.rfind('/').map_or(0, |i| i + 1);
+            let at = last + s[last..].find([':', '@']).unwrap_or(0);
+            let component = if s.as_bytes()[at] == b':' {
+                Component::Tag
+            } else {
+                Component::Digest
+            };
+            return Err(Error::new(
+                ErrorKind::Form,
+                SUBJECT,
+                s,
+                at,
+                &s[at..],
+                component,
+                "expected a repository name without a tag or digest",
+            ));
+        }
+        Ok(r)
+    }
+
+    /// Reads what `docker pull` fetches (`pull` mode): normalized, `latest`
+    /// when neither tag nor digest is given, and only the digest when both
+    /// are.
+    pub fn parse_pull(s: &'a str) -> Result<Reference<'a>, Error> {
+        let mut r = Reference::parse_normalized(s)?;
+        if r.digest.is_some() {
+            r.tag = None;
+        } else if r.tag.is_none() {
+            r.tag = Some(DEFAULT_TAG);
+        }
+        Ok(r)
+    }
+
+    /// Reads bytes in `mode`'s way. Bytes that are not UTF-8 are an error.
+    /// For [`Mode::Any`], a bare digest is an error here: use
+    /// [`Mode::parse_bytes`].
+    pub fn parse_bytes(mode: Mode, b: &'a [u8]) -> Result<Reference<'a>, Error> {
+        match mode.parse_bytes(b)? {
+            AnyReference::Name(r) => Ok(r),
+            AnyReference::Digest(d) => Err(Error::new(
+                ErrorKind::Form,
+                SUBJECT,
+                &String::from_utf8_lossy(b),
+                0,
+                &d.to_string(),
+                Component::Name,
+                "expected a repository name, not a bare digest",
+            )),
+        }
+    }
+}
+
+/// Access
+impl<'a> Reference<'a> {
+    /// The registry host and port (`quay.io`, `localhost:5000`, `[::1]:5000`).
+    /// `None` only for a strictly read reference that names none.
+    pub fn domain(&self) -> Option<&'a str> {
+        self.domain
+    }
+
+    /// The repository path (`vessl-ai/torch`, `library/ubuntu`). Borrowed,
+    /// except for Docker Hub's official images written without `library/`,
+    /// where the prefix is added.
+    pub fn path(&self) -> Cow<'a, str> {
+        if self.library {
+            Cow::Owned(format!("{OFFICIAL_NAMESPACE}/{}", self.path))
+        } else {
+            Cow::Borrowed(self.path)
+        }
+    }
+
+    /// The path's namespace, if any (`vessl-ai`, `library`, `nvidia/merlin`):
+    /// everything before the last component. Never allocates.
+    pub fn namespace(&self) -> Option<&'a str> {
+        if self.library {
+            return Some(OFFICIAL_NAMESPACE);
+        }
+        self.path.rfind('/').map(|i| &self.path[..i])
+    }
+
+    /// The last path component (`torch`, `ubuntu`,
+    /// `tensorflow-20.11-tf2-py3`). Never allocates.
+    pub fn name(&self) -> &'a str {
+        self.path
+            .rfind('/')
+            .map_or(self.path, |i| &self.path[i + 1..])
+    }
+
+    /// The tag, if one was given (or `latest` added by [`parse_pull`](Self::parse_pull)).
+    pub fn tag(&self) -> Option<&'a str> {
+        self.tag
+    }
+
+    /// The digest, if one was given.
+    pub fn digest(&self) -> Option<Digest<'a>> {
+        self.digest
+    }
+
+    /// The full normalized form (`docker.io/library/ubuntu:22.04`): the
+    /// default domain and `library/` filled in where absent.
+    pub fn canonical(&self) -> Canonical<'a> {
+        Canonical(*self)
+    }
+
+    /// The short form Docker prints (`ubuntu:22.04`, `vessl-ai/torch:2.3.0`):
+    /// `docker.io/` and `library/` left out where reading the result
+    /// normalized gives this reference back.
+    pub fn familiar(&self) -> Familiar<'a> {
+        Familiar(*self)
+    }
+
+    /// The same reference, owning its text.
+    pub fn into_owned(self) -> OwnedReference {
+        OwnedReference::from(self)
+    }
+}
+
+/// Modification
+impl<'a> Reference<'a> {
+    /// The same repository with another tag (the digest is kept).
+    pub fn with_tag(mut self, tag: Option<&'a str>) -> Self {
+        self.tag = tag;
+        self
+    }
+
+    /// The same repository and tag with another digest.
+    pub fn with_digest(mut self, digest: Option<Digest<'a>>) -> Self {
+        self.digest = digest;
+        self
+    }
+
+    /// Just the repository: no tag and no digest.
+    pub fn without_tag_or_digest(self) -> Self {
+        self.with_tag(None).with_digest(None)
+    }
+}
+
+impl fmt::Display for Reference<'_> {
+    /// The reference as read: in full for a normalized reference, as written
+    /// for a strict one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_reference(f, self.domain, self.library, self)
+    }
+}
+
+fn write_reference(
+    f: &mut impl fmt::Write,
+    domain: Option<&str>,
+    library: bool,
+    r: &Reference<'_>,
+) -> fmt::Result {
+    if let Some(d) = domain {
+        f.write_str(d)?;
+        f.write_char('/')?;
+    }
+    if library {
+        f.write_str(OFFICIAL_NAMESPACE)?;
+        f.write_char('/')?;
+    }
+    f.write_str(r.path)?;
+    if let Some(t) = r.tag {
+        f.write_char(':')?;
+        f.write_str(t)?;
+    }
+    if let Some(d) = r.digest {
+        write!(f, "@{d}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Debug for Reference<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Reference(\"{self}\")")
+    }
+}
+
+/// The full normalized form of a [`Reference`], from [`Reference::canonical`].
+#[derive(Clone, Copy, Debug)]
+pub struct Canonical<'a>(Reference<'a>);
+
+impl fmt::Display for Canonical<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.0;
+        let domain = match r.domain {
+            None | Some(LEGACY_DOMAIN) => DEFAULT_DOMAIN,
+            Some(d) => d,
+        };
+        let library = r.library || (domain == DEFAULT_DOMAIN && !r.path.contains('/'));
+        write_reference(f, Some(domain), library, r)
+    }
+}
+
+/// The familiar short form of a [`Reference`], from [`Reference::familiar`].
+#[derive(Clone, Copy, Debug)]
+pub struct Familiar<'a>(Reference<'a>);
+
+impl fmt::Display for Familiar<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.0;
+        let hub = matches!(r.domain, None | Some(DEFAULT_DOMAIN | LEGACY_DOMAIN));
+        // Leaving out the domain is only right where reading the rest
+        // normalized would not take its first component for a domain (Docker's
+        // own FamiliarString gets `docker.io/localhost/x` wrong).
+        let first = r.path.split('/').next().unwrap_or("");
+        let keep_domain = !hub
+            || (!r.library && r.path.contains('/') && looks_like_domain(first))
+            || (!r.library && r.domain.is_some() && !r.path.contains('/'));
+        if keep_domain {
+            return write_reference(f, r.domain.or(Some(DEFAULT_DOMAIN)), r.library, r);
+        }
+        write_reference(f, None, false, r)
+    }
+}
+
+impl<'a> TryFrom<&'a str> for Reference<'a> {
+    type Error = Error;
+
+    /// Reads `s` normalized, as [`Reference::parse_normalized`].
+    fn try_from(s: &'a str) -> Result<Self, Error> {
+        Reference::parse_normalized(s)
+    }
+}
+
+/// A reference read in [`Mode::Any`]: a repository reference, or a bare
+/// digest (`sha256:…`, or a 64-hex image ID, read as its `sha256` digest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnyReference<'a> {
+    /// A reference with a repository.
+    Name(Reference<'a>),
+    /// A digest alone.
+    Digest(Digest<'a>),
+}
+
+impl<'a> AnyReference<'a> {
+    /// Reads a 64-hex image ID, a bare digest, or a normalized reference, in
+    /// that order (`distribution/reference`'s `ParseAnyReference`).
+    pub fn parse(s: &'a str) -> Result<AnyReference<'a>, Error> {
+        if is_identifier(s) {
+            return Ok(AnyReference::Digest(Digest {
+                algorithm: Algorithm::Sha256,
+                hex: s,
+            }));
+        }
+        if let Ok(d) = Digest::parse(s) {
+            return Ok(AnyReference::Digest(d));
+        }
+        Reference::parse_normalized(s).map(AnyReference::Name)
+    }
+
+    /// The reference, if this is one.
+    pub fn reference(&self) -> Option<&Reference<'a>> {
+        match self {
+            AnyReference::Name(r) => Some(r),
+            AnyReference::Digest(_) => None,
+        }
+    }
+
+    /// The digest: the bare one, or the reference's.
+    pub fn digest(&self) -> Option<Digest<'a>> {
+        match self {
+            AnyReference::Name(r) => r.digest,
+            AnyReference::Digest(d) => Some(*d),
+        }
+    }
+}
+
+impl fmt::Display for AnyReference<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnyReference::Name(r) => r.fmt(f),
+            AnyReference::Digest(d) => d.fmt(f),
+        }
+    }
+}
+
+/// A [`Reference`] that owns its text: one `String` (the reference's
+/// `Display` form) and the positions of its parts, as `url::Url` keeps them.
+///
+/// `FromStr` reads normalized, so `"ubuntu".parse::<OwnedReference>()` is
+/// `docker.io/library/ubuntu`.
+///
+/// ```
+/// use imagetag::OwnedReference;
+///
+/// let r: OwnedReference = "ubuntu:22.04".parse()?;
+/// assert_eq!(r.to_string(), "docker.io/library/ubuntu:22.04");
+/// assert_eq!(r.as_reference().tag(), Some("22.04"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct OwnedReference {
+    text: String,
+    domain: Option<(u16, u16)>,
+    library: bool,
+    path: (u16, u16),
+    tag: Option<(u16, u16)>,
+    digest: Option<(Algorithm, u16, u16)>,
+}
+
+impl OwnedReference {
+    /// Reads `s` normalized and keeps an owned copy.
+    pub fn parse(s: &str) -> Result<OwnedReference, Error> {
+        Reference::parse_normalized(s).map(OwnedReference::from)
+    }
+
+    /// The borrowed view, with every accessor.
+    pub fn as_reference(&self) -> Reference<'_> {
+        let at = |(a, b): (u16, u16)| &self.text[usize::from(a)..usize::from(b)];
+        Reference {
+            domain: self.domain.map(at),
+            library: self.library,
+            path: at(self.path),
+            tag: self.tag.map(at),
+            digest: self.digest.map(|(algorithm, a, b)| Digest {
+                algorithm,
+                hex: at((a, b)),
+            }),
+        }
+    }
+
+    /// The reference as text (its `Display` form).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<Reference<'_>> for OwnedReference {
+    fn from(r: Reference<'_>) -> Self {
+        // Every part is bounded by the grammar (domain and path by their
+        // lengths, tag 128, digest 128 hex), but a domain has no limit: fall
+        // back to saturating positions, which `Display` never relies on.
+        let mut text = String::with_capacity(64);
+        let span = |text: &mut String, s: &str| {
+            let a = u16::try_from(text.len()).unwrap_or(u16::MAX);
+            text.push_str(s);
+            (a, u16::try_from(text.len()).unwrap_or(u16::MAX))
+        };
+        let domain = r.domain.map(|d| {
+            let s = span(&mut text, d);
+            text.push('/');
+            s
+        });
+        if r.library {
+            text.push_str("library/");
+        }
+        let path = span(&mut text, r.path);
+        let tag = r.tag.map(|t| {
+            text.push(':');
+            span(&mut text, t)
+        });
+        let digest = r.digest.map(|d| {
+            text.push('@');
+            text.push_str(d.algorithm.as_str());
+            text.push(':');
+            let (a, b) = span(&mut text, d.hex);
+            (d.algorithm, a, b)
+        });
+        OwnedReference {
+            text,
+            domain,
+            library: r.library,
+            path,
+            tag,
+            digest,
+        }
+    }
+}
+
+impl FromStr for OwnedReference {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        OwnedReference::parse(s)
+    }
+}
+
+impl fmt::Display for OwnedReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for OwnedReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "OwnedReference({:?})", self.text)
+    }
+}
+
+impl PartialEq for OwnedReference {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_reference() == other.as_reference()
+    }
+}
+
+impl Eq for OwnedReference {}
+
+impl Hash for OwnedReference {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_reference().hash(state);
+    }
+}
+
+impl AsRef<str> for OwnedReference {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<OwnedReference> for String {
+    fn from(r: OwnedReference) -> String {
+        r.text
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_impls {
+    use super::{OwnedReference, Reference};
+    use serde::de::{self, Visitor};
+    use std::fmt;
+
+    impl serde::Serialize for Reference<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(self)
+        }
+    }
+
+    impl serde::Serialize for OwnedReference {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for OwnedReference {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = OwnedReference;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a container image reference")
+                }
+                fn visit_str<E: de::Error>(self, s: &str) -> Result<OwnedReference, E> {
+                    OwnedReference::parse(s).map_err(E::custom)
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The grammar
+
+const EXPECT_PATH: Why = Why::syntax(
+    Component::Path,
+    "expected a lowercase letter or digit in the repository path",
+);
+const EXPECT_AFTER_SEPARATOR: Why = Why::syntax(
+    Component::Path,
+    "expected a lowercase letter or digit after a separator in the repository path",
+);
+const EXPECT_PATH_END: Why = Why::syntax(
+    Component::Path,
+    "expected '/', ':', '@' or the end after a path component",
+);
+const EXPECT_DOMAIN: Why = Why::syntax(
+    Component::Domain,
+    "expected a letter or digit in the domain",
+);
+const EXPECT_DOMAIN_END: Why = Why::syntax(
+    Component::Domain,
+    "expected a letter, digit, '-', '.', ':' or '/' in the domain",
+);
+const EXPECT_PORT: Why = Why::syntax(Component::Port, "expected a port number of digits");
+const EXPECT_IPV6: Why = Why::syntax(Component::Domain, "expected an IPv6 address in brackets");
+const EXPECT_TAG: Why = Why::syntax(
+    Component::Tag,
+    "expected a letter, digit or '_' to start the tag",
+);
+const EXPECT_TAG_END: Why = Why::syntax(
+    Component::Tag,
+    "expected a letter, digit, '_', '.' or '-' in the tag",
+);
+const EXPECT_ALGORITHM: Why = Why::syntax(
+    Component::Digest,
+    "expected a digest algorithm (sha256, sha384 or sha512) and ':'",
+);
+const EXPECT_HEX: Why = Why::syntax(
+    Component::Digest,
+    "expected a lowercase hexadecimal digit in the digest",
+);
+const EXPECT_END_DIGEST: Why = Why::syntax(
+    Component::Digest,
+    "expected a lowercase hexadecimal digit in the digest",
+);
+const UPPERCASE_PATH: Why = Why {
+    kind: ErrorKind::Uppercase,
+    component: Component::Path,
+    expected: "repository path must be lowercase",
+};
+const EMPTY: Why = Why {
+    kind: ErrorKind::Empty,
+    component: Component::Name,
+    expected: "expected a repository name",
+};
+
+/// Turns a failed parse into the public error.
+#[cold]
+fn finish(e: nom::Err<PErr<'_>>, s: &str) -> Error {
+    match e {
+        nom::Err::Error(e) | nom::Err::Failure(e) => e.into_error(SUBJECT, s),
+        // Only streaming parsers report Incomplete; every parser here is complete.
+        nom::Err::Incomplete(_) => Error::new(
+            ErrorKind::Syntax,
+            SUBJECT,
+            s,
+            s.len(),
+            "",
+            Component::Name,
+            "unexpected end of input",
+        ),
+    }
+}
+
+// alpha-numeric ::= [a-z0-9]+
+// An uppercase letter here is its own error, naming the whole component.
+fn alnum<'a>(why: Why) -> impl Fn(&'a str) -> Res<'a, &'a str> {
+    move |i: &'a str| match class1(class::LOWER_ALNUM, why)(i) {
+        Ok(ok) => Ok(ok),
+        Err(e) => match i.bytes().next() {
+            Some(b) if class::is(b, class::UPPER) => Err(uppercase(i)),
+            _ => Err(e),
+        },
+    }
+}
+
+/// The uppercase error at `at`; `path_component` re-anchors it to the start
+/// of the component, so that the message names the whole component.
+fn uppercase(at: &str) -> nom::Err<PErr<'_>> {
+    nom::Err::Error(PErr::new(at, UPPERCASE_PATH))
+}
+
+// separator ::= [_.] | "__" | "-"+
+fn separator(i: &str) -> Res<'_, &str> {
+    let b = i.as_bytes();
+    let n = match b.first() {
+        Some(b'.') => 1,
+        Some(b'_') if b.get(1) == Some(&b'_') => 2,
+        Some(b'_') => 1,
+        Some(b'-') => b.iter().take_while(|&&c| c == b'-').count(),
+        _ => return PErr::err(i, EXPECT_PATH_END),
+    };
+    Ok((&i[n..], &i[..n]))
+}
+
+// path-component ::= alpha-numeric ( separator alpha-numeric )*
+fn path_component<'a>(i: &'a str) -> Res<'a, &'a str> {
+    let anchor = |e: nom::Err<PErr<'a>>| -> nom::Err<PErr<'a>> {
+        match e {
+            nom::Err::Error(p) if p.why.kind == ErrorKind::Uppercase => {
+                let len = i.find(['/', ':', '@']).unwrap_or(i.len());
+                nom::Err::Error(PErr::new(i, UPPERCASE_PATH).spanning(len))
+            }
+            e => e,
+        }
+    };
+    let (mut rest, _) = alnum(EXPECT_PATH)(i).map_err(anchor)?;
+    while let Ok((after_sep, _)) = separator(rest) {
+        let (r, _) = alnum(EXPECT_AFTER_SEPARATOR)(after_sep).map_err(anchor)?;
+        rest = r;
+    }
+    let len = i.len() - rest.len();
+    // An uppercase letter right after a component ("abcD") is still a case error.
+    if rest
+        .bytes()
+        .next()
+        .is_some_and(|b| class::is(b, class::UPPER))
+    {
+        return Err(anchor(uppercase(rest)));
+    }
+    Ok((rest, &i[..len]))
+}
+
+// path ::= path-component ( "/" path-component )*
+fn path(i: &str) -> Res<'_, &str> {
+    let (mut rest, _) = path_component(i)?;
+    while let Some(after) = rest.strip_prefix('/') {
+        let (r, _) = path_component(after)?;
+        rest = r;
+    }
+    Ok((rest, &i[..i.len() - rest.len()]))
+}
+
+// domain-component ::= [a-zA-Z0-9] | [a-zA-Z0-9] [a-zA-Z0-9-]* [a-zA-Z0-9]
+fn domain_component(i: &str) -> Res<'_, &str> {
+    let (_, first) = class1(class::ALNUM, EXPECT_DOMAIN)(i)?;
+    let n = first.len()
+        + i[first.len()..]
+            .bytes()
+            .take_while(|&b| b == b'-' || class::is(b, class::ALNUM))
+            .count();
+    let s = &i[..n];
+    if s.ends_with('-') {
+        let last = s.len() - s.trim_end_matches('-').len();
+        return Err(nom::Err::Error(PErr::new(
+            &i[n - last..],
+            Why::syntax(Component::Domain, "a domain component cannot end with '-'"),
+        )));
+    }
+    Ok((&i[n..], s))
+}
+
+// host ::= domain-name | "[" ipv6 "]"
+// domain-name ::= domain-component ( "." domain-component )*
+fn host(i: &str) -> Res<'_, &str> {
+    if let Some(inner) = i.strip_prefix('[') {
+        let (rest, _) = class1(class::IPV6, EXPECT_IPV6)(inner)?;
+        let Some(rest) = rest.strip_prefix(']') else {
+            return PErr::err(
+                rest,
+                Why::syntax(Component::Domain, "expected ']' to close the IPv6 address"),
+            );
+        };
+        return Ok((rest, &i[..i.len() - rest.len()]));
+    }
+    let (mut rest, _) = domain_component(i)?;
+    while let Some(after) = rest.strip_prefix('.') {
+        let (r, _) = domain_component(after)?;
+        rest = r;
+    }
+    Ok((rest, &i[..i.len() - rest.len()]))
+}
+
+// domain ::= host [ ":" port ]
+fn domain(i: &str) -> Res<'_, &str> {
+    let (mut rest, _) = host(i)?;
+    if let Some(after) = rest.strip_prefix(':') {
+        let (r, _) = class1(class::DIGIT, EXPECT_PORT)(after)?;
+        rest = r;
+    }
+    Ok((rest, &i[..i.len() - rest.len()]))
+}
+
+// tag ::= [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127}
+fn tag(i: &str) -> Res<'_, &str> {
+    if !i.bytes().next().is_some_and(|b| class::is(b, class::WORD)) {
+        return PErr::err(i, EXPECT_TAG);
+    }
+    let n = class::span(i, class::TAG);
+    if n > TAG_MAX {
+        let why = Why {
+            kind: ErrorKind::TooLong,
+            component: Component::Tag,
+            expected: "tag must be at most 128 characters",
+        };
+        return Err(nom::Err::Error(
+            PErr::new(&i[TAG_MAX..], why).spanning(n - TAG_MAX),
+        ));
+    }
+    Ok((&i[n..], &i[..n]))
+}
+
+// digest ::= algorithm ":" hex
+fn digest(i: &str) -> Res<'_, Digest<'_>> {
+    let n = i
+        .bytes()
+        .take_while(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'_' | b'-'))
+        .count();
+    let name = &i[..n];
+    let Some(hex) = i[n..].strip_prefix(':') else {
+        return PErr::err(&i[n..], EXPECT_ALGORITHM);
+    };
+    let Some(algorithm) = Algorithm::from_name(name) else {
+        let why = Why {
+            kind: ErrorKind::UnsupportedDigest,
+            component: Component::Digest,
+            expected: "expected a digest algorithm sha256, sha384 or sha512",
+        };
+        return Err(nom::Err::Error(PErr::new(i, why).spanning(n.max(1))));
+    };
+    let len = class::span(hex, class::LOWER_HEX);
+    if len != algorithm.hex_len() {
+        if len < hex.len() && len < algorithm.hex_len() {
+            return PErr::err(&hex[len..], EXPECT_HEX);
+        }
+        let why = Why {
+            kind: ErrorKind::Syntax,
+            component: Component::Digest,
+            expected: match algorithm {
+                Algorithm::Sha256 => "expected 64 hexadecimal digits in a sha256 digest",
+                Algorithm::Sha384 => "expected 96 hexadecimal digits in a sha384 digest",
+                Algorithm::Sha512 => "expected 128 hexadecimal digits in a sha512 digest",
+            },
+        };
+        return Err(nom::Err::Error(PErr::new(hex, why).spanning(hex.len())));
+    }
+    Ok((
+        &hex[len..],
+        Digest {
+            algorithm,
+            hex: &hex[..len],
+        },
+    ))
+}
+
+/// `[":" tag] ["@" digest]` and the end of the input, after a path.
+fn tag_and_digest(i: &str) -> Res<'_, (Option<&str>, Option<Digest<'_>>)> {
+    let (i, t) = match i.strip_prefix(':') {
+        Some(after) => {
+            let (r, t) = tag(after)?;
+            (r, Some(t))
+        }
+        None => (i, None),
+    };
+    let (i, d) = match i.strip_prefix('@') {
+        Some(after) => {
+            let (r, d) = digest(after)?;
+            (r, Some(d))
+        }
+        None => (i, None),
+    };
+    if !i.is_empty() {
+        let why = if d.is_some() {
+            EXPECT_END_DIGEST
+        } else if t.is_some() {
+            EXPECT_TAG_END
+        } else {
+            EXPECT_PATH_END
+        };
+        return PErr::err(i, why);
+    }
+    Ok((i, (t, d)))
+}
+
+/// `path [":" tag] ["@" digest]` after the domain, if any. `normalize`
+/// adds Docker Hub's `library/` to a one-component path.
+fn remainder<'a>(
+    i: &'a str,
+    domain: Option<&'a str>,
+    normalize: bool,
+) -> Result<Reference<'a>, nom::Err<PErr<'a>>> {
+    let (rest, p) = path(i)?;
+    let (_, (t, d)) = tag_and_digest(rest)?;
+    Reference::assemble(domain, p, t, d, normalize)
+}
+
+impl<'a> Reference<'a> {
+    /// Builds a reference from checked parts: `library/` folded into the flag
+    /// for Docker Hub (or added, when `normalize`), and the path length
+    /// limit checked.
+    fn assemble(
+        domain: Option<&'a str>,
+        path: &'a str,
+        tag: Option<&'a str>,
+        digest: Option<Digest<'a>>,
+        normalize: bool,
+    ) -> Result<Reference<'a>, nom::Err<PErr<'a>>> {
+        let hub = domain == Some(DEFAULT_DOMAIN);
+        let (library, path) = match path.strip_prefix("library/") {
+            Some(rest) if hub && !rest.contains('/') => (true, rest),
+            _ => (hub && normalize && !path.contains('/'), path),
+        };
+        let len = path.len()
+            + if library {
+                OFFICIAL_NAMESPACE.len() + 1
+            } else {
+                0
+            };
+        if len > PATH_MAX {
+            let why = Why {
+                kind: ErrorKind::TooLong,
+                component: Component::Path,
+                expected: "repository path must be at most 255 characters",
+            };
+            let at = PATH_MAX.saturating_sub(len - path.len());
+            return Err(nom::Err::Error(
+                PErr::new(&path[at..], why).spanning(path.len() - at),
+            ));
+        }
+        Ok(Reference {
+            domain,
+            library,
+            path,
+            tag,
+            digest,
+        })
+    }
+}
+
+// reference ::= [ domain "/" ] path [ ":" tag ] [ "@" digest ]
+// The first component is the domain when the grammar allows it; otherwise
+// the whole name is a path. Of two failures, the one that got further is
+// reported.
+fn strict(s: &str) -> Result<Reference<'_>, nom::Err<PErr<'_>>> {
+    if s.is_empty() {
+        return PErr::err(s, EMPTY);
+    }
+    let with_domain = match s.find('/') {
+        Some(slash) => match (domain, end(EXPECT_DOMAIN_END)).parse(&s[..slash]) {
+            Ok((_, (d, ()))) => match remainder(&s[slash + 1..], Some(d), false) {
+                Ok(r) => return Ok(r),
+                Err(e) => Some(e),
+            },
+            Err(e) => Some(e),
+        },
+        None => None,
+    };
+    match remainder(s, None, false) {
+        Ok(r) => Ok(r),
+        Err(e) => Err(match (with_domain, e) {
+            (
+                Some(nom::Err::Error(a) | nom::Err::Failure(a)),
+                nom::Err::Error(b) | nom::Err::Failure(b),
+            ) => nom::Err::Error(a.furthest(b)),
+            (_, e) => e,
+        }),
+    }
+}
+
+/// Whether the first component of a name is a domain in normalized reading.
+fn looks_like_domain(first: &str) -> bool {
+    first.contains(['.', ':'])
+        || first == "localhost"
+        || first.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// A 64-character lowercase hex string: an image ID, never a name.
+fn is_identifier(s: &str) -> bool {
+    s.len() == 64 && class::span(s, class::LOWER_HEX) == 64
+}
+
+fn normalized(s: &str) -> Result<Reference<'_>, nom::Err<PErr<'_>>> {
+    if s.is_empty() {
+        return PErr::err(s, EMPTY);
+    }
+    if is_identifier(s) {
+        let why = Why {
+            kind: ErrorKind::Identifier,
+            component: Component::Name,
+            expected: "expected a repository name, not a 64-character hexadecimal image ID",
+        };
+        return Err(nom::Err::Error(PErr::new(s, why).spanning(s.len())));
+    }
+    let (domain, rest) = match s.split_once('/') {
+        Some((first, rest)) if looks_like_domain(first) => {
+            let (_, (d, ())) = (domain, end(EXPECT_DOMAIN_END)).parse(first)?;
+            (
+                if d == LEGACY_DOMAIN {
+                    DEFAULT_DOMAIN
+                } else {
+                    d
+                },
+                rest,
+            )
+        }
+        _ => (DEFAULT_DOMAIN, s),
+    };
+    remainder(rest, Some(domain), true)
+}
+
+/// A `fmt::Write` that checks text against a string instead of writing it.
+struct Compare<'a> {
+    rest: &'a str,
+    diverged: bool,
+}
+
+impl fmt::Write for Compare<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        match self.rest.strip_prefix(s) {
+            Some(r) if !self.diverged => self.rest = r,
+            _ => self.diverged = true,
+        }
+        Ok(())
+    }
+}
+
+/// The largest char boundary at or below `at` (`str::floor_char_boundary` is
+/// not stable at our MSRV).
+fn floor_char_boundary(s: &str, mut at: usize) -> usize {
+    at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
