@@ -115,6 +115,26 @@ pub enum ErrorKind {
     NotFound,
 }
 
+impl ErrorKind {
+    /// The kind as a short lowercase word (`syntax`, `uppercase`), as
+    /// `imagetag explain --json` reports it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Empty => "empty",
+            ErrorKind::Syntax => "syntax",
+            ErrorKind::Uppercase => "uppercase",
+            ErrorKind::TooLong => "too_long",
+            ErrorKind::Overflow => "overflow",
+            ErrorKind::UnsupportedDigest => "unsupported_digest",
+            ErrorKind::Identifier => "identifier",
+            ErrorKind::Form => "form",
+            ErrorKind::Scheme => "scheme",
+            ErrorKind::Utf8 => "utf8",
+            ErrorKind::NotFound => "not_found",
+        }
+    }
+}
+
 /// An error from reading, comparing or resolving an image name.
 ///
 /// `Display` gives one line a person can act on; the accessors give the

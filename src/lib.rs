@@ -40,10 +40,16 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
+mod image;
 mod parse;
 pub mod reference;
+pub mod scheme;
+mod version;
 
 pub use error::{Component, Error, ErrorKind};
+pub use image::{detect, Image, Value};
 pub use reference::{
     Algorithm, AnyReference, Canonical, Digest, Familiar, Mode, OwnedReference, Reference,
 };
+pub use scheme::{Field, FieldValue, Scheme, Tagged, Track};
+pub use version::Version;

@@ -1,1 +1,46 @@
-fn main() {}
+//! `imagetag`: read, check, order and resolve container image names.
+//!
+//! Each subcommand is a file of its own, a thin layer over the library: read
+//! the input, call the library, print in the asked format. Exit codes: 0
+//! success, 1 when an input is invalid or cannot be resolved, 2 for a usage
+//! error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod compare;
+mod explain;
+mod input;
+mod latest;
+mod resolve;
+mod sort;
+
+/// Read, check, order and resolve the names of AI container images
+/// (OCI/Docker references, TWCC, NGC and VESSL tags).
+#[derive(Parser, Debug)]
+#[command(name = "imagetag", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    Explain(explain::Args),
+    Compare(compare::Args),
+    Resolve(resolve::Args),
+    Latest(latest::Args),
+    Sort(sort::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Explain(a) => explain::run(a),
+        Command::Compare(a) => compare::run(a),
+        Command::Resolve(a) => resolve::run(a),
+        Command::Latest(a) => latest::run(a),
+        Command::Sort(a) => sort::run(a),
+    }
+}

@@ -1,0 +1,179 @@
+//! [`Image`]: a reference plus what its naming scheme made of it.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+use crate::reference::{OwnedReference, Reference};
+use crate::scheme::generic::GenericTag;
+use crate::scheme::ngc::NgcTag;
+use crate::scheme::twcc::TwccName;
+use crate::scheme::vessl::VesslTag;
+use crate::scheme::{Field, Scheme, Tagged, Track};
+
+/// A scheme's reading of an image name.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// A TWCC name.
+    Twcc(TwccName),
+    /// An NGC tag.
+    Ngc(NgcTag),
+    /// A VESSL tag.
+    Vessl(VesslTag),
+    /// Any other name.
+    Generic(GenericTag),
+}
+
+/// Calls `$f` on the scheme value inside a [`Value`].
+macro_rules! each {
+    ($v:expr, $x:ident => $e:expr) => {
+        match $v {
+            Value::Twcc($x) => $e,
+            Value::Ngc($x) => $e,
+            Value::Vessl($x) => $e,
+            Value::Generic($x) => $e,
+        }
+    };
+}
+
+/// An image name: its reference, and what its naming scheme made of it.
+/// The one type most users touch.
+///
+/// The scheme is detected from the name: NGC by the `nvcr.io` registry,
+/// VESSL by `quay.io/vessl-ai/`, TWCC by `registry.twcc.ai` or by the shape
+/// of the repository name (`tensorflow-20.11-tf2-py3`); anything else is
+/// [`Scheme::Generic`]. [`Image::parse_as`] overrides detection.
+///
+/// ```
+/// use imagetag::{Image, Scheme};
+///
+/// let img: Image = "nvcr.io/nvidia/pytorch:24.01-py3".parse()?;
+/// assert_eq!(img.scheme(), Scheme::Ngc);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Image {
+    reference: OwnedReference,
+    value: Value,
+}
+
+impl Image {
+    /// Reads a name and detects its scheme.
+    pub fn parse(s: &str) -> Result<Image, Error> {
+        let r = Reference::parse_normalized(s)?;
+        let scheme = detect(&r, s);
+        Image::with_scheme(r, s, scheme)
+    }
+
+    /// Reads a name as a name of `scheme`: an error if it is a valid
+    /// reference but not a valid name of that scheme.
+    pub fn parse_as(s: &str, scheme: Scheme) -> Result<Image, Error> {
+        let r = Reference::parse_normalized(s)?;
+        Image::with_scheme(r, s, scheme)
+    }
+
+    /// Reads the scheme's part of `r`, a reference read from `input` in any
+    /// mode; `None` detects the scheme.
+    pub fn from_reference(
+        r: Reference<'_>,
+        input: &str,
+        scheme: Option<Scheme>,
+    ) -> Result<Image, Error> {
+        let scheme = scheme.unwrap_or_else(|| detect(&r, input));
+        Image::with_scheme(r, input, scheme)
+    }
+
+    fn with_scheme(r: Reference<'_>, s: &str, scheme: Scheme) -> Result<Image, Error> {
+        let value = match scheme {
+            Scheme::Twcc => Value::Twcc(TwccName::from_reference(&r, s)?),
+            Scheme::Ngc => Value::Ngc(NgcTag::from_reference(&r, s)?),
+            Scheme::Vessl => Value::Vessl(VesslTag::from_reference(&r, s)?),
+            Scheme::Generic => Value::Generic(GenericTag::from_reference(&r, s)?),
+        };
+        Ok(Image {
+            reference: r.into_owned(),
+            value,
+        })
+    }
+
+    /// The reference.
+    pub fn reference(&self) -> Reference<'_> {
+        self.reference.as_reference()
+    }
+
+    /// The scheme's reading.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        match self.value {
+            Value::Twcc(_) => Scheme::Twcc,
+            Value::Ngc(_) => Scheme::Ngc,
+            Value::Vessl(_) => Scheme::Vessl,
+            Value::Generic(_) => Scheme::Generic,
+        }
+    }
+
+    /// The track (see [`Tagged::track`]), prefixed with the scheme.
+    pub fn track(&self) -> Track {
+        let t = each!(&self.value, v => v.track());
+        Track::new([self.scheme().as_str(), t.as_str()])
+    }
+
+    /// Whether this is a moving alias.
+    pub fn is_alias(&self) -> bool {
+        each!(&self.value, v => v.is_alias())
+    }
+
+    /// The alias this image belongs to, as a tag (see [`Tagged::alias_tag`]).
+    pub fn alias_tag(&self) -> Option<String> {
+        each!(&self.value, v => v.alias_tag())
+    }
+
+    /// The scheme's fields.
+    pub fn fields(&self) -> Vec<Field> {
+        each!(&self.value, v => v.fields())
+    }
+
+    /// The order of two images: `None` when incomparable (different schemes
+    /// or tracks, or an alias against what it may point at).
+    pub fn compare(&self, other: &Image) -> Option<Ordering> {
+        match (&self.value, &other.value) {
+            (Value::Twcc(a), Value::Twcc(b)) => a.compare(b),
+            (Value::Ngc(a), Value::Ngc(b)) => a.compare(b),
+            (Value::Vessl(a), Value::Vessl(b)) => a.compare(b),
+            (Value::Generic(a), Value::Generic(b)) => a.compare(b),
+            _ => None,
+        }
+    }
+}
+
+/// The scheme a name belongs to, by registry, then by shape.
+pub fn detect(r: &Reference<'_>, input: &str) -> Scheme {
+    match r.domain() {
+        Some("nvcr.io") => Scheme::Ngc,
+        Some("quay.io") if r.namespace() == Some("vessl-ai") => Scheme::Vessl,
+        Some("registry.twcc.ai") => Scheme::Twcc,
+        _ if TwccName::from_reference(r, input).is_ok() => Scheme::Twcc,
+        _ => Scheme::Generic,
+    }
+}
+
+impl fmt::Display for Image {
+    /// The reference, in full normalized form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.reference.fmt(f)
+    }
+}
+
+impl FromStr for Image {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Image::parse(s)
+    }
+}

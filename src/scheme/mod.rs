@@ -1,0 +1,207 @@
+//! Naming schemes: each reads the part of a reference that it owns.
+//!
+//! A TWCC name keeps its release in the *repository name*
+//! (`tensorflow-20.11-tf2-py3`) and a TWCC tag (`latest`, `v1`, a custom
+//! tag); NGC and VESSL keep theirs in the *tag*. Every scheme value says
+//! three things about itself (the [`Tagged`] trait):
+//!
+//! - its **track**: what must be equal for two values to be comparable
+//!   (repository, CUDA line, Python, variant, ...);
+//! - its **position** on that track (version, release, revision), which
+//!   [`Tagged::compare`] orders;
+//! - whether it is an **alias** (a moving name such as a VESSL standard tag
+//!   or `latest`) or pinned.
+//!
+//! Two values on different tracks are *incomparable*: `compare` answers
+//! `None`, never a guess.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::Hash;
+use std::str::FromStr;
+
+use crate::error::Error;
+use crate::reference::Reference;
+
+pub mod generic;
+pub mod ngc;
+pub mod twcc;
+pub mod vessl;
+
+/// A naming scheme.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scheme {
+    /// TWCC (Taiwan Computing Cloud) names: `tensorflow-20.11-tf2-py3:latest`.
+    Twcc,
+    /// NGC tags on `nvcr.io`: `nvcr.io/nvidia/pytorch:24.01-py3`.
+    Ngc,
+    /// VESSL tags on `quay.io/vessl-ai`: `torch:2.3.0-cuda12.4-r5`.
+    Vessl,
+    /// Any other name: read as a reference, compared only when identical.
+    Generic,
+}
+
+impl Scheme {
+    /// Every scheme, in the order detection tries them.
+    pub const ALL: [Scheme; 4] = [Scheme::Ngc, Scheme::Vessl, Scheme::Twcc, Scheme::Generic];
+
+    /// The scheme's name as `--scheme` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Twcc => "twcc",
+            Scheme::Ngc => "ngc",
+            Scheme::Vessl => "vessl",
+            Scheme::Generic => "generic",
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Scheme {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Scheme::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown scheme {s:?}, expected one of auto, twcc, ngc, vessl, generic")
+            })
+    }
+}
+
+/// The value of one field of a scheme's reading, for reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldValue {
+    /// Text (`tensorflow`, `20.11`, `py3`).
+    Text(String),
+    /// A number (a VESSL revision).
+    Number(u64),
+    /// A flag (`optimized`, `is_standard_alias`).
+    Bool(bool),
+}
+
+impl fmt::Display for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldValue::Text(s) => f.write_str(s),
+            FieldValue::Number(n) => write!(f, "{n}"),
+            FieldValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for FieldValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FieldValue::Text(t) => s.serialize_str(t),
+            FieldValue::Number(n) => s.serialize_u64(*n),
+            FieldValue::Bool(b) => s.serialize_bool(*b),
+        }
+    }
+}
+
+/// One field of a scheme's reading: a key as the shared corpus spells it
+/// (`framework`, `release`, `variant`, `python`, `revision`, ...) and its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The key.
+    pub key: &'static str,
+    /// The value.
+    pub value: FieldValue,
+}
+
+impl Field {
+    /// A text field.
+    pub fn text(key: &'static str, value: impl fmt::Display) -> Field {
+        Field {
+            key,
+            value: FieldValue::Text(value.to_string()),
+        }
+    }
+
+    /// A number field.
+    pub fn number(key: &'static str, value: u64) -> Field {
+        Field {
+            key,
+            value: FieldValue::Number(value),
+        }
+    }
+
+    /// A flag field.
+    pub fn flag(key: &'static str, value: bool) -> Field {
+        Field {
+            key,
+            value: FieldValue::Bool(value),
+        }
+    }
+}
+
+/// What two values must share to be comparable: the repository and every
+/// part of the name that is not the position (`vessl-ai/torch cuda12.4`).
+/// Compared as text; its `Display` is meant for people ("which track did it
+/// choose").
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Track(String);
+
+impl Track {
+    /// A track from its parts, joined by spaces; empty parts are left out.
+    pub fn new<'a>(parts: impl IntoIterator<Item = &'a str>) -> Track {
+        let mut s = String::new();
+        for p in parts.into_iter().filter(|p| !p.is_empty()) {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(p);
+        }
+        Track(s)
+    }
+
+    /// The track as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Track {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What every scheme value tells about itself.
+pub trait Tagged: fmt::Display + fmt::Debug + Clone + Eq + Hash + Sized {
+    /// The scheme.
+    const SCHEME: Scheme;
+
+    /// Reads the scheme's part of `r`, a reference read (normalized) from
+    /// `input`. Errors name `input` and a byte offset in it.
+    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error>;
+
+    /// What must be equal for two values to be comparable.
+    fn track(&self) -> Track;
+
+    /// Whether this is a moving alias (`latest`, a VESSL standard alias).
+    fn is_alias(&self) -> bool;
+
+    /// The alias this value belongs to, as a tag: for a VESSL revision
+    /// `2.3.0-cuda12.4-r5`, the standard alias `2.3.0-cuda12.4`; for an
+    /// alias, its own tag. `None` when no alias points at values like this.
+    fn alias_tag(&self) -> Option<String> {
+        None
+    }
+
+    /// The scheme's fields, keys as in the shared corpus.
+    fn fields(&self) -> Vec<Field>;
+
+    /// The order of two values: `None` when they are incomparable (on
+    /// different tracks, or an alias against a value it may point at).
+    fn compare(&self, other: &Self) -> Option<Ordering>;
+}

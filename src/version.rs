@@ -1,0 +1,257 @@
+//! Dotted version numbers that keep the precision they were written with.
+//!
+//! ```text
+//! version ::= number ( "." number ){0,3}
+//! number  ::= "0" | [1-9] [0-9]*          (at most 4294967295)
+//! ```
+//!
+//! `semver::Version` needs exactly three numbers, but image tags write
+//! `3.10`, `12.4` and `2.3.0`: this type keeps what was written, compares
+//! numerically (`3.9 < 3.10`, `12.4 < 12.10`) and converts to
+//! [`semver::Version`] (missing parts as 0) for [`semver::VersionReq`] queries.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Component, Error, ErrorKind};
+use crate::parse::{number, PErr, Res, Why};
+
+/// The most numbers a [`Version`] holds (`13.0.1.2`).
+pub const MAX_PARTS: usize = 4;
+
+/// A dotted version number: `3.10`, `12.4`, `2.3.0`, `13.0.1`.
+///
+/// # Total ordering
+///
+/// Numbers compare as numbers, part by part, a missing part counting as 0;
+/// of two versions equal that way, the one written with fewer parts comes
+/// first, so that the order agrees with `Eq`:
+/// `3.9 < 3.10 < 3.10.0 < 3.10.1 < 12.4 < 12.10`.
+///
+/// ```
+/// use imagetag::Version;
+///
+/// let a: Version = "3.9".parse()?;
+/// let b: Version = "3.10".parse()?;
+/// assert!(a < b);
+/// assert_eq!(b.to_string(), "3.10");
+/// assert!(b.matches(&semver::VersionReq::parse(">=3.10, <4")?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// `3.` (a missing number), `03.1` (a leading zero: it would not print back
+/// as written), `1.2.3.4.5` (more than four numbers), `99999999999`
+/// (larger than `u32::MAX`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Version {
+    parts: [u32; MAX_PARTS],
+    len: u8,
+}
+
+const SUBJECT: &str = "version";
+
+impl Version {
+    /// A version of the given numbers (at most [`MAX_PARTS`]; extra numbers
+    /// are dropped).
+    pub fn new(parts: &[u32]) -> Version {
+        let mut v = Version {
+            parts: [0; MAX_PARTS],
+            len: 0,
+        };
+        for (slot, &p) in v.parts.iter_mut().zip(parts) {
+            *slot = p;
+            v.len += 1;
+        }
+        v
+    }
+
+    /// Reads a version such as `2.3.0`.
+    pub fn parse(s: &str) -> Result<Version, Error> {
+        match Version::prefix(s, Component::Version) {
+            Ok(("", v)) => Ok(v),
+            Ok((rest, _)) => Err(PErr::new(
+                rest,
+                Why::syntax(Component::Version, "expected a digit or '.' in the version"),
+            )
+            .into_error(SUBJECT, s)),
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.into_error(SUBJECT, s)),
+            Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
+        }
+    }
+
+    /// The grammar function: a version at the start of `i`, for scheme
+    /// parsers (`2.3.0` in `2.3.0-cuda12.4`). Stops before a `.` that is not
+    /// followed by a digit, and after [`MAX_PARTS`] numbers.
+    pub(crate) fn prefix(i: &str, component: Component) -> Res<'_, Version> {
+        let mut v = Version {
+            parts: [0; MAX_PARTS],
+            len: 0,
+        };
+        let mut rest = i;
+        loop {
+            let start = rest;
+            let (r, n) = number(rest, component)?;
+            if start.len() - r.len() > 1 && start.starts_with('0') {
+                let why = Why {
+                    kind: ErrorKind::Syntax,
+                    component,
+                    expected: "a version number must not have a leading zero",
+                };
+                return Err(nom::Err::Error(
+                    PErr::new(start, why).spanning(start.len() - r.len()),
+                ));
+            }
+            v.parts[usize::from(v.len)] = n;
+            v.len += 1;
+            rest = r;
+            match rest.strip_prefix('.') {
+                Some(after) if after.starts_with(|c: char| c.is_ascii_digit()) => {
+                    if usize::from(v.len) == MAX_PARTS {
+                        let why = Why {
+                            kind: ErrorKind::TooLong,
+                            component,
+                            expected: "a version has at most 4 numbers",
+                        };
+                        return Err(nom::Err::Error(PErr::new(rest, why)));
+                    }
+                    rest = after;
+                }
+                _ => return Ok((rest, v)),
+            }
+        }
+    }
+
+    /// The numbers as written.
+    pub fn parts(&self) -> &[u32] {
+        &self.parts[..usize::from(self.len)]
+    }
+
+    /// The first number.
+    pub fn major(&self) -> u32 {
+        self.parts[0]
+    }
+
+    /// The second number, if written.
+    pub fn minor(&self) -> Option<u32> {
+        self.parts().get(1).copied()
+    }
+
+    /// The third number, if written.
+    pub fn patch(&self) -> Option<u32> {
+        self.parts().get(2).copied()
+    }
+
+    /// The version as SemVer, missing parts as 0 (`3.10` is `3.10.0`); a
+    /// fourth number is dropped.
+    pub fn to_semver(&self) -> semver::Version {
+        semver::Version::new(
+            u64::from(self.parts[0]),
+            u64::from(self.parts[1]),
+            u64::from(self.parts[2]),
+        )
+    }
+
+    /// Whether the version, read as SemVer, satisfies `req`.
+    pub fn matches(&self, req: &semver::VersionReq) -> bool {
+        req.matches(&self.to_semver())
+    }
+
+    /// Whether this version starts with the numbers of `prefix`: `12.4.1`
+    /// and `12.4` have prefix `12.4` and `12`, not `12.40` or `12.4.0`.
+    pub fn has_prefix(&self, prefix: &Version) -> bool {
+        self.len >= prefix.len && self.parts().starts_with(prefix.parts())
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts.cmp(&other.parts).then(self.len.cmp(&other.len))
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.parts().iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Version(\"{self}\")")
+    }
+}
+
+impl FromStr for Version {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Version::parse(s)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_and_precision() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        let chain = ["3.9", "3.10", "3.10.0", "3.10.1", "12.4", "12.10", "13.0.1"];
+        for w in chain.windows(2) {
+            assert!(v(w[0]) < v(w[1]), "{} < {}", w[0], w[1]);
+        }
+        assert_ne!(v("3.10"), v("3.10.0"));
+        assert_eq!(v("3.10").to_semver(), semver::Version::new(3, 10, 0));
+        assert!(v("12.4.1").has_prefix(&v("12")));
+        assert!(v("12.4.1").has_prefix(&v("12.4")));
+        assert!(!v("12.40").has_prefix(&v("12.4")));
+        assert!(!v("12.4").has_prefix(&v("12.4.0")));
+    }
+
+    #[test]
+    fn errors() {
+        let e = |s: &str| Version::parse(s).unwrap_err().to_string();
+        assert_eq!(
+            e("3."),
+            r#"invalid version "3.": expected a digit or '.' in the version at byte 1 (".")"#
+        );
+        assert_eq!(
+            e("03.1"),
+            r#"invalid version "03.1": a version number must not have a leading zero at byte 0 ("03")"#
+        );
+        assert_eq!(
+            e("1.2.3.4.5"),
+            r#"invalid version "1.2.3.4.5": a version has at most 4 numbers at byte 7 (".")"#
+        );
+        assert_eq!(
+            e("99999999999"),
+            r#"invalid version "99999999999": number must be at most 4294967295 at byte 0 ("99999999999")"#
+        );
+        assert_eq!(
+            e(""),
+            r#"invalid version "": expected a digit at byte 0 (end of input)"#
+        );
+    }
+}
