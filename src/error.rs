@@ -210,6 +210,7 @@ impl Error {
     /// Replaces the subject ("reference") with another ("TWCC name"), for a
     /// scheme that reads a reference first.
     #[cold]
+    #[allow(dead_code)] // for scheme readers that read a reference first
     pub(crate) fn with_subject(mut self, subject: &'static str) -> Self {
         self.inner.subject = subject;
         self

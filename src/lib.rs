@@ -44,7 +44,7 @@ mod image;
 mod parse;
 pub mod reference;
 pub mod scheme;
-mod version;
+pub mod version;
 
 pub use error::{Component, Error, ErrorKind};
 pub use image::{detect, Image, Value};

@@ -581,7 +581,9 @@ impl<'a> AnyReference<'a> {
                 hex: s,
             }));
         }
-        if let Ok(d) = Digest::parse(s) {
+        // The grammar function, not `Digest::parse`: a failure here is
+        // normal (most inputs are names) and must not build an `Error`.
+        if let Ok(("", d)) = digest(s) {
             return Ok(AnyReference::Digest(d));
         }
         Reference::parse_normalized(s).map(AnyReference::Name)
