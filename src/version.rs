@@ -86,6 +86,17 @@ impl Version {
     /// parsers (`2.3.0` in `2.3.0-cuda12.4`). Stops before a `.` that is not
     /// followed by a digit, and after [`MAX_PARTS`] numbers.
     pub(crate) fn prefix(i: &str, component: Component) -> Res<'_, Version> {
+        Version::read(i, component, false)
+    }
+
+    /// [`prefix`](Self::prefix), also taking numbers with leading zeros
+    /// (`22.04`), for tags whose text is kept as written: the value then
+    /// does not print back as written.
+    pub(crate) fn prefix_lenient(i: &str, component: Component) -> Res<'_, Version> {
+        Version::read(i, component, true)
+    }
+
+    fn read(i: &str, component: Component, lenient: bool) -> Res<'_, Version> {
         let mut v = Version {
             parts: [0; MAX_PARTS],
             len: 0,
@@ -94,7 +105,7 @@ impl Version {
         loop {
             let start = rest;
             let (r, n) = number(rest, component)?;
-            if start.len() - r.len() > 1 && start.starts_with('0') {
+            if !lenient && start.len() - r.len() > 1 && start.starts_with('0') {
                 let why = Why {
                     kind: ErrorKind::Syntax,
                     component,

@@ -38,7 +38,8 @@ impl GenericTag {
         self.tag.as_deref()
     }
 
-    /// The leading version of the tag, if it has one (`1.27.1` of `1.27.1-alpine`).
+    /// The leading version of the tag, if it has one (`1.27.1` of
+    /// `1.27.1-alpine`; `22.04` reads as `22.4`).
     pub fn version(&self) -> Option<Version> {
         self.version
     }
@@ -59,7 +60,7 @@ impl Tagged for GenericTag {
 
     fn from_reference(r: &Reference<'_>, _input: &str) -> Result<Self, Error> {
         let tag = r.tag();
-        let (version, rest) = match tag.map(|t| (t, Version::prefix(t, Component::Tag))) {
+        let (version, rest) = match tag.map(|t| (t, Version::prefix_lenient(t, Component::Tag))) {
             Some((t, Ok((rest, v)))) => (Some(v), t.len() - rest.len()),
             _ => (None, 0),
         };
@@ -89,8 +90,8 @@ impl Tagged for GenericTag {
         if let Some(t) = &self.tag {
             f.push(Field::text("tag", t));
         }
-        if let Some(v) = self.version {
-            f.push(Field::text("version", v));
+        if let (Some(t), Some(_)) = (&self.tag, self.version) {
+            f.push(Field::text("version", &t[..self.rest]));
         }
         f
     }
