@@ -340,7 +340,7 @@ impl<'a> Reference<'a> {
             // The name ends at the first ':' or '@' after the last '/'.
             let last = s.rfind('/').map_or(0, |i| i + 1);
             let at = last + s[last..].find([':', '@']).unwrap_or(0);
-            let component = if s.as_bytes()[at] == b':' {
+            let component = if s.as_bytes().get(at) == Some(&b':') {
                 Component::Tag
             } else {
                 Component::Digest
@@ -544,7 +544,9 @@ impl fmt::Display for Familiar<'_> {
         let first = r.path.split('/').next().unwrap_or("");
         let keep_domain = !hub
             || (!r.library && r.path.contains('/') && looks_like_domain(first))
-            || (!r.library && r.domain.is_some() && !r.path.contains('/'));
+            || (!r.library && r.domain.is_some() && !r.path.contains('/'))
+            // A bare 64-hex name would read back as an image ID.
+            || (r.tag.is_none() && r.digest.is_none() && is_identifier(r.path));
         if keep_domain {
             return write_reference(f, r.domain.or(Some(DEFAULT_DOMAIN)), r.library, r);
         }

@@ -279,6 +279,11 @@ fn familiar_forms_round_trip() {
         // result would read back as a reference to host `localhost`.
         ("docker.io/localhost/x", "docker.io/localhost/x"),
         ("docker.io/a.b/x", "docker.io/a.b/x"),
+        // Found by proptest: a bare 64-hex name reads back as an image ID.
+        (
+            "docker.io/0aaa00a0aaa0aaa0a00a000a000a0a0aa0000000a0a00aa00aa0a000a000aa0a",
+            "docker.io/library/0aaa00a0aaa0aaa0a00a000a000a0a0aa0000000a0a00aa00aa0a000a000aa0a",
+        ),
     ] {
         let r = Reference::parse_normalized(input).unwrap();
         assert_eq!(r.familiar().to_string(), familiar, "{input}");
