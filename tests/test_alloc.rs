@@ -1,0 +1,193 @@
+//! The borrowed path never touches the heap: reading the 10 000-reference
+//! corpus (`tests/util/corpus_gen.rs`, the one the benchmark reads) in every
+//! reading mode, and writing a reference into a `String` that has room, make
+//! no allocation.
+//!
+//! A counting global allocator counts only on a thread that has switched
+//! counting on (a `const`-initialised thread-local flag, whose access never
+//! allocates), so the test harness's other threads do not disturb the count.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use imagetag::{AnyReference, Mode, Reference};
+
+#[path = "util/corpus_gen.rs"]
+mod corpus_gen;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note() {
+    // `try_with`: the allocator may run while thread-locals are torn down.
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        System.alloc(layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        System.realloc(ptr, layout, new_size)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` with counting on; returns its result and the number of
+/// allocations it made on this thread.
+fn counted<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    COUNTING.with(|c| c.set(true));
+    let r = f();
+    COUNTING.with(|c| c.set(false));
+    (r, ALLOCATIONS.load(Ordering::Relaxed) - before)
+}
+
+/// Reads every input with `parse` under counting: (accepted, allocations).
+fn count_parses<'a, T, E>(
+    inputs: &[&'a str],
+    parse: impl Fn(&'a str) -> Result<T, E>,
+) -> (usize, usize) {
+    counted(|| {
+        let mut ok = 0;
+        for &s in inputs {
+            if black_box(parse(black_box(s))).is_ok() {
+                ok += 1;
+            }
+        }
+        ok
+    })
+}
+
+#[test]
+fn borrowed_path_allocates_nothing() {
+    // Everything that allocates is prepared before counting starts.
+    let corpus = corpus_gen::corpus();
+    let all: Vec<&str> = corpus.iter().map(String::as_str).collect();
+    // Canonical and name readings accept only some lines; count those.
+    let canonical: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|s| Reference::parse_canonical(s).is_ok())
+        .collect();
+    let names: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|s| Reference::parse_name(s).is_ok())
+        .collect();
+    assert!(canonical.len() > 100, "{} canonical lines", canonical.len());
+    assert!(names.len() > 100, "{} name-only lines", names.len());
+    // `any` also reads bare digests and image IDs.
+    let bare: Vec<String> = corpus
+        .iter()
+        .filter_map(|s| Reference::parse(s).ok()?.digest())
+        .flat_map(|d| [d.to_string(), d.hex().to_owned()])
+        .collect();
+    assert!(bare.len() > 100);
+    let any: Vec<&str> = all
+        .iter()
+        .copied()
+        .chain(bare.iter().map(String::as_str))
+        .collect();
+
+    let mut results = Vec::new();
+    let mut check = |what: &'static str, expected: usize, (ok, allocs): (usize, usize)| {
+        results.push((what, expected, ok, allocs));
+    };
+    check("strict", all.len(), count_parses(&all, Reference::parse));
+    check(
+        "normalized",
+        all.len(),
+        count_parses(&all, Reference::parse_normalized),
+    );
+    check("pull", all.len(), count_parses(&all, Reference::parse_pull));
+    check(
+        "canonical",
+        canonical.len(),
+        count_parses(&canonical, Reference::parse_canonical),
+    );
+    check(
+        "name",
+        names.len(),
+        count_parses(&names, Reference::parse_name),
+    );
+    // `any` tries the digest grammar first; a name must not build an
+    // error on the way (fixed in 63dbbd2, found by this test).
+    check("any", any.len(), count_parses(&any, AnyReference::parse));
+    for mode in Mode::ALL {
+        let inputs = match mode {
+            Mode::Canonical => &canonical,
+            Mode::Name => &names,
+            Mode::Any => &any,
+            _ => &all,
+        };
+        let what = match mode {
+            Mode::Strict => "Mode::Strict.parse_bytes",
+            Mode::Normalized => "Mode::Normalized.parse_bytes",
+            Mode::Canonical => "Mode::Canonical.parse_bytes",
+            Mode::Name => "Mode::Name.parse_bytes",
+            Mode::Any => "Mode::Any.parse_bytes",
+            Mode::Pull => "Mode::Pull.parse_bytes",
+        };
+        check(
+            what,
+            inputs.len(),
+            count_parses(inputs, |s| mode.parse_bytes(s.as_bytes())),
+        );
+    }
+
+    // Display, canonical and familiar forms into a `String` with room, for
+    // strict and normalized references.
+    let parsed: Vec<Reference<'_>> = all
+        .iter()
+        .flat_map(|s| [Reference::parse(s), Reference::parse_normalized(s)])
+        .map(Result::unwrap)
+        .collect();
+    let mut buf = String::with_capacity(1024);
+    let capacity = buf.capacity();
+    let (written, allocs) = counted(|| {
+        let mut written = 0;
+        for r in &parsed {
+            buf.clear();
+            write!(buf, "{r} {} {}", r.canonical(), r.familiar()).unwrap();
+            written += usize::from(!buf.is_empty());
+        }
+        written
+    });
+    assert_eq!(buf.capacity(), capacity);
+    check("display", parsed.len(), (written, allocs));
+
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|&&(_, expected, ok, allocs)| ok != expected || allocs != 0)
+        .map(|(what, expected, ok, allocs)| {
+            format!("{what}: {ok}/{expected} accepted, {allocs} allocations")
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
