@@ -43,6 +43,7 @@ mod error;
 mod image;
 mod parse;
 pub mod reference;
+mod release;
 pub mod scheme;
 mod version;
 
@@ -51,5 +52,6 @@ pub use image::{detect, Image, Value};
 pub use reference::{
     Algorithm, AnyReference, Canonical, Digest, Familiar, Mode, OwnedReference, Reference,
 };
+pub use release::{Release, VendorRelease};
 pub use scheme::{Field, FieldValue, Scheme, Tagged, Track};
 pub use version::Version;
