@@ -564,13 +564,7 @@ fn lead(t: &str, cuda_repo: bool) -> Res<'_, Option<(&str, NgcPosition)>> {
                 Ok((r, _)) if looks_like_release && !r.starts_with('.') => {
                     return fail(r, 0, Component::Release, "expected '-' after the release")
                 }
-                Err(e) if looks_like_release && !matches!(e, nom::Err::Incomplete(_)) => {
-                    // A month out of range (`24.13`) is a broken release, but
-                    // `12.2.0` (CUDA-style) falls through to a version.
-                    if Version::prefix(t, Component::Version).is_err() {
-                        return Err(as_scheme(e));
-                    }
-                }
+                Err(e) if looks_like_release => return Err(as_scheme(e)),
                 _ => {}
             }
         }
@@ -635,7 +629,7 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
     }
     if OS
         .iter()
-        .any(|os| versioned(x, os).is_some() || x == *os)
+        .any(|os| x.strip_prefix(os).is_some_and(is_os_version))
     {
         w.os = Some(x);
         return Ok(("", ()));
@@ -661,6 +655,11 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
         extend(&mut w.variant, x);
     }
     Ok(("", ()))
+}
+
+/// An OS version: empty, or numbers separated by dots (`22.04`, `8`).
+fn is_os_version(v: &str) -> bool {
+    v.is_empty() || v.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Adds word `x` to a run of words joined by `-`.
