@@ -197,7 +197,7 @@ impl NgcTag {
         self.package.as_deref()
     }
 
-    /// The Python part (`py3`; RAPIDS' `py3.6` as `3.6`).
+    /// The Python part as written (`py3`, RAPIDS' `py3.6`).
     pub fn python(&self) -> Option<&str> {
         self.python.as_deref()
     }
@@ -405,7 +405,15 @@ impl Tagged for NgcTag {
         push("cudnn", self.cudnn.as_deref());
         push("variant", self.variant.as_deref());
         push("package", self.package.as_deref());
-        push("python", self.python.as_deref());
+        // NGC's framework tags write the Python major as a word (`py3`),
+        // reported as written; RAPIDS' CUDA-style tags write the full
+        // version (`py3.6`), reported as the version (`3.6`).
+        let python = match (self.position, self.python.as_deref()) {
+            (NgcPosition::Release(_), p) => p,
+            (_, Some(p)) if p.contains('.') => Some(&p[2..]),
+            (_, p) => p,
+        };
+        push("python", python);
         push("suffix", self.suffix.as_deref());
         push("os", self.os.as_deref());
         push("compiler", self.compiler.as_deref());
@@ -492,14 +500,7 @@ impl NgcTag {
             cudnn: own(w.cudnn),
             variant: w.variant,
             package: own(w.package),
-            python: w.python.map(|p| {
-                let v = &p[2..];
-                if v.contains('.') {
-                    v.to_owned()
-                } else {
-                    p.to_owned()
-                }
-            }),
+            python: own(w.python),
             suffix: w.suffix,
             os: own(w.os),
             compiler: own(w.compiler),
