@@ -258,7 +258,12 @@ pub struct VendorRelease {
 impl VendorRelease {
     /// Reads a vendor release such as `r2019b`.
     pub fn parse(s: &str) -> Result<VendorRelease, Error> {
-        whole(s, VendorRelease::prefix, "vendor release", Component::Version)
+        whole(
+            s,
+            VendorRelease::prefix,
+            "vendor release",
+            Component::Version,
+        )
     }
 
     /// The grammar function: a vendor release at the start of `i`.
@@ -273,7 +278,10 @@ impl VendorRelease {
         let rest = &i[1..];
         let n = class::span(rest, class::DIGIT);
         if n != 4 {
-            let why = Why::syntax(c, "expected a four-digit year in the vendor release (r2019b)");
+            let why = Why::syntax(
+                c,
+                "expected a four-digit year in the vendor release (r2019b)",
+            );
             return Err(nom::Err::Error(PErr::new(rest, why).spanning(n)));
         }
         let year = rest.as_bytes()[..4]
@@ -332,8 +340,7 @@ impl VendorRelease {
 
 impl Ord for VendorRelease {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.cmp_calendar(other)
-            .then(other.upper.cmp(&self.upper))
+        self.cmp_calendar(other).then(other.upper.cmp(&self.upper))
     }
 }
 
@@ -421,7 +428,10 @@ mod serde_impls {
             }
             impl<'de> serde::Deserialize<'de> for $t {
                 fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    d.deserialize_str($crate::release::StrVisitor::<$t>($what, std::marker::PhantomData))
+                    d.deserialize_str($crate::release::StrVisitor::<$t>(
+                        $what,
+                        std::marker::PhantomData,
+                    ))
                 }
             }
         };
@@ -455,7 +465,10 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2023, 6, 1).unwrap();
         assert!(r("23.07").released_after(d));
         assert!(!r("23.06").released_after(d));
-        assert_eq!(r("24.01").date(), NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+        assert_eq!(
+            r("24.01").date(),
+            NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+        );
     }
 
     #[test]

@@ -21,25 +21,69 @@ fn answers() {
     let cases: &[(&[&str], &str)] = &[
         (&["tensorflow-19.08-py3", "tensorflow-20.01-py3"], "<\n"),
         (&["tensorflow-20.01-py3", "tensorflow-19.08-py3"], ">\n"),
-        (&["tensorflow-20.01-py3", "tensorflow-20.01-py3:latest"], "=\n"),
-        (&["tensorflow-20.11-tf1-py3", "tensorflow-20.11-tf2-py3"], "incomparable\n"),
-        (&["tensorrt-19.08-py3:latest", "tensorrt-19.08-py3:dup1"], "incomparable\n"),
+        (
+            &["tensorflow-20.01-py3", "tensorflow-20.01-py3:latest"],
+            "=\n",
+        ),
+        (
+            &["tensorflow-20.11-tf1-py3", "tensorflow-20.11-tf2-py3"],
+            "incomparable\n",
+        ),
+        (
+            &["tensorrt-19.08-py3:latest", "tensorrt-19.08-py3:dup1"],
+            "incomparable\n",
+        ),
         (&["matlab-r2019b", "matlab-r2020a"], "<\n"),
-        (&["nvcr.io/nvidia/pytorch:24.01-py3", "nvcr.io/nvidia/pytorch:23.10-py3"], ">\n"),
-        (&["nvcr.io/nvidia/pytorch:24.01-py3", "nvcr.io/nvidia/pytorch:24.01-py3-igpu"], "incomparable\n"),
-        (&["nvcr.io/nvidia/pytorch:24.01-py3", "pytorch-24.01-py3"], "incomparable\n"),
-        (&["--scheme", "twcc", "pytorch-24.01-py3", "pytorch-24.02-py3"], "<\n"),
-        (&["--scheme", "ngc", "nvcr.io/nvidia/cuda:12.1.0-devel-ubuntu22.04", "nvcr.io/nvidia/cuda:13.0.0-devel-ubuntu22.04"], "<\n"),
+        (
+            &[
+                "nvcr.io/nvidia/pytorch:24.01-py3",
+                "nvcr.io/nvidia/pytorch:23.10-py3",
+            ],
+            ">\n",
+        ),
+        (
+            &[
+                "nvcr.io/nvidia/pytorch:24.01-py3",
+                "nvcr.io/nvidia/pytorch:24.01-py3-igpu",
+            ],
+            "incomparable\n",
+        ),
+        (
+            &["nvcr.io/nvidia/pytorch:24.01-py3", "pytorch-24.01-py3"],
+            "incomparable\n",
+        ),
+        (
+            &["--scheme", "twcc", "pytorch-24.01-py3", "pytorch-24.02-py3"],
+            "<\n",
+        ),
+        (
+            &[
+                "--scheme",
+                "ngc",
+                "nvcr.io/nvidia/cuda:12.1.0-devel-ubuntu22.04",
+                "nvcr.io/nvidia/cuda:13.0.0-devel-ubuntu22.04",
+            ],
+            "<\n",
+        ),
     ];
     for (args, want) in cases {
         let (out, err, code) = compare(args);
-        assert_eq!((out.as_str(), err.as_str(), code), (*want, "", Some(0)), "{args:?}");
+        assert_eq!(
+            (out.as_str(), err.as_str(), code),
+            (*want, "", Some(0)),
+            "{args:?}"
+        );
     }
 }
 
 #[test]
 fn invalid_names_exit_2() {
-    let (out, err, code) = compare(&["--scheme", "twcc", "tensorflow_21.11-tf2-py3", "tensorflow-21.11-tf2-py3"]);
+    let (out, err, code) = compare(&[
+        "--scheme",
+        "twcc",
+        "tensorflow_21.11-tf2-py3",
+        "tensorflow-21.11-tf2-py3",
+    ]);
     assert_eq!(out, "");
     assert_eq!(code, Some(2));
     assert_eq!(
@@ -48,12 +92,18 @@ fn invalid_names_exit_2() {
     );
     let (out, err, code) = compare(&["ubuntu:bad!", "ubuntu"]);
     assert_eq!((out.as_str(), code), ("", Some(2)));
-    assert!(err.starts_with("imagetag compare: invalid reference \"ubuntu:bad!\""), "{err}");
+    assert!(
+        err.starts_with("imagetag compare: invalid reference \"ubuntu:bad!\""),
+        "{err}"
+    );
 }
 
 #[test]
 fn help_has_an_example() {
     let (out, _, code) = compare(&["--help"]);
     assert_eq!(code, Some(0));
-    assert!(out.contains("Example: imagetag compare tensorflow-19.08-py3 tensorflow-20.01-py3"), "{out}");
+    assert!(
+        out.contains("Example: imagetag compare tensorflow-19.08-py3 tensorflow-20.01-py3"),
+        "{out}"
+    );
 }

@@ -30,7 +30,10 @@ fn corpus_rows() {
         let name = row.req("full_name");
         let mut expected = fields(row.req("expected"));
         let got = Image::parse_as(name, Scheme::Ngc);
-        if expected.iter().any(|(k, v)| k == "strict_valid" && v == "false") {
+        if expected
+            .iter()
+            .any(|(k, v)| k == "strict_valid" && v == "false")
+        {
             let e = got.expect_err(name);
             assert_eq!(e.kind(), ErrorKind::Scheme, "line {}: {e}", row.line);
             assert!(e.to_string().starts_with("invalid NGC tag"), "{e}");
@@ -81,15 +84,24 @@ fn tag_styles() {
     assert_eq!(t.cuda(), Some("multi"));
     assert_eq!(t.os(), Some("ubuntu22.04"));
     let t = ngc("nvcr.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04");
-    assert_eq!((t.cuda(), t.cudnn(), t.variant()), (Some("12.1.1"), Some("8"), Some("runtime")));
+    assert_eq!(
+        (t.cuda(), t.cudnn(), t.variant()),
+        (Some("12.1.1"), Some("8"), Some("runtime"))
+    );
     assert_eq!(t.release(), None);
     let t = ngc("nvcr.io/nvidia/clara-train-sdk:v4.0");
     assert_eq!(t.release(), None);
-    assert!(t.fields().iter().any(|f| f.key == "version" && f.value.to_string() == "v4.0"));
+    assert!(t
+        .fields()
+        .iter()
+        .any(|f| f.key == "version" && f.value.to_string() == "v4.0"));
     let t = ngc("nvcr.io/nvidia/digits:19.09-tensorflow");
     assert_eq!(t.package(), Some("tensorflow"));
     let t = ngc("nvcr.io/nvidia/l4t-jetpack:r36.4.0");
-    assert!(t.fields().iter().any(|f| f.key == "version" && f.value.to_string() == "r36.4.0"));
+    assert!(t
+        .fields()
+        .iter()
+        .any(|f| f.key == "version" && f.value.to_string() == "r36.4.0"));
     let t = ngc("nvcr.io/nvidia/deepstream:7.0-gc-triton-devel");
     assert_eq!(t.variant(), Some("gc-triton-devel"));
     let t = ngc("nvcr.io/nim/meta/llama-3.1-8b-instruct:latest");
@@ -134,22 +146,45 @@ fn errors() {
         ngc_err("nvcr.io/nvidia/pytorch:24.01--py3"),
         r#"invalid NGC tag "nvcr.io/nvidia/pytorch:24.01--py3": expected a word after '-' at byte 29 ("-")"#,
     );
-    assert_eq!(NgcTag::parse("nvcr.io/nvidia/pytorch:24.13").unwrap_err().kind(), ErrorKind::Scheme);
+    assert_eq!(
+        NgcTag::parse("nvcr.io/nvidia/pytorch:24.13")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Scheme
+    );
 }
 
 #[test]
 fn conversion() {
     let cases = [
-        ("nvcr.io/nvidia/pytorch:24.01-py3", Some("pytorch-24.01-py3:latest")),
-        ("nvcr.io/nvidia/tensorflow:20.11-tf2-py3", Some("tensorflow-20.11-tf2-py3:latest")),
-        ("nvcr.io/nvidia/digits:19.09-tensorflow", Some("digits-19.09-tensorflow:latest")),
+        (
+            "nvcr.io/nvidia/pytorch:24.01-py3",
+            Some("pytorch-24.01-py3:latest"),
+        ),
+        (
+            "nvcr.io/nvidia/tensorflow:20.11-tf2-py3",
+            Some("tensorflow-20.11-tf2-py3:latest"),
+        ),
+        (
+            "nvcr.io/nvidia/digits:19.09-tensorflow",
+            Some("digits-19.09-tensorflow:latest"),
+        ),
         ("nvcr.io/nvidia/nemo:26.04", Some("nemo-26.04:latest")),
-        ("nvcr.io/nvidia/tritonserver:24.05-trtllm-python-py3", Some("tritonserver-24.05-trtllm-python-py3:latest")),
+        (
+            "nvcr.io/nvidia/tritonserver:24.05-trtllm-python-py3",
+            Some("tritonserver-24.05-trtllm-python-py3:latest"),
+        ),
         ("nvcr.io/nvidia/tritonserver:24.01-py3-sdk", None),
         ("nvcr.io/nvidia/digits:20.06-tensorflow-py3", None),
-        ("nvcr.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04", None),
+        (
+            "nvcr.io/nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04",
+            None,
+        ),
         ("nvcr.io/partners/matlab:r2020a", None),
-        ("nvcr.io/nvidia/merlin/merlin-tensorflow-training:22.03", None),
+        (
+            "nvcr.io/nvidia/merlin/merlin-tensorflow-training:22.03",
+            None,
+        ),
         ("nvcr.io/nvidia/pytorch:latest", None),
     ];
     for (n, t) in cases {
@@ -176,9 +211,19 @@ fn order() {
             "nvcr.io/nvidia/cuda:12.9.1-devel-ubuntu22.04",
             "nvcr.io/nvidia/cuda:13.0.0-devel-ubuntu22.04",
         ],
-        &["nvcr.io/nvidia/clara-train-sdk:v3.0", "nvcr.io/nvidia/clara-train-sdk:v3.1", "nvcr.io/nvidia/clara-train-sdk:v4.1"],
-        &["nvcr.io/nvidia/l4t-base:r35.1.0", "nvcr.io/nvidia/l4t-base:r36.3.0"],
-        &["nvcr.io/nvidia/nvhpc:23.11-devel-cuda_multi-ubuntu22.04", "nvcr.io/nvidia/nvhpc:24.5-devel-cuda_multi-ubuntu22.04"],
+        &[
+            "nvcr.io/nvidia/clara-train-sdk:v3.0",
+            "nvcr.io/nvidia/clara-train-sdk:v3.1",
+            "nvcr.io/nvidia/clara-train-sdk:v4.1",
+        ],
+        &[
+            "nvcr.io/nvidia/l4t-base:r35.1.0",
+            "nvcr.io/nvidia/l4t-base:r36.3.0",
+        ],
+        &[
+            "nvcr.io/nvidia/nvhpc:23.11-devel-cuda_multi-ubuntu22.04",
+            "nvcr.io/nvidia/nvhpc:24.5-devel-cuda_multi-ubuntu22.04",
+        ],
     ];
     for chain in chains {
         for (i, a) in chain.iter().enumerate() {
@@ -188,12 +233,30 @@ fn order() {
         }
     }
     let none = [
-        ("nvcr.io/nvidia/pytorch:24.01-py3", "nvcr.io/nvidia/pytorch:24.01-py3-igpu"),
-        ("nvcr.io/nvidia/pytorch:24.01-py3", "nvcr.io/nvidia/pytorch:latest"),
-        ("nvcr.io/nvidia/pytorch:24.01-py3", "nvcr.io/nvidia/tensorflow:24.02-tf2-py3"),
-        ("nvcr.io/nvidia/tritonserver:24.07-trtllm-python-py3", "nvcr.io/nvidia/tritonserver:24.08-vllm-python-py3"),
-        ("nvcr.io/nvidia/cuda:12.1.0-devel-ubuntu22.04", "nvcr.io/nvidia/cuda:12.1.1-runtime-ubuntu22.04"),
-        ("nvcr.io/nvidia/cuda:12.1-devel-ubuntu22.04", "nvcr.io/nvidia/cuda:12.1.0-devel-ubuntu22.04"),
+        (
+            "nvcr.io/nvidia/pytorch:24.01-py3",
+            "nvcr.io/nvidia/pytorch:24.01-py3-igpu",
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:24.01-py3",
+            "nvcr.io/nvidia/pytorch:latest",
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:24.01-py3",
+            "nvcr.io/nvidia/tensorflow:24.02-tf2-py3",
+        ),
+        (
+            "nvcr.io/nvidia/tritonserver:24.07-trtllm-python-py3",
+            "nvcr.io/nvidia/tritonserver:24.08-vllm-python-py3",
+        ),
+        (
+            "nvcr.io/nvidia/cuda:12.1.0-devel-ubuntu22.04",
+            "nvcr.io/nvidia/cuda:12.1.1-runtime-ubuntu22.04",
+        ),
+        (
+            "nvcr.io/nvidia/cuda:12.1-devel-ubuntu22.04",
+            "nvcr.io/nvidia/cuda:12.1.0-devel-ubuntu22.04",
+        ),
         ("nvcr.io/nvidia/pytorch:24.01-py3", "pytorch:24.02-py3"),
     ];
     for (a, b) in none {

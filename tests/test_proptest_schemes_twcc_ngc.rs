@@ -11,8 +11,14 @@ use proptest::prelude::*;
 
 /// A release as written: `yy.mm`, NVHPC's `yy.m`, `.p`, `dev`.
 fn release() -> impl Strategy<Value = String> {
-    (0u8..100, 1u8..13, any::<bool>(), prop::option::of(0u32..20), any::<bool>()).prop_map(
-        |(y, m, short, point, dev)| {
+    (
+        0u8..100,
+        1u8..13,
+        any::<bool>(),
+        prop::option::of(0u32..20),
+        any::<bool>(),
+    )
+        .prop_map(|(y, m, short, point, dev)| {
             let mut s = if short && m < 10 {
                 format!("{y:02}.{m}")
             } else {
@@ -25,8 +31,7 @@ fn release() -> impl Strategy<Value = String> {
                 s.push_str("dev");
             }
             s
-        },
-    )
+        })
 }
 
 /// A word that reads as neither Python, `v1`, a release nor a vendor release.
@@ -35,7 +40,11 @@ fn word() -> impl Strategy<Value = String> {
 }
 
 fn python() -> impl Strategy<Value = String> {
-    prop_oneof![Just("py3".to_string()), Just("py2".to_string()), (3u32..4, 0u32..13).prop_map(|(a, b)| format!("py{a}.{b}"))]
+    prop_oneof![
+        Just("py3".to_string()),
+        Just("py2".to_string()),
+        (3u32..4, 0u32..13).prop_map(|(a, b)| format!("py{a}.{b}"))
+    ]
 }
 
 fn twcc_tag() -> impl Strategy<Value = Option<String>> {
@@ -73,7 +82,8 @@ fn twcc_name() -> impl Strategy<Value = (String, String)> {
             }
             s
         }),
-        (1990u32..2100, any::<bool>()).prop_map(|(y, b)| format!("r{y}{}", if b { 'b' } else { 'a' })),
+        (1990u32..2100, any::<bool>())
+            .prop_map(|(y, b)| format!("r{y}{}", if b { 'b' } else { 'a' })),
     ];
     (prefix, framework, body, twcc_tag()).prop_map(|(p, f, b, t)| {
         let mut s = format!("{p}{f}-{b}");
@@ -102,7 +112,13 @@ fn ngc_name() -> impl Strategy<Value = String> {
             }
             parts.join("-")
         });
-    let cuda_tag = (1u32..14, 0u32..10, 0u32..3, prop::option::of(0u32..10), prop_oneof![Just("devel"), Just("runtime"), Just("base")])
+    let cuda_tag = (
+        1u32..14,
+        0u32..10,
+        0u32..3,
+        prop::option::of(0u32..10),
+        prop_oneof![Just("devel"), Just("runtime"), Just("base")],
+    )
         .prop_map(|(a, b, c, dnn, v)| {
             let dnn = dnn.map(|d| format!("-cudnn{d}")).unwrap_or_default();
             format!("{a}.{b}.{c}{dnn}-{v}-ubuntu22.04")
@@ -119,7 +135,13 @@ fn ngc_name() -> impl Strategy<Value = String> {
 fn twcc_pool() -> impl Strategy<Value = TwccName> {
     (
         prop_oneof![Just("tensorflow"), Just("pytorch")],
-        prop_oneof![Just("19.08"), Just("20.01"), Just("20.1"), Just("24.10"), Just("18.08.1")],
+        prop_oneof![
+            Just("19.08"),
+            Just("20.01"),
+            Just("20.1"),
+            Just("24.10"),
+            Just("18.08.1")
+        ],
         prop_oneof![Just(""), Just("-tf2")],
         prop_oneof![Just(""), Just("-v1")],
         prop_oneof![Just(""), Just(":latest"), Just(":dup1"), Just(":v1")],
@@ -129,7 +151,13 @@ fn twcc_pool() -> impl Strategy<Value = TwccName> {
 
 fn ngc_pool() -> impl Strategy<Value = NgcTag> {
     (
-        prop_oneof![Just("19.08"), Just("20.01"), Just("20.1"), Just("26.08dev"), Just("26.08")],
+        prop_oneof![
+            Just("19.08"),
+            Just("20.01"),
+            Just("20.1"),
+            Just("26.08dev"),
+            Just("26.08")
+        ],
         prop_oneof![Just(""), Just("-py3"), Just("-py3-sdk")],
         prop_oneof![Just(""), Just(":latest")],
     )
@@ -145,8 +173,20 @@ fn ngc_pool() -> impl Strategy<Value = NgcTag> {
 
 fn laws<T: Tagged>(a: &T, b: &T, c: &T) -> Result<(), TestCaseError> {
     let ab = a.compare(b);
-    prop_assert_eq!(ab, b.compare(a).map(Ordering::reverse), "antisymmetric: {} {}", a, b);
-    prop_assert_eq!(ab == Some(Ordering::Equal), a == b, "consistent with Eq: {} {}", a, b);
+    prop_assert_eq!(
+        ab,
+        b.compare(a).map(Ordering::reverse),
+        "antisymmetric: {} {}",
+        a,
+        b
+    );
+    prop_assert_eq!(
+        ab == Some(Ordering::Equal),
+        a == b,
+        "consistent with Eq: {} {}",
+        a,
+        b
+    );
     if ab == Some(Ordering::Equal) {
         prop_assert_eq!(a.track(), b.track());
     }

@@ -197,19 +197,47 @@ fn conversion() {
     let ngc = n.to_ngc().unwrap();
     assert_eq!(ngc.to_string(), "nvcr.io/nvidia/pytorch:24.01-py3");
     assert_eq!(ngc.to_twcc().unwrap(), n);
-    assert_eq!(ngc.to_twcc().unwrap().to_string(), "pytorch-24.01-py3:latest");
+    assert_eq!(
+        ngc.to_twcc().unwrap().to_string(),
+        "pytorch-24.01-py3:latest"
+    );
     let cases = [
-        ("tensorflow-20.11-tf2-py3", "nvcr.io/nvidia/tensorflow:20.11-tf2-py3"),
-        ("digits-19.08-tensorflow:latest", "nvcr.io/nvidia/digits:19.08-tensorflow"),
-        ("tensorflow-18.10-py2-v1:latest", "nvcr.io/nvidia/tensorflow:18.10-py2"),
-        ("registry.twcc.ai/ngc/nvidia/tensorflow-18.10-py2-v1:latest", "nvcr.io/nvidia/tensorflow:18.10-py2"),
-        ("tritonserver-24.12-trtllm-python-py3:latest", "nvcr.io/nvidia/tritonserver:24.12-trtllm-python-py3"),
-        ("tensorrtserver-18.08.1-py3-v1", "nvcr.io/nvidia/tensorrtserver:18.08.1-py3"),
+        (
+            "tensorflow-20.11-tf2-py3",
+            "nvcr.io/nvidia/tensorflow:20.11-tf2-py3",
+        ),
+        (
+            "digits-19.08-tensorflow:latest",
+            "nvcr.io/nvidia/digits:19.08-tensorflow",
+        ),
+        (
+            "tensorflow-18.10-py2-v1:latest",
+            "nvcr.io/nvidia/tensorflow:18.10-py2",
+        ),
+        (
+            "registry.twcc.ai/ngc/nvidia/tensorflow-18.10-py2-v1:latest",
+            "nvcr.io/nvidia/tensorflow:18.10-py2",
+        ),
+        (
+            "tritonserver-24.12-trtllm-python-py3:latest",
+            "nvcr.io/nvidia/tritonserver:24.12-trtllm-python-py3",
+        ),
+        (
+            "tensorrtserver-18.08.1-py3-v1",
+            "nvcr.io/nvidia/tensorrtserver:18.08.1-py3",
+        ),
         ("nemo-25.02:latest", "nvcr.io/nvidia/nemo:25.02"),
-        ("tensorrt-19.08-py3:dup1", "nvcr.io/nvidia/tensorrt:19.08-py3"),
+        (
+            "tensorrt-19.08-py3:dup1",
+            "nvcr.io/nvidia/tensorrt:19.08-py3",
+        ),
     ];
     for (t, n) in cases {
-        assert_eq!(twcc(t).to_ngc().map(|x| x.to_string()).as_deref(), Some(n), "{t}");
+        assert_eq!(
+            twcc(t).to_ngc().map(|x| x.to_string()).as_deref(),
+            Some(n),
+            "{t}"
+        );
     }
     for t in [
         "matlab-r2019b:latest",
@@ -223,10 +251,21 @@ fn conversion() {
 #[test]
 fn order() {
     let chains: &[&[&str]] = &[
-        &["tensorflow-19.08-py3", "tensorflow-20.01-py3", "tensorflow-24.10-py3"],
-        &["tensorflow-20.11-tf2-py3:latest", "tensorflow-21.02-tf2-py3:latest"],
+        &[
+            "tensorflow-19.08-py3",
+            "tensorflow-20.01-py3",
+            "tensorflow-24.10-py3",
+        ],
+        &[
+            "tensorflow-20.11-tf2-py3:latest",
+            "tensorflow-21.02-tf2-py3:latest",
+        ],
         &["matlab-r2019a", "matlab-r2019b", "matlab-r2020a"],
-        &["tensorrtserver-18.08-py3-v1", "tensorrtserver-18.08.1-py3-v1", "tensorrtserver-18.10-py3-v1"],
+        &[
+            "tensorrtserver-18.08-py3-v1",
+            "tensorrtserver-18.08.1-py3-v1",
+            "tensorrtserver-18.10-py3-v1",
+        ],
         &["pytorch-21.06-py3:dup1", "pytorch-22.02-py3:latest"],
     ];
     for chain in chains {
@@ -247,7 +286,10 @@ fn order() {
         ("tensorrt-19.08-py3:dup2", "tensorrt-19.08-py3:dup1"),
         ("ngc/nvidia/tensorrt-19.08-py3", "tensorrt-20.08-py3"),
         ("matlab-r2019b", "matlab-20.01"),
-        ("registry.twcc.ai/ngc/nvidia/tensorflow:latest", "registry.twcc.ai/ngc/nvidia/tensorflow:v1"),
+        (
+            "registry.twcc.ai/ngc/nvidia/tensorflow:latest",
+            "registry.twcc.ai/ngc/nvidia/tensorflow:v1",
+        ),
     ];
     for (a, b) in none {
         assert_eq!(twcc(a).compare(&twcc(b)), None, "{a} vs {b}");
@@ -271,7 +313,14 @@ fn releases() {
         .filter(|s| r(s).released_after(june))
         .collect();
     assert_eq!(after, ["23.07", "24.01"]);
-    assert_eq!(twcc("pytorch-24.01-py3").release().unwrap().date().to_string(), "2024-01-01");
+    assert_eq!(
+        twcc("pytorch-24.01-py3")
+            .release()
+            .unwrap()
+            .date()
+            .to_string(),
+        "2024-01-01"
+    );
     let v = |s: &str| s.parse::<VendorRelease>().unwrap();
     assert!(v("r2019a") < v("r2019b") && v("r2019b") < v("r2020a"));
 }
@@ -284,7 +333,10 @@ fn serde() {
     assert_eq!(j, r#""tensorflow-20.11-tf2-py3:latest""#);
     assert_eq!(serde_json::from_str::<TwccName>(&j).unwrap(), n);
     let e = serde_json::from_str::<TwccName>(r#""ubuntu""#).unwrap_err();
-    assert!(e.to_string().starts_with("invalid TWCC name \"ubuntu\""), "{e}");
+    assert!(
+        e.to_string().starts_with("invalid TWCC name \"ubuntu\""),
+        "{e}"
+    );
     let r: Release = serde_json::from_str(r#""24.5""#).unwrap();
     assert_eq!(serde_json::to_string(&r).unwrap(), r#""24.5""#);
 }

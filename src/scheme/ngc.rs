@@ -346,9 +346,10 @@ impl Tagged for NgcTag {
             NgcPosition::Version(Some(c), _) => parts.push(format!("version={c}")),
             NgcPosition::Version(None, _) => parts.push("version".into()),
             NgcPosition::Vendor(_) => parts.push("vendor".into()),
-            NgcPosition::None if self.other || self.is_latest() => {
-                parts.push(format!("tag={}", self.tag.as_deref().unwrap_or(DEFAULT_TAG)))
-            }
+            NgcPosition::None if self.other || self.is_latest() => parts.push(format!(
+                "tag={}",
+                self.tag.as_deref().unwrap_or(DEFAULT_TAG)
+            )),
             NgcPosition::None => parts.push("cuda-only".into()),
         }
         let cuda = if self.cuda_repo { &None } else { &self.cuda };
@@ -544,7 +545,12 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
         rest = r;
     }
     if !rest.is_empty() {
-        return fail(rest, 0, Component::Tag, "expected '-' between words of the tag");
+        return fail(
+            rest,
+            0,
+            Component::Tag,
+            "expected '-' between words of the tag",
+        );
     }
     Ok(("", w))
 }
@@ -557,9 +563,8 @@ fn lead(t: &str, cuda_repo: bool) -> Res<'_, Option<(&str, NgcPosition)>> {
     let first = t.as_bytes().first().copied();
     if first.is_some_and(|b| b.is_ascii_digit()) {
         if !cuda_repo {
-            let looks_like_release = t.len() > 2
-                && class::span(t, class::DIGIT) == 2
-                && t.as_bytes()[2] == b'.';
+            let looks_like_release =
+                t.len() > 2 && class::span(t, class::DIGIT) == 2 && t.as_bytes()[2] == b'.';
             match Release::prefix(t) {
                 Ok((r, rel)) if ends(r) => return Ok(("", Some((r, NgcPosition::Release(rel))))),
                 Ok((r, _)) if looks_like_release && !r.starts_with('.') => {
@@ -617,10 +622,20 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
         }
     }
     if let Some(bad) = words::versioned_then(x, "cuda") {
-        return fail(bad, 0, Component::Cuda, "expected '-' after the cuda version");
+        return fail(
+            bad,
+            0,
+            Component::Cuda,
+            "expected '-' after the cuda version",
+        );
     }
     if let Some(bad) = words::versioned_then(x, "py") {
-        return fail(bad, 0, Component::Python, "expected '-' after the python version");
+        return fail(
+            bad,
+            0,
+            Component::Python,
+            "expected '-' after the python version",
+        );
     }
     if let Some(n) = x.strip_prefix("cudnn") {
         if n.bytes().all(|b| b.is_ascii_digit()) {
@@ -660,7 +675,9 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
 
 /// An OS version: empty, or numbers separated by dots (`22.04`, `8`).
 fn is_os_version(v: &str) -> bool {
-    v.is_empty() || v.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    v.is_empty()
+        || v.split('.')
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Adds word `x` to a run of words joined by `-`.

@@ -235,7 +235,15 @@ impl TwccName {
 }
 
 impl TwccName {
-    fn key(&self) -> (&Option<String>, &Option<String>, &str, &str, &Option<String>) {
+    fn key(
+        &self,
+    ) -> (
+        &Option<String>,
+        &Option<String>,
+        &str,
+        &str,
+        &Option<String>,
+    ) {
         (
             &self.registry,
             &self.path,
@@ -529,7 +537,12 @@ fn tail<'a>(whole: &'a str, img: &mut Image<'a>) -> Res<'a, ()> {
             return fail(after, 0, Component::Name, "expected a word after '-'");
         }
         if n == ws.len() {
-            return fail(after, w.len(), Component::Variant, "too many words in the name");
+            return fail(
+                after,
+                w.len(),
+                Component::Variant,
+                "too many words in the name",
+            );
         }
         ws[n] = w;
         n += 1;

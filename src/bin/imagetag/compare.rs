@@ -1,7 +1,7 @@
 //! `imagetag compare`: the order of two image names.
 
-use std::process::ExitCode;
 use std::cmp::Ordering;
+use std::process::ExitCode;
 
 use imagetag::Image;
 
