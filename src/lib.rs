@@ -27,6 +27,12 @@
 //! a separate reading mode ([`Mode`]). Digests are the ones the OCI image spec
 //! registers: `sha256`, `sha384` and `sha512`, lowercase hex.
 //!
+//! On top of it, the naming schemes of GPU clouds ([`scheme`]): TWCC names
+//! (`tensorflow-20.11-tf2-py3:latest`, with TWCC's documented exceptions)
+//! and NGC tags (`nvcr.io/nvidia/pytorch:24.01-py3` and the tag styles of
+//! NGC's other repositories), with NGC releases and vendor releases as
+//! calendar values ([`Release`], [`VendorRelease`]).
+//!
 //! # Crate features
 //!
 //! - `serde` (default): `Serialize` and `Deserialize` for values, as strings.

@@ -29,8 +29,8 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
-use crate::error::{Component, Error};
-use crate::parse::{class, Res};
+use crate::error::{Component, Error, ErrorKind};
+use crate::parse::{class, offset_in, PErr, Res, Why};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
 use crate::scheme::twcc::TwccName;
@@ -317,17 +317,13 @@ impl Tagged for NgcTag {
         let Some(t) = tag else {
             if registry.is_none() {
                 // `tensorflow-20.02-tf1-py3.sif`: nothing says NGC.
-                return Err(finish::<()>(
-                    fail(
-                        &input[(crate::parse::offset_in(input, name) + name.len()).min(input.len())..],
-                        0,
-                        Component::Tag,
-                        "expected a tag after the repository (an NGC name without a registry needs a tag)",
-                    ),
-                    SUBJECT,
-                    input,
-                )
-                .unwrap_err());
+                let at = (offset_in(input, name) + name.len()).min(input.len());
+                let why = Why {
+                    kind: ErrorKind::Scheme,
+                    component: Component::Tag,
+                    expected: "expected a tag after the repository (an NGC name without a registry needs a tag)",
+                };
+                return Err(PErr::new(&input[at..], why).into_error(SUBJECT, input));
             }
             return Ok(NgcTag::build(input, r, registry, Words::default(), false));
         };
@@ -521,7 +517,7 @@ crate::release::string_serde!(NgcTag, "an NGC image name");
 // ngc-tag ::= lead ( "-" word )* | cuda-word ( "-" word )* | other
 fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
     let mut w = Words::default();
-    let (rest, position) = match lead(t, framework == "cuda")?.1 {
+    let (rest, position) = match lead(t, framework == "cuda")? {
         Some(x) => x,
         None if t.starts_with("cuda") => {
             // The first word is the CUDA version: read it as a word.
@@ -555,10 +551,13 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
     Ok(("", w))
 }
 
+/// What [`lead`] read: the rest of the tag and the position, or `None`.
+type Lead<'a> = Result<Option<(&'a str, NgcPosition)>, nom::Err<PErr<'a>>>;
+
 // lead ::= release | "v" number "." version | vendor-release | "r" version | version
 // A lead must be followed by "-" or the end of the tag; `None` when the tag
 // does not start with one.
-fn lead(t: &str, cuda_repo: bool) -> Res<'_, Option<(&str, NgcPosition)>> {
+fn lead(t: &str, cuda_repo: bool) -> Lead<'_> {
     let ends = |r: &str| r.is_empty() || r.starts_with('-');
     let first = t.as_bytes().first().copied();
     if first.is_some_and(|b| b.is_ascii_digit()) {
@@ -566,9 +565,10 @@ fn lead(t: &str, cuda_repo: bool) -> Res<'_, Option<(&str, NgcPosition)>> {
             let looks_like_release =
                 t.len() > 2 && class::span(t, class::DIGIT) == 2 && t.as_bytes()[2] == b'.';
             match Release::prefix(t) {
-                Ok((r, rel)) if ends(r) => return Ok(("", Some((r, NgcPosition::Release(rel))))),
+                Ok((r, rel)) if ends(r) => return Ok(Some((r, NgcPosition::Release(rel)))),
                 Ok((r, _)) if looks_like_release && !r.starts_with('.') => {
                     return fail(r, 0, Component::Release, "expected '-' after the release")
+                        .map(|_: (&str, ())| None)
                 }
                 Err(e) if looks_like_release => return Err(as_scheme(e)),
                 _ => {}
@@ -576,30 +576,31 @@ fn lead(t: &str, cuda_repo: bool) -> Res<'_, Option<(&str, NgcPosition)>> {
         }
         let (r, v) = Version::prefix(t, Component::Version).map_err(as_scheme)?;
         if !ends(r) {
-            return fail(r, 0, Component::Version, "expected '-' after the version");
+            return fail(r, 0, Component::Version, "expected '-' after the version")
+                .map(|_: (&str, ())| None);
         }
-        return Ok(("", Some((r, NgcPosition::Version(None, v)))));
+        return Ok(Some((r, NgcPosition::Version(None, v))));
     }
     if let Some(after) = t.strip_prefix('v') {
         if let Ok((r, v)) = Version::prefix(after, Component::Version) {
             if v.parts().len() >= 2 && ends(r) {
-                return Ok(("", Some((r, NgcPosition::Version(Some('v'), v)))));
+                return Ok(Some((r, NgcPosition::Version(Some('v'), v))));
             }
         }
     }
     if let Some(after) = t.strip_prefix('r') {
         if let Ok((r, v)) = VendorRelease::prefix(t) {
             if ends(r) {
-                return Ok(("", Some((r, NgcPosition::Vendor(v)))));
+                return Ok(Some((r, NgcPosition::Vendor(v))));
             }
         }
         if let Ok((r, v)) = Version::prefix(after, Component::Version) {
             if ends(r) {
-                return Ok(("", Some((r, NgcPosition::Version(Some('r'), v)))));
+                return Ok(Some((r, NgcPosition::Version(Some('r'), v))));
             }
         }
     }
-    Ok((t, None))
+    Ok(None)
 }
 
 // word ::= python | cuda-word | "cudnn" [0-9]* | os | "gcc" version | [a-z0-9]+

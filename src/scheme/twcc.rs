@@ -109,7 +109,7 @@ pub struct TwccName {
 
 /// The parts of the image, as slices of the input.
 #[derive(Default)]
-struct Image<'a> {
+struct Parts<'a> {
     framework: Option<&'a str>,
     position: Option<TwccPosition>,
     variant: Option<&'a str>,
@@ -365,7 +365,7 @@ impl Tagged for TwccName {
     }
 
     fn alias_tag(&self) -> Option<String> {
-        Some(DEFAULT_TAG.to_owned())
+        self.is_alias().then(|| DEFAULT_TAG.to_owned())
     }
 
     fn fields(&self) -> Vec<Field> {
@@ -435,11 +435,11 @@ crate::release::string_serde!(TwccName, "a TWCC image name");
 // The grammar
 
 // image ::= framework "-" release tail | framework "-" vendor-release | framework
-fn image(name: &str, bare_ok: bool) -> Res<'_, Image<'_>> {
+fn image(name: &str, bare_ok: bool) -> Res<'_, Parts<'_>> {
     let (rest, (framework, position)) = framework(name)?;
-    let mut img = Image {
+    let mut img = Parts {
         framework: Some(framework),
-        ..Image::default()
+        ..Parts::default()
     };
     match position {
         Some(TwccPosition::Release(r)) => {
@@ -526,7 +526,7 @@ fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
 
 // tail    ::= ( "-" variant )* "-" python [ "-v1" ] | [ "-" package ] [ "-v1" ]
 // variant ::= word      python ::= "py" version      package ::= word
-fn tail<'a>(whole: &'a str, img: &mut Image<'a>) -> Res<'a, ()> {
+fn tail<'a>(whole: &'a str, img: &mut Parts<'a>) -> Res<'a, ()> {
     let mut rest = whole;
     // Up to four words before `-v1`: variant words, then Python or a package.
     let mut ws: [&str; 8] = [""; 8];
