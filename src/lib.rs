@@ -27,6 +27,12 @@
 //! a separate reading mode ([`Mode`]). Digests are the ones the OCI image spec
 //! registers: `sha256`, `sha384` and `sha512`, lowercase hex.
 //!
+//! On top of it, the naming schemes of GPU clouds ([`scheme`]): TWCC names
+//! (`tensorflow-20.11-tf2-py3:latest`, with TWCC's documented exceptions)
+//! and NGC tags (`nvcr.io/nvidia/pytorch:24.01-py3` and the tag styles of
+//! NGC's other repositories), with NGC releases and vendor releases as
+//! calendar values ([`Release`], [`VendorRelease`]).
+//!
 //! # Crate features
 //!
 //! - `serde` (default): `Serialize` and `Deserialize` for values, as strings.
@@ -43,6 +49,7 @@ mod error;
 mod image;
 mod parse;
 pub mod reference;
+mod release;
 pub mod scheme;
 pub mod version;
 
@@ -51,5 +58,6 @@ pub use image::{detect, Image, Value};
 pub use reference::{
     Algorithm, AnyReference, Canonical, Digest, Familiar, Mode, OwnedReference, Reference,
 };
+pub use release::{Release, VendorRelease};
 pub use scheme::{Field, FieldValue, Scheme, Tagged, Track};
 pub use version::Version;

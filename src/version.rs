@@ -54,7 +54,7 @@ pub struct Version {
 const SUBJECT: &str = "version";
 
 impl Version {
-    /// A version of the given numbers (at most [`MAX_PARTS`]; extra numbers
+    /// A version of the given numbers (at most four, `MAX_PARTS`; extra numbers
     /// are dropped).
     pub fn new(parts: &[u32]) -> Version {
         let mut v = Version {

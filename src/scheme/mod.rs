@@ -27,6 +27,7 @@ pub mod generic;
 pub mod ngc;
 pub mod twcc;
 pub mod vessl;
+mod words;
 
 /// A naming scheme.
 #[non_exhaustive]

@@ -1,52 +1,693 @@
-//! NGC tag (placeholder: being written).
+//! NGC tags on `nvcr.io`: the release lives in the tag.
+//!
+//! ```text
+//! ngc-name ::= [ registry "/" ] repository [ ":" ngc-tag ] [ "@" digest ]
+//! ngc-tag  ::= lead ( "-" word )*
+//!            | cuda-word ( "-" word )*          (rapidsai:cuda10.1-runtime-ubuntu18.04)
+//!            | other                            (latest, v2-merged-tf2-py3: not a version)
+//! lead     ::= release                          (24.01, 24.5, 18.08.1, 26.08dev)
+//!            | "v" number "." version           (clara-train-sdk:v4.0)
+//!            | vendor-release                   (matlab:r2020a)
+//!            | "r" version                      (l4t-jetpack:r36.4.0)
+//!            | version                          (deepstream:7.0; the CUDA version of nvidia/cuda)
+//! word     ::= python                           ("py" version: py3; RAPIDS' py3.6)
+//!            | cuda-word                        ("cuda" version | "cuda_" [a-z]+: cuda12.9, cuda_multi)
+//!            | "cudnn" [0-9]*                   (cudnn8; bare cudnn: unversioned)
+//!            | os                               (ubuntu22.04, ubi8, centos8, rockylinux9)
+//!            | "gcc" version                    (a compiler)
+//!            | [a-z0-9]+                        (a variant word before Python, a suffix word
+//!                                                after it; for DIGITS the first is the package)
+//! ```
+//!
+//! So `tritonserver:24.05-trtllm-python-py3` has release `24.05`, variant
+//! `trtllm-python` and Python `py3`; `tritonserver:25.07-py3-igpu-min` has
+//! the suffix `igpu-min`; `cuda:12.1.1-cudnn8-runtime-ubuntu22.04` has CUDA
+//! `12.1.1`, cuDNN `8`, variant `runtime` and OS `ubuntu22.04`.
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
 
 use crate::error::{Component, Error, ErrorKind};
-use crate::reference::Reference;
+use crate::parse::{class, offset_in, PErr, Res, Why};
+use crate::reference::{Reference, DEFAULT_TAG};
+use crate::release::{Release, VendorRelease};
+use crate::scheme::twcc::TwccName;
+use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, versioned, word};
 use crate::scheme::{Field, Scheme, Tagged, Track};
+use crate::version::Version;
 
-/// A NGC tag.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+const SUBJECT: &str = "NGC tag";
+/// NGC's registry.
+pub const NGC_REGISTRY: &str = "nvcr.io";
+/// Operating system words, followed by their version (`ubuntu22.04`, `ubi8`).
+const OS: [&str; 7] = [
+    "ubuntu",
+    "ubi",
+    "centos",
+    "rockylinux",
+    "rhel",
+    "debian",
+    "oraclelinux",
+];
+
+/// Where an NGC tag sits on its track.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NgcPosition {
+    /// An NGC release (`24.01`).
+    Release(Release),
+    /// A product version, with the letter written before it, if any
+    /// (`v4.0`, `r36.4.0`, `7.0`; the CUDA version of `nvidia/cuda`).
+    Version(Option<char>, Version),
+    /// A vendor release (`r2020a`).
+    Vendor(VendorRelease),
+    /// None: an alias (`latest`, no tag), a tag that is not a version, or a
+    /// tag that starts with its CUDA version (`cuda10.1-runtime-ubuntu18.04`).
+    None,
+}
+
+/// An NGC tag with its repository: `nvcr.io/nvidia/pytorch:24.01-py3`.
+///
+/// ```
+/// use imagetag::scheme::ngc::NgcTag;
+///
+/// let t: NgcTag = "nvcr.io/nvidia/tritonserver:24.05-trtllm-python-py3".parse()?;
+/// assert_eq!(t.framework(), Some("tritonserver"));
+/// assert_eq!(t.release().map(|r| r.to_string()).as_deref(), Some("24.05"));
+/// assert_eq!(t.variant(), Some("trtllm-python"));
+/// assert_eq!(t.python(), Some("py3"));
+/// let p: NgcTag = "nvcr.io/nvidia/pytorch:24.01-py3".parse()?;
+/// assert_eq!(p.to_twcc().unwrap().to_string(), "pytorch-24.01-py3:latest");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Total ordering
+///
+/// None: tags compare ([`Tagged::compare`]) only on the same track (the
+/// repository and every word of the tag but the position), by release or
+/// version: `pytorch:23.10-py3 < pytorch:24.01-py3`; `pytorch:24.01-py3` and
+/// `pytorch:24.01-py3-igpu` are incomparable.
+///
+/// # Errors
+///
+/// `tensorflow-20.02-tf1-py3.sif` (no registry and no tag),
+/// `rapidsai:cuda10.0_ubuntu16.04` (`_` after the CUDA version),
+/// `pytorch:24.13-py3` (no such month), `pytorch:24.01-py3-py3` (two Python parts).
+#[derive(Clone)]
 pub struct NgcTag {
     text: String,
+    registry: Option<String>,
+    repository: String,
+    framework: Option<String>,
+    flavor: Option<String>,
+    position: NgcPosition,
+    cuda_repo: bool,
+    cuda: Option<String>,
+    cudnn: Option<String>,
+    variant: Option<String>,
+    package: Option<String>,
+    python: Option<String>,
+    suffix: Option<String>,
+    os: Option<String>,
+    compiler: Option<String>,
+    tag: Option<String>,
+    /// The tag was not read as a version (`latest`, `v2-merged-tf2-py3`).
+    other: bool,
+    digest: Option<String>,
+}
+
+/// The words of a tag, as slices of the input.
+#[derive(Default)]
+struct Words<'a> {
+    position: Option<NgcPosition>,
+    cuda: Option<&'a str>,
+    cudnn: Option<&'a str>,
+    variant: Option<String>,
+    package: Option<&'a str>,
+    python: Option<&'a str>,
+    suffix: Option<String>,
+    os: Option<&'a str>,
+    compiler: Option<&'a str>,
+    other: bool,
+}
+
+/// Instantiation
+impl NgcTag {
+    /// Reads a full name (a reference, normalized, then the NGC scheme).
+    pub fn parse(s: &str) -> Result<NgcTag, Error> {
+        let r = Reference::parse_normalized(s).map_err(|e| e.with_subject(SUBJECT))?;
+        NgcTag::from_reference(&r, s)
+    }
+}
+
+/// Access
+impl NgcTag {
+    /// The registry, if written (`nvcr.io`).
+    pub fn registry(&self) -> Option<&str> {
+        self.registry.as_deref()
+    }
+
+    /// The repository path (`nvidia/pytorch`).
+    pub fn repository(&self) -> &str {
+        &self.repository
+    }
+
+    /// The framework: the repository name (`pytorch`), `rapidsai` for the
+    /// RAPIDS flavors; `None` for NIM model repositories (`nim/meta/…`).
+    pub fn framework(&self) -> Option<&str> {
+        self.framework.as_deref()
+    }
+
+    /// The RAPIDS flavor (`nvidia/rapidsai/<flavor>`).
+    pub fn flavor(&self) -> Option<&str> {
+        self.flavor.as_deref()
+    }
+
+    /// The position on the track.
+    pub fn position(&self) -> NgcPosition {
+        self.position
+    }
+
+    /// The NGC release (`24.01`).
+    pub fn release(&self) -> Option<Release> {
+        match self.position {
+            NgcPosition::Release(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The CUDA version (`12.1.1`), or `multi` (`cuda_multi`).
+    pub fn cuda(&self) -> Option<&str> {
+        self.cuda.as_deref()
+    }
+
+    /// The cuDNN version (`8`), or `unversioned` (a bare `cudnn`).
+    pub fn cudnn(&self) -> Option<&str> {
+        self.cudnn.as_deref()
+    }
+
+    /// The variant words before Python, joined by `-` (`trtllm-python`, `devel`).
+    pub fn variant(&self) -> Option<&str> {
+        self.variant.as_deref()
+    }
+
+    /// The package DIGITS is built on (`tensorflow`).
+    pub fn package(&self) -> Option<&str> {
+        self.package.as_deref()
+    }
+
+    /// The Python part as written (`py3`, RAPIDS' `py3.6`).
+    pub fn python(&self) -> Option<&str> {
+        self.python.as_deref()
+    }
+
+    /// The words after Python, joined by `-` (`sdk`, `igpu-min`).
+    pub fn suffix(&self) -> Option<&str> {
+        self.suffix.as_deref()
+    }
+
+    /// The operating system (`ubuntu22.04`).
+    pub fn os(&self) -> Option<&str> {
+        self.os.as_deref()
+    }
+
+    /// The tag as written, if any.
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Conversion
+impl NgcTag {
+    /// The TWCC name built from this NGC image, with TWCC's `latest` tag:
+    /// `nvcr.io/nvidia/pytorch:24.01-py3` → `pytorch-24.01-py3:latest`.
+    /// `None` where TWCC has no such name: outside `nvidia/`, without a
+    /// release, or with words TWCC names do not carry (a suffix, CUDA, OS,
+    /// both a package and Python).
+    pub fn to_twcc(&self) -> Option<TwccName> {
+        let NgcPosition::Release(r) = self.position else {
+            return None;
+        };
+        let fw = self.repository.strip_prefix("nvidia/")?;
+        if fw.contains('/')
+            || self.suffix.is_some()
+            || self.cuda.is_some()
+            || self.cudnn.is_some()
+            || self.os.is_some()
+            || self.compiler.is_some()
+            || (self.package.is_some() && self.python.is_some())
+        {
+            return None;
+        }
+        let mut s = format!("{fw}-{r}");
+        for part in [&self.variant, &self.python, &self.package]
+            .into_iter()
+            .flatten()
+        {
+            s.push('-');
+            s.push_str(part);
+        }
+        s.push_str(":latest");
+        s.parse().ok()
+    }
+}
+
+impl NgcTag {
+    fn repository_written(&self) -> String {
+        match &self.registry {
+            Some(r) => format!("{r}/{}", self.repository),
+            None => self.repository.clone(),
+        }
+    }
+
+    fn is_latest(&self) -> bool {
+        matches!(self.tag.as_deref(), None | Some(DEFAULT_TAG))
+    }
+}
+
+impl PartialEq for NgcTag {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for NgcTag {}
+
+impl Hash for NgcTag {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
 }
 
 impl fmt::Display for NgcTag {
+    /// The name exactly as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for NgcTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NgcTag({:?})", self.text)
+    }
+}
+
+impl FromStr for NgcTag {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        NgcTag::parse(s)
     }
 }
 
 impl Tagged for NgcTag {
     const SCHEME: Scheme = Scheme::Ngc;
 
-    fn from_reference(_r: &Reference<'_>, input: &str) -> Result<Self, Error> {
-        Err(Error::new(
-            ErrorKind::Scheme,
-            "NGC tag",
-            input,
-            0,
-            input,
-            Component::Name,
-            "not yet supported",
-        ))
+    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        let registry = words::written(input, r.domain());
+        let name = r.name();
+        let namespace = r.namespace();
+        let tag = r.tag();
+        let Some(t) = tag else {
+            if registry.is_none() {
+                // `tensorflow-20.02-tf1-py3.sif`: nothing says NGC.
+                let at = (offset_in(input, name) + name.len()).min(input.len());
+                let why = Why {
+                    kind: ErrorKind::Scheme,
+                    component: Component::Tag,
+                    expected: "expected a tag after the repository (an NGC name without a registry needs a tag)",
+                };
+                return Err(PErr::new(&input[at..], why).into_error(SUBJECT, input));
+            }
+            return Ok(NgcTag::build(input, r, registry, Words::default(), false));
+        };
+        // RAPIDS names its flavors `nvidia/rapidsai/<flavor>`.
+        let rapids = namespace.is_some_and(|n| n.ends_with("rapidsai"));
+        let framework = if rapids { "rapidsai" } else { name };
+        let cuda_repo = framework == "cuda";
+        let w = finish(tag_words(t, framework), SUBJECT, input)?;
+        Ok(NgcTag::build(input, r, registry, w, cuda_repo))
     }
 
     fn track(&self) -> Track {
-        Track::new([self.text.as_str()])
+        let mut parts = vec![self.repository_written()];
+        match self.position {
+            NgcPosition::Release(_) => parts.push("release".into()),
+            NgcPosition::Version(Some(c), _) => parts.push(format!("version={c}")),
+            NgcPosition::Version(None, _) => parts.push("version".into()),
+            NgcPosition::Vendor(_) => parts.push("vendor".into()),
+            NgcPosition::None if self.other || self.is_latest() => parts.push(format!(
+                "tag={}",
+                self.tag.as_deref().unwrap_or(DEFAULT_TAG)
+            )),
+            NgcPosition::None => parts.push("cuda-only".into()),
+        }
+        let cuda = if self.cuda_repo { &None } else { &self.cuda };
+        for (k, v) in [
+            ("cuda", cuda),
+            ("cudnn", &self.cudnn),
+            ("variant", &self.variant),
+            ("package", &self.package),
+            ("python", &self.python),
+            ("suffix", &self.suffix),
+            ("os", &self.os),
+            ("compiler", &self.compiler),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={v}"));
+            }
+        }
+        Track::new(parts.iter().map(String::as_str))
     }
 
     fn is_alias(&self) -> bool {
-        false
+        self.is_latest()
+    }
+
+    fn alias_tag(&self) -> Option<String> {
+        self.is_latest().then(|| DEFAULT_TAG.to_owned())
     }
 
     fn fields(&self) -> Vec<Field> {
-        Vec::new()
+        let mut f = Vec::new();
+        let mut push = |k, v: Option<&str>| {
+            if let Some(v) = v {
+                f.push(Field::text(k, v));
+            }
+        };
+        push("registry", self.registry.as_deref());
+        push("repository", Some(&self.repository));
+        push("framework", self.framework.as_deref());
+        push("flavor", self.flavor.as_deref());
+        let pos = match self.position {
+            NgcPosition::Release(r) => Some(("release", r.to_string())),
+            NgcPosition::Version(_, _) if self.cuda_repo => None,
+            NgcPosition::Version(c, v) => Some((
+                "version",
+                format!("{}{v}", c.map(String::from).unwrap_or_default()),
+            )),
+            NgcPosition::Vendor(v) => Some(("version", v.to_string())),
+            NgcPosition::None => None,
+        };
+        if let Some((k, v)) = &pos {
+            push(k, Some(v));
+        }
+        push("cuda", self.cuda.as_deref());
+        push("cudnn", self.cudnn.as_deref());
+        push("variant", self.variant.as_deref());
+        push("package", self.package.as_deref());
+        // NGC's framework tags write the Python major as a word (`py3`),
+        // reported as written; RAPIDS' CUDA-style tags write the full
+        // version (`py3.6`), reported as the version (`3.6`).
+        let python = match (self.position, self.python.as_deref()) {
+            (NgcPosition::Release(_), p) => p,
+            (_, Some(p)) if p.contains('.') => Some(&p[2..]),
+            (_, p) => p,
+        };
+        push("python", python);
+        push("suffix", self.suffix.as_deref());
+        push("os", self.os.as_deref());
+        push("compiler", self.compiler.as_deref());
+        if self.other {
+            push("tag", self.tag.as_deref());
+        }
+        push("digest", self.digest.as_deref());
+        f
     }
 
     fn compare(&self, other: &Self) -> Option<Ordering> {
-        (self == other).then_some(Ordering::Equal)
+        if self == other {
+            return Some(Ordering::Equal);
+        }
+        if self.track() != other.track() {
+            return None;
+        }
+        let o = match (self.position, other.position) {
+            (NgcPosition::Release(a), NgcPosition::Release(b)) => a.cmp_calendar(&b),
+            (NgcPosition::Version(_, a), NgcPosition::Version(_, b)) => cmp_numbers(&a, &b),
+            (NgcPosition::Vendor(a), NgcPosition::Vendor(b)) => a.cmp_calendar(&b),
+            _ => return None,
+        };
+        // Equal positions spelled differently (`12.1` and `12.1.0`), or the
+        // same tag with different digests: no guess.
+        (o != Ordering::Equal).then_some(o)
+    }
+}
+
+impl PartialOrd for NgcTag {
+    /// [`Tagged::compare`].
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        self.compare(other)
+    }
+}
+
+/// Numbers compared as numbers, a missing number counting as 0.
+fn cmp_numbers(a: &Version, b: &Version) -> Ordering {
+    let n = a.parts().len().max(b.parts().len());
+    (0..n)
+        .map(|i| {
+            let x = a.parts().get(i).copied().unwrap_or(0);
+            let y = b.parts().get(i).copied().unwrap_or(0);
+            x.cmp(&y)
+        })
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+impl NgcTag {
+    fn build(
+        input: &str,
+        r: &Reference<'_>,
+        registry: Option<&str>,
+        w: Words<'_>,
+        cuda_repo: bool,
+    ) -> NgcTag {
+        let own = |s: Option<&str>| s.map(str::to_owned);
+        let namespace = r.namespace();
+        let name = r.name();
+        let rapids = namespace.is_some_and(|n| n.ends_with("rapidsai"));
+        // NIM repositories hold models, not frameworks.
+        let nim = namespace.is_some_and(|n| n == "nim" || n.starts_with("nim/"));
+        let framework = if nim {
+            None
+        } else if rapids {
+            Some("rapidsai".to_owned())
+        } else {
+            Some(name.to_owned())
+        };
+        let cuda = match (cuda_repo, w.position) {
+            (true, Some(NgcPosition::Version(None, v))) => Some(v.to_string()),
+            _ => own(w.cuda),
+        };
+        NgcTag {
+            text: input.to_owned(),
+            registry: own(registry),
+            repository: r.path().into_owned(),
+            framework,
+            flavor: rapids.then(|| name.to_owned()),
+            position: w.position.unwrap_or(NgcPosition::None),
+            cuda_repo,
+            cuda,
+            cudnn: own(w.cudnn),
+            variant: w.variant,
+            package: own(w.package),
+            python: own(w.python),
+            suffix: w.suffix,
+            os: own(w.os),
+            compiler: own(w.compiler),
+            tag: own(r.tag()),
+            other: w.other,
+            digest: r.digest().map(|d| d.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+crate::release::string_serde!(NgcTag, "an NGC image name");
+
+// ---------------------------------------------------------------------------
+// The grammar
+
+// ngc-tag ::= lead ( "-" word )* | cuda-word ( "-" word )* | other
+fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
+    let mut w = Words::default();
+    let (rest, position) = match lead(t, framework == "cuda")? {
+        Some(x) => x,
+        None if t.starts_with("cuda") => {
+            // The first word is the CUDA version: read it as a word.
+            let (first, rest) = word(t);
+            classify(first, &mut w, framework)?;
+            (rest, NgcPosition::None)
+        }
+        None => {
+            w.other = true;
+            return Ok(("", w));
+        }
+    };
+    w.position = Some(position);
+    let mut rest = rest;
+    while let Some(after) = rest.strip_prefix('-') {
+        let (x, r) = word(after);
+        if x.is_empty() {
+            return fail(after, 0, Component::Tag, "expected a word after '-'");
+        }
+        classify(x, &mut w, framework)?;
+        rest = r;
+    }
+    if !rest.is_empty() {
+        return fail(
+            rest,
+            0,
+            Component::Tag,
+            "expected '-' between words of the tag",
+        );
+    }
+    Ok(("", w))
+}
+
+/// What [`lead`] read: the rest of the tag and the position, or `None`.
+type Lead<'a> = Result<Option<(&'a str, NgcPosition)>, nom::Err<PErr<'a>>>;
+
+// lead ::= release | "v" number "." version | vendor-release | "r" version | version
+// A lead must be followed by "-" or the end of the tag; `None` when the tag
+// does not start with one.
+fn lead(t: &str, cuda_repo: bool) -> Lead<'_> {
+    let ends = |r: &str| r.is_empty() || r.starts_with('-');
+    let first = t.as_bytes().first().copied();
+    if first.is_some_and(|b| b.is_ascii_digit()) {
+        if !cuda_repo {
+            let looks_like_release =
+                t.len() > 2 && class::span(t, class::DIGIT) == 2 && t.as_bytes()[2] == b'.';
+            match Release::prefix(t) {
+                Ok((r, rel)) if ends(r) => return Ok(Some((r, NgcPosition::Release(rel)))),
+                Ok((r, _)) if looks_like_release && !r.starts_with('.') => {
+                    return fail(r, 0, Component::Release, "expected '-' after the release")
+                        .map(|_: (&str, ())| None)
+                }
+                Err(e) if looks_like_release => return Err(as_scheme(e)),
+                _ => {}
+            }
+        }
+        let (r, v) = Version::prefix(t, Component::Version).map_err(as_scheme)?;
+        if !ends(r) {
+            return fail(r, 0, Component::Version, "expected '-' after the version")
+                .map(|_: (&str, ())| None);
+        }
+        return Ok(Some((r, NgcPosition::Version(None, v))));
+    }
+    if let Some(after) = t.strip_prefix('v') {
+        if let Ok((r, v)) = Version::prefix(after, Component::Version) {
+            if v.parts().len() >= 2 && ends(r) {
+                return Ok(Some((r, NgcPosition::Version(Some('v'), v))));
+            }
+        }
+    }
+    if let Some(after) = t.strip_prefix('r') {
+        if let Ok((r, v)) = VendorRelease::prefix(t) {
+            if ends(r) {
+                return Ok(Some((r, NgcPosition::Vendor(v))));
+            }
+        }
+        if let Ok((r, v)) = Version::prefix(after, Component::Version) {
+            if ends(r) {
+                return Ok(Some((r, NgcPosition::Version(Some('r'), v))));
+            }
+        }
+    }
+    Ok(None)
+}
+
+// word ::= python | cuda-word | "cudnn" [0-9]* | os | "gcc" version | [a-z0-9]+
+fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
+    if words::is_python(x) {
+        if w.python.is_some() {
+            return fail(x, x.len(), Component::Python, "expected one python part");
+        }
+        w.python = Some(x);
+        return Ok(("", ()));
+    }
+    if let Some(v) = versioned(x, "cuda") {
+        w.cuda = Some(v);
+        return Ok(("", ()));
+    }
+    if let Some(m) = x.strip_prefix("cuda_") {
+        if is_plain(m) {
+            w.cuda = Some(m);
+            return Ok(("", ()));
+        }
+    }
+    if let Some(bad) = words::versioned_then(x, "cuda") {
+        return fail(
+            bad,
+            0,
+            Component::Cuda,
+            "expected '-' after the cuda version",
+        );
+    }
+    if let Some(bad) = words::versioned_then(x, "py") {
+        return fail(
+            bad,
+            0,
+            Component::Python,
+            "expected '-' after the python version",
+        );
+    }
+    if let Some(n) = x.strip_prefix("cudnn") {
+        if n.bytes().all(|b| b.is_ascii_digit()) {
+            w.cudnn = Some(if n.is_empty() { "unversioned" } else { n });
+            return Ok(("", ()));
+        }
+    }
+    if OS
+        .iter()
+        .any(|os| x.strip_prefix(os).is_some_and(is_os_version))
+    {
+        w.os = Some(x);
+        return Ok(("", ()));
+    }
+    if versioned(x, "gcc").is_some() {
+        w.compiler = Some(x);
+        return Ok(("", ()));
+    }
+    if !is_plain(x) {
+        return fail(
+            words::first_bad(x),
+            0,
+            Component::Tag,
+            "expected a lowercase letter or digit in a word of the tag",
+        );
+    }
+    if w.python.is_some() {
+        extend(&mut w.suffix, x);
+    } else if framework == "digits" && w.package.is_none() && w.variant.is_none() {
+        // DIGITS is built on a package: `digits:19.09-tensorflow`.
+        w.package = Some(x);
+    } else {
+        extend(&mut w.variant, x);
+    }
+    Ok(("", ()))
+}
+
+/// An OS version: empty, or numbers separated by dots (`22.04`, `8`).
+fn is_os_version(v: &str) -> bool {
+    v.is_empty()
+        || v.split('.')
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Adds word `x` to a run of words joined by `-`.
+fn extend(run: &mut Option<String>, x: &str) {
+    match run {
+        Some(s) => {
+            s.push('-');
+            s.push_str(x);
+        }
+        None => *run = Some(x.to_owned()),
     }
 }

@@ -1,52 +1,602 @@
-//! TWCC name (placeholder: being written).
+//! TWCC (Taiwan Computing Cloud) names: framework images named after the
+//! NGC release they are built from.
+//!
+//! ```text
+//! twcc-name  ::= [ registry "/" ] [ path "/" ] image [ ":" twcc-tag ] [ "@" digest ]
+//! image      ::= framework "-" release tail          (tensorflow-20.11-tf2-py3)
+//!              | framework "-" vendor-release        (matlab-r2019b)
+//!              | framework                           (only on registry.twcc.ai:
+//!                                                     registry.twcc.ai/ngc/nvidia/tensorflow)
+//! framework  ::= word ( "-" word )*                  (everything before the release)
+//! tail       ::= ( "-" variant )* "-" python [ "-v1" ]
+//!              | [ "-" package ] [ "-v1" ]
+//! variant    ::= word                                (tf2, trtllm, python: none before 19.11)
+//! python     ::= "py" version                        (py3)
+//! package    ::= word                                (digits-19.08-tensorflow)
+//! word       ::= [a-z0-9]+
+//! twcc-tag   ::= "latest" | "v1" | custom-tag        (no tag means latest)
+//! ```
+//!
+//! `release` and `vendor-release` are [`Release`] (`20.11`, `18.08.1`) and
+//! [`VendorRelease`] (`r2019b`). `-v1` at the end of the image marks a build
+//! TWCC optimised; a tag that merely contains `v1`
+//! (`pytorch-21.06-py3:leo19941227-v1.0`) does not. Taiwania-2 HPC names
+//! (`tensorflow_21.11-tf2-py3`) are not TWCC names.
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
 
-use crate::error::{Component, Error, ErrorKind};
-use crate::reference::Reference;
+use crate::error::{Component, Error};
+use crate::parse::{offset_in, Res};
+use crate::reference::{Reference, DEFAULT_TAG};
+use crate::release::{Release, VendorRelease};
+use crate::scheme::ngc::NgcTag;
+use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, is_python, word};
 use crate::scheme::{Field, Scheme, Tagged, Track};
 
-/// A TWCC name.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+const SUBJECT: &str = "TWCC name";
+/// TWCC's registry.
+pub const TWCC_REGISTRY: &str = "registry.twcc.ai";
+
+/// Where a TWCC image sits on its track.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TwccPosition {
+    /// An NGC release (`tensorflow-20.11-tf2-py3`).
+    Release(Release),
+    /// A vendor release (`matlab-r2019b`).
+    Vendor(VendorRelease),
+    /// None: an image named without a release (`registry.twcc.ai/ngc/vtr`).
+    None,
+}
+
+/// A TWCC name: `tensorflow-20.11-tf2-py3:latest`.
+///
+/// # Syntax
+///
+/// `framework-yy.mm[-variant...]-pyN[-v1][:tag]`, with an optional registry
+/// and path (`registry.twcc.ai/ngc/nvidia/`), a package in place of Python
+/// (`digits-19.08-tensorflow`), a vendor release in place of the NGC release
+/// (`matlab-r2019b`). See the [module docs](self) for the grammar.
+///
+/// ```
+/// use imagetag::scheme::twcc::TwccName;
+///
+/// let n: TwccName = "tensorflow-20.11-tf2-py3:latest".parse()?;
+/// assert_eq!(n.framework(), Some("tensorflow"));
+/// assert_eq!(n.release().map(|r| r.to_string()).as_deref(), Some("20.11"));
+/// assert_eq!(n.variant(), Some("tf2"));
+/// assert_eq!(n.python(), Some("py3"));
+/// assert_eq!(n.tag(), "latest");
+/// assert_eq!(n.to_ngc().unwrap().to_string(), "nvcr.io/nvidia/tensorflow:20.11-tf2-py3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Total ordering
+///
+/// There is none: names compare ([`Tagged::compare`]) only on the same track
+/// (registry, path, framework, variant, Python or package, `-v1`), by
+/// release: `tensorflow-19.08-py3 < tensorflow-20.01-py3`. `latest` is a
+/// moving alias, so with the same release `latest` and a custom tag are
+/// incomparable.
+///
+/// # Equality
+///
+/// A missing tag means `latest`: `pytorch-24.01-py3` equals
+/// `pytorch-24.01-py3:latest`, though each displays as written.
+///
+/// # Errors
+///
+/// `tensorflow_21.11-tf2-py3` (a Taiwania-2 HPC name), `ubuntu:22.04` (no
+/// release), `pytorch-24.13-py3` (no such month), `pytorch-24.01-tf2-foo`
+/// (no Python part after the variant).
+#[derive(Clone)]
 pub struct TwccName {
     text: String,
+    registry: Option<String>,
+    path: Option<String>,
+    name: String,
+    framework: Option<String>,
+    position: TwccPosition,
+    variant: Option<String>,
+    python: Option<String>,
+    package: Option<String>,
+    optimized: bool,
+    tag: Option<String>,
+    digest: Option<String>,
+}
+
+/// The parts of the image, as slices of the input.
+#[derive(Default)]
+struct Parts<'a> {
+    framework: Option<&'a str>,
+    position: Option<TwccPosition>,
+    variant: Option<&'a str>,
+    python: Option<&'a str>,
+    package: Option<&'a str>,
+    optimized: bool,
+}
+
+/// Instantiation
+impl TwccName {
+    /// Reads a full name (a reference, normalized, then the TWCC scheme).
+    pub fn parse(s: &str) -> Result<TwccName, Error> {
+        let r = Reference::parse_normalized(s).map_err(|e| e.with_subject(SUBJECT))?;
+        TwccName::from_reference(&r, s)
+    }
+}
+
+/// Access
+impl TwccName {
+    /// The registry, if written (`registry.twcc.ai`).
+    pub fn registry(&self) -> Option<&str> {
+        self.registry.as_deref()
+    }
+
+    /// The path before the image, if written (`ngc/nvidia`).
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The image name (the last path component): `tensorflow-20.11-tf2-py3`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The framework (`tensorflow`, `tensorrtserver`, `matlab`). `None` for
+    /// an internal image outside an `nvidia` path (`registry.twcc.ai/ngc/vtr`).
+    pub fn framework(&self) -> Option<&str> {
+        self.framework.as_deref()
+    }
+
+    /// The position: release, vendor release or none.
+    pub fn position(&self) -> TwccPosition {
+        self.position
+    }
+
+    /// The NGC release the image is built from (`20.11`).
+    pub fn release(&self) -> Option<Release> {
+        match self.position {
+            TwccPosition::Release(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The vendor's release (`r2019b` of `matlab-r2019b`).
+    pub fn vendor_release(&self) -> Option<VendorRelease> {
+        match self.position {
+            TwccPosition::Vendor(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The variant words, joined by `-` (`tf2`, `trtllm-python`).
+    pub fn variant(&self) -> Option<&str> {
+        self.variant.as_deref()
+    }
+
+    /// The Python part (`py3`).
+    pub fn python(&self) -> Option<&str> {
+        self.python.as_deref()
+    }
+
+    /// The package in place of Python (`tensorflow` of `digits-19.08-tensorflow`).
+    pub fn package(&self) -> Option<&str> {
+        self.package.as_deref()
+    }
+
+    /// Whether the image is a TWCC-optimised build (`-v1`).
+    pub fn is_optimized(&self) -> bool {
+        self.optimized
+    }
+
+    /// The TWCC tag; `latest` when none was written.
+    pub fn tag(&self) -> &str {
+        self.tag.as_deref().unwrap_or(DEFAULT_TAG)
+    }
+
+    /// The tag as written, if any.
+    pub fn written_tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    /// The digest, if written (`sha256:…`).
+    pub fn digest(&self) -> Option<&str> {
+        self.digest.as_deref()
+    }
+
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Conversion
+impl TwccName {
+    /// The NGC image this name is built from:
+    /// `pytorch-24.01-py3:latest` → `nvcr.io/nvidia/pytorch:24.01-py3`. The
+    /// TWCC tag, `-v1`, registry and path are TWCC's own and are dropped.
+    /// `None` for a name without an NGC release (`matlab-r2019b`).
+    pub fn to_ngc(&self) -> Option<NgcTag> {
+        let (TwccPosition::Release(r), Some(fw)) = (self.position, &self.framework) else {
+            return None;
+        };
+        let mut s = format!("nvcr.io/nvidia/{fw}:{r}");
+        for part in [&self.variant, &self.python, &self.package]
+            .into_iter()
+            .flatten()
+        {
+            s.push('-');
+            s.push_str(part);
+        }
+        s.parse().ok()
+    }
+}
+
+impl TwccName {
+    fn key(
+        &self,
+    ) -> (
+        &Option<String>,
+        &Option<String>,
+        &str,
+        &str,
+        &Option<String>,
+    ) {
+        (
+            &self.registry,
+            &self.path,
+            &self.name,
+            self.tag(),
+            &self.digest,
+        )
+    }
+
+    /// The repository as written: registry, path and framework (or name).
+    fn repository(&self) -> String {
+        let mut s = String::new();
+        for p in [self.registry.as_deref(), self.path.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            s.push_str(p);
+            s.push('/');
+        }
+        s.push_str(self.framework.as_deref().unwrap_or(&self.name));
+        s
+    }
+}
+
+impl PartialEq for TwccName {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for TwccName {}
+
+impl Hash for TwccName {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
 }
 
 impl fmt::Display for TwccName {
+    /// The name exactly as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for TwccName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TwccName({:?})", self.text)
+    }
+}
+
+impl FromStr for TwccName {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        TwccName::parse(s)
     }
 }
 
 impl Tagged for TwccName {
     const SCHEME: Scheme = Scheme::Twcc;
 
-    fn from_reference(_r: &Reference<'_>, input: &str) -> Result<Self, Error> {
-        Err(Error::new(
-            ErrorKind::Scheme,
-            "TWCC name",
-            input,
-            0,
-            input,
-            Component::Name,
-            "not yet supported",
-        ))
+    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        let registry = words::written(input, r.domain());
+        let path = words::written(input, r.namespace());
+        let name = r.name();
+        let bare_ok = registry == Some(TWCC_REGISTRY);
+        let img = finish(image(name, bare_ok), SUBJECT, input)?;
+        // An image without a release names a framework only in an `nvidia`
+        // path (TWCC mirrors NGC's `nvidia/<framework>`); `ngc/vtr` is an
+        // internal image, and its name is no framework.
+        let framework = match img.position {
+            Some(_) => img.framework,
+            None => img
+                .framework
+                .filter(|_| path.is_some_and(|p| p.rsplit('/').next() == Some("nvidia"))),
+        };
+        let own = |s: Option<&str>| s.map(str::to_owned);
+        Ok(TwccName {
+            text: input.to_owned(),
+            registry: own(registry),
+            path: own(path),
+            name: name.to_owned(),
+            framework: own(framework),
+            position: img.position.unwrap_or(TwccPosition::None),
+            variant: own(img.variant),
+            python: own(img.python),
+            package: own(img.package),
+            optimized: img.optimized,
+            tag: own(r.tag()),
+            digest: r.digest().map(|d| d.to_string()),
+        })
     }
 
     fn track(&self) -> Track {
-        Track::new([self.text.as_str()])
+        let mut parts = vec![self.repository()];
+        match self.position {
+            TwccPosition::Release(_) => parts.push("release".into()),
+            TwccPosition::Vendor(_) => parts.push("vendor".into()),
+            TwccPosition::None => parts.push(format!("tag={}", self.tag())),
+        }
+        for (k, v) in [
+            ("variant", &self.variant),
+            ("python", &self.python),
+            ("package", &self.package),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={v}"));
+            }
+        }
+        if self.optimized {
+            parts.push("v1".into());
+        }
+        Track::new(parts.iter().map(String::as_str))
     }
 
     fn is_alias(&self) -> bool {
-        false
+        self.tag() == DEFAULT_TAG
+    }
+
+    fn alias_tag(&self) -> Option<String> {
+        self.is_alias().then(|| DEFAULT_TAG.to_owned())
     }
 
     fn fields(&self) -> Vec<Field> {
-        Vec::new()
+        let mut f = Vec::new();
+        let mut text = |k, v: &Option<String>| {
+            if let Some(v) = v {
+                f.push(Field::text(k, v));
+            }
+        };
+        text("registry", &self.registry);
+        text("path", &self.path);
+        text("framework", &self.framework);
+        match self.position {
+            TwccPosition::Release(r) => f.push(Field::text("release", r)),
+            TwccPosition::Vendor(v) => f.push(Field::text("version", v)),
+            TwccPosition::None => {}
+        }
+        let mut text = |k, v: &Option<String>| {
+            if let Some(v) = v {
+                f.push(Field::text(k, v));
+            }
+        };
+        text("variant", &self.variant);
+        text("python", &self.python);
+        text("package", &self.package);
+        if self.optimized {
+            f.push(Field::flag("optimized", true));
+        }
+        if let Some(t) = &self.tag {
+            f.push(Field::text("tag", t));
+        }
+        if let Some(d) = &self.digest {
+            f.push(Field::text("digest", d));
+        }
+        f
     }
 
     fn compare(&self, other: &Self) -> Option<Ordering> {
-        (self == other).then_some(Ordering::Equal)
+        if self == other {
+            return Some(Ordering::Equal);
+        }
+        if self.track() != other.track() {
+            return None;
+        }
+        let o = match (self.position, other.position) {
+            (TwccPosition::Release(a), TwccPosition::Release(b)) => a.cmp_calendar(&b),
+            (TwccPosition::Vendor(a), TwccPosition::Vendor(b)) => a.cmp_calendar(&b),
+            _ => return None,
+        };
+        // The same release: `latest` against a custom tag (or two custom
+        // tags) may be the same image or not.
+        (o != Ordering::Equal).then_some(o)
     }
+}
+
+impl PartialOrd for TwccName {
+    /// [`Tagged::compare`].
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        self.compare(other)
+    }
+}
+
+#[cfg(feature = "serde")]
+crate::release::string_serde!(TwccName, "a TWCC image name");
+
+// ---------------------------------------------------------------------------
+// The grammar
+
+// image ::= framework "-" release tail | framework "-" vendor-release | framework
+fn image(name: &str, bare_ok: bool) -> Res<'_, Parts<'_>> {
+    let (rest, (framework, position)) = framework(name)?;
+    let mut img = Parts {
+        framework: Some(framework),
+        ..Parts::default()
+    };
+    match position {
+        Some(TwccPosition::Release(r)) => {
+            img.position = Some(TwccPosition::Release(r));
+            tail(rest, &mut img)?;
+        }
+        Some(v @ TwccPosition::Vendor(_)) => {
+            if !rest.is_empty() {
+                return fail(
+                    rest,
+                    0,
+                    Component::Version,
+                    "expected the end of the name after the vendor release",
+                );
+            }
+            img.position = Some(v);
+        }
+        _ if bare_ok => {}
+        _ => {
+            return fail(
+                name,
+                name.len(),
+                Component::Release,
+                "expected a release (yy.mm) or a vendor release (r2019b) after the framework",
+            )
+        }
+    }
+    Ok(("", img))
+}
+
+// framework ::= word ( "-" word )*      up to the first "-" followed by a
+//                                       release or a vendor release
+// Returns the framework and the position that ends it (none at the end of
+// the name).
+fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
+    let mut at = 0;
+    loop {
+        let w = words::span_plain(&i[at..]);
+        if w == 0 {
+            return fail(
+                &i[at..],
+                0,
+                Component::Framework,
+                "expected a lowercase letter or digit in the framework",
+            );
+        }
+        at += w;
+        let rest = &i[at..];
+        let Some(after) = rest.strip_prefix('-') else {
+            if rest.is_empty() {
+                return Ok((rest, (i, None)));
+            }
+            return fail(
+                rest,
+                0,
+                Component::Framework,
+                "expected '-' between the framework and the release",
+            );
+        };
+        let fw = &i[..at];
+        if after.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            let looks_like_release = after.as_bytes().get(2) == Some(&b'.')
+                && after.as_bytes()[..2].iter().all(u8::is_ascii_digit);
+            match Release::prefix(after) {
+                Ok((r, rel)) if r.is_empty() || r.starts_with('-') => {
+                    return Ok((r, (fw, Some(TwccPosition::Release(rel)))));
+                }
+                Ok((r, _)) => {
+                    return fail(r, 0, Component::Release, "expected '-' after the release")
+                }
+                Err(e) if looks_like_release => return Err(as_scheme(e)),
+                Err(_) => {}
+            }
+        } else if after.starts_with('r') {
+            if let Ok((r, v)) = VendorRelease::prefix(after) {
+                if r.is_empty() || r.starts_with('-') {
+                    return Ok((r, (fw, Some(TwccPosition::Vendor(v)))));
+                }
+            }
+        }
+        at += 1;
+    }
+}
+
+// tail    ::= ( "-" variant )* "-" python [ "-v1" ] | [ "-" package ] [ "-v1" ]
+// variant ::= word      python ::= "py" version      package ::= word
+fn tail<'a>(whole: &'a str, img: &mut Parts<'a>) -> Res<'a, ()> {
+    let mut rest = whole;
+    // Up to four words before `-v1`: variant words, then Python or a package.
+    let mut ws: [&str; 8] = [""; 8];
+    let mut n = 0;
+    while let Some(after) = rest.strip_prefix('-') {
+        let (w, r) = word(after);
+        if w.is_empty() {
+            return fail(after, 0, Component::Name, "expected a word after '-'");
+        }
+        if n == ws.len() {
+            return fail(
+                after,
+                w.len(),
+                Component::Variant,
+                "too many words in the name",
+            );
+        }
+        ws[n] = w;
+        n += 1;
+        rest = r;
+    }
+    let mut ws = &ws[..n];
+    if let [before @ .., "v1"] = ws {
+        img.optimized = true;
+        ws = before;
+    }
+    match ws {
+        [] => {}
+        [variants @ .., py] if is_python(py) => {
+            img.python = Some(py);
+            for v in variants {
+                if is_python(v) {
+                    return fail(
+                        v,
+                        v.len(),
+                        Component::Python,
+                        "expected one python part, at the end of the name",
+                    );
+                }
+                plain(v, Component::Variant)?;
+            }
+            if let (Some(first), Some(last)) = (variants.first(), variants.last()) {
+                let (a, b) = (offset_in(whole, first), offset_in(whole, last) + last.len());
+                img.variant = Some(&whole[a..b]);
+            }
+        }
+        [package] => {
+            plain(package, Component::Package)?;
+            img.package = Some(package);
+        }
+        [.., last] => {
+            return fail(
+                last,
+                last.len(),
+                Component::Python,
+                "expected a python part (pyN) at the end of the variant",
+            )
+        }
+    }
+    Ok(("", ()))
+}
+
+/// Checks that `w` is a plain word (`[a-z0-9]+`).
+fn plain(w: &str, component: Component) -> Res<'_, ()> {
+    if is_plain(w) {
+        return Ok(("", ()));
+    }
+    let expected = match component {
+        Component::Package => "expected a lowercase letter or digit in the package",
+        _ => "expected a lowercase letter or digit in the variant",
+    };
+    fail(words::first_bad(w), 0, component, expected)
 }

@@ -1,0 +1,73 @@
+//! Parse throughput of the TWCC and NGC schemes over the shared corpus
+//! names, against `Reference::parse_normalized` on the same names in the
+//! same run (the scheme parse includes the reference parse).
+//!
+//! ```text
+//! cargo bench --bench schemes_twcc_ngc
+//! ```
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use imagetag::scheme::ngc::NgcTag;
+use imagetag::scheme::twcc::TwccName;
+use imagetag::Reference;
+
+/// The valid names of a corpus file (`strict_valid=false` rows left out).
+fn names(file: &str) -> Vec<String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/corpus").join(file);
+    let path = if shared.exists() {
+        shared
+    } else {
+        root.join("tests/data/corpus").join(file)
+    };
+    let text = std::fs::read_to_string(&path).expect("corpus file");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('#') && !l.contains("strict_valid=false"))
+        .filter_map(|l| l.split('\t').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let twcc = names("twcc.tsv");
+    let ngc = names("ngc.tsv");
+    for s in &twcc {
+        s.parse::<TwccName>().unwrap_or_else(|e| panic!("{e}"));
+    }
+    for s in &ngc {
+        s.parse::<NgcTag>().unwrap_or_else(|e| panic!("{e}"));
+    }
+    for (label, corpus) in [("twcc", &twcc), ("ngc", &ngc)] {
+        let mut g = c.benchmark_group(label);
+        g.throughput(Throughput::Elements(corpus.len() as u64))
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2));
+        g.bench_function("reference", |b| {
+            b.iter(|| {
+                for s in corpus.iter() {
+                    let _ = black_box(Reference::parse_normalized(black_box(s)));
+                }
+            })
+        });
+        g.bench_function("scheme", |b| {
+            b.iter(|| {
+                for s in corpus.iter() {
+                    if label == "twcc" {
+                        let _ = black_box(black_box(s.as_str()).parse::<TwccName>());
+                    } else {
+                        let _ = black_box(black_box(s.as_str()).parse::<NgcTag>());
+                    }
+                }
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,101 @@
+//! Small pieces shared by the TWCC and NGC grammars: dash-separated words,
+//! scheme errors, and the parts of a reference that were actually written.
+
+use crate::error::{Component, Error, ErrorKind};
+use crate::parse::{class, PErr, Res, Why};
+use crate::version::Version;
+
+/// Whether `part` is a slice of `whole` (not a `'static` default such as
+/// `docker.io` that normalisation added).
+pub(crate) fn within(whole: &str, part: &str) -> bool {
+    let (w, p) = (whole.as_ptr() as usize, part.as_ptr() as usize);
+    p >= w && p.saturating_add(part.len()) <= w.saturating_add(whole.len())
+}
+
+/// `part`, if it was written in `input`.
+pub(crate) fn written<'a>(input: &str, part: Option<&'a str>) -> Option<&'a str> {
+    part.filter(|p| within(input, p))
+}
+
+/// A scheme error at `at`, spanning `len` bytes (0: the next character).
+pub(crate) fn fail<'a, T>(
+    at: &'a str,
+    len: usize,
+    component: Component,
+    expected: &'static str,
+) -> Res<'a, T> {
+    let why = Why {
+        kind: ErrorKind::Scheme,
+        component,
+        expected,
+    };
+    Err(nom::Err::Error(PErr::new(at, why).spanning(len)))
+}
+
+/// A grammar error from a shared grammar function (a release, a version),
+/// reported as a scheme error: the reference was valid, the scheme broke.
+pub(crate) fn as_scheme(e: nom::Err<PErr<'_>>) -> nom::Err<PErr<'_>> {
+    e.map(|mut p| {
+        if p.why.kind == ErrorKind::Syntax {
+            p.why.kind = ErrorKind::Scheme;
+        }
+        p
+    })
+}
+
+/// The public error of a grammar result, offsets in `input`.
+pub(crate) fn finish<T>(r: Res<'_, T>, subject: &'static str, input: &str) -> Result<T, Error> {
+    match r {
+        Ok((_, v)) => Ok(v),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.into_error(subject, input)),
+        Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
+    }
+}
+
+/// Splits the word at the start of `i`: everything up to the next `-` or
+/// the end. Returns `(word, rest)`, `rest` starting at the `-` or empty.
+pub(crate) fn word(i: &str) -> (&str, &str) {
+    let n = i.find('-').unwrap_or(i.len());
+    (&i[..n], &i[n..])
+}
+
+/// Whether `w` is made only of `[a-z0-9]`, and not empty.
+pub(crate) fn is_plain(w: &str) -> bool {
+    !w.is_empty() && class::span(w, class::LOWER_ALNUM) == w.len()
+}
+
+/// The first byte of `w` that is not `[a-z0-9]` (for an error), or the
+/// word's end.
+pub(crate) fn first_bad(w: &str) -> &str {
+    &w[class::span(w, class::LOWER_ALNUM)..]
+}
+
+/// `prefix` followed by a version that is the whole rest of `w`
+/// (`py3`, `cuda12.4`): the version text.
+pub(crate) fn versioned<'a>(w: &'a str, prefix: &str) -> Option<&'a str> {
+    let v = w.strip_prefix(prefix)?;
+    match Version::prefix(v, Component::Version) {
+        Ok(("", _)) => Some(v),
+        _ => None,
+    }
+}
+
+/// `prefix` followed by a version and then more text (`cuda10.0_ubuntu`):
+/// the text after the version, for an error.
+pub(crate) fn versioned_then<'a>(w: &'a str, prefix: &str) -> Option<&'a str> {
+    let v = w.strip_prefix(prefix)?;
+    match Version::prefix(v, Component::Version) {
+        Ok((rest, _)) if !rest.is_empty() => Some(rest),
+        _ => None,
+    }
+}
+
+/// A Python part: `py` and a version (`py3`, `py3.11`).
+pub(crate) fn is_python(w: &str) -> bool {
+    versioned(w, "py").is_some()
+}
+
+/// The length of the `[a-z0-9]` run at the start of `s`.
+pub(crate) fn span_plain(s: &str) -> usize {
+    class::span(s, class::LOWER_ALNUM)
+}
