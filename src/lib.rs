@@ -39,6 +39,7 @@
 #![warn(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod catalog;
 mod error;
 mod image;
 mod parse;
@@ -46,6 +47,7 @@ pub mod reference;
 pub mod scheme;
 mod version;
 
+pub use catalog::{Catalog, Choice, Query};
 pub use error::{Component, Error, ErrorKind};
 pub use image::{detect, Image, Value};
 pub use reference::{
