@@ -40,7 +40,7 @@ impl XorShift {
 
 /// 100 000 realistic VESSL names: the four documented repositories, CUDA,
 /// cuDNN, Python and variant parts where VESSL uses them, revisions up to
-/// r40, and about one standard alias for every five names.
+/// r60, and about one standard alias for every five names.
 fn tags() -> Vec<String> {
     let mut rng = XorShift(0x5EED_0000_7E55_1A1A);
     let mut out = Vec::with_capacity(SIZE);
@@ -50,7 +50,7 @@ fn tags() -> Vec<String> {
         match repo {
             "python" => s += &format!("3.{}", 6 + rng.below(9)),
             "cuda" => s += &format!("{}.{}", 11 + rng.below(3), rng.below(10)),
-            _ => s += &format!("2.{}.{}", rng.below(12), rng.below(4)),
+            _ => s += &format!("{}.{}.{}", 1 + rng.below(2), rng.below(30), rng.below(6)),
         }
         if repo != "python" && repo != "cuda" {
             s += &format!("-cuda{}", rng.pick(&["11.8", "12.1", "12.4", "12.4.1", "12.8", "13.0.1"]));
@@ -65,7 +65,7 @@ fn tags() -> Vec<String> {
             s += rng.pick(&["-slim", "-devel"]);
         }
         if rng.below(5) != 0 {
-            s += &format!("-r{}", 1 + rng.below(40));
+            s += &format!("-r{}", 1 + rng.below(60));
         }
         out.push(s);
     }

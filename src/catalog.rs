@@ -44,7 +44,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use crate::error::{Component, Error, ErrorKind};
 use crate::image::{Image, Value};
@@ -59,17 +59,16 @@ use crate::version::Version;
 pub struct Catalog {
     images: Vec<Image>,
     repos: Vec<Repo>,
-    repo_index: HashMap<String, usize>,
+    repo_index: Map<String, usize>,
+    /// The repository of the last image added: tag lists come a repository
+    /// at a time.
+    last_repo: Option<usize>,
     tracks: Vec<TrackGroup>,
-    track_index: HashMap<(usize, Track), usize>,
-    /// The alias and the newest pinned image of each alias base, by
-    /// repository and alias tag.
-    bases: HashMap<(usize, String), Base>,
-    /// Image indices by hash, to keep a set.
-    seen: HashMap<u64, Bucket>,
-    hasher: RandomState,
-    /// Reused for repository look-ups, so that known repositories cost no
-    /// allocation.
+    /// Image indices by the hash of their reference, to keep a set.
+    seen: Map<u64, Bucket>,
+    hasher: Seeded,
+    /// Reused for look-ups by repository and track text, so that known
+    /// repositories and tracks cost no allocation.
     scratch: String,
 }
 
@@ -77,6 +76,79 @@ pub struct Catalog {
 struct Repo {
     name: String,
     tracks: Vec<usize>,
+    /// Track group by the track's text ([`Image::track`]).
+    track_index: Map<String, usize>,
+    /// Track group of standard VESSL tags by the tag's text between the
+    /// version and `-rN` (`-cuda12.4-py3.11`), which is the track's
+    /// text in a form that needs no formatting.
+    vessl_tracks: Map<String, usize>,
+    /// The alias and the newest pinned image of each alias base, by alias
+    /// tag.
+    bases: Map<String, Base>,
+}
+
+type Map<K, V> = HashMap<K, V, Seeded>;
+
+/// The catalog's hasher: a folded multiply over 8-byte words, seeded at
+/// random per catalog. Several times faster than SipHash on the short keys
+/// here (repositories, tracks, aliases), which the build benchmark shows
+/// dominating; the random seed keeps collisions from being chosen in
+/// advance by whoever names the tags.
+#[derive(Clone, Debug)]
+struct Seeded(u64);
+
+impl Default for Seeded {
+    fn default() -> Self {
+        Seeded(RandomState::new().hash_one(0x5EED_u64) | 1)
+    }
+}
+
+impl BuildHasher for Seeded {
+    type Hasher = Fold;
+
+    fn build_hasher(&self) -> Fold {
+        Fold(self.0)
+    }
+}
+
+#[derive(Debug)]
+struct Fold(u64);
+
+/// The high and low halves of a 128-bit product, folded together.
+fn fold(x: u64, y: u64) -> u64 {
+    let m = u128::from(x).wrapping_mul(u128::from(y));
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
+const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Hasher for Fold {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            h = fold(h ^ u64::from_le_bytes(b), MUL);
+        }
+        let rest = words.remainder();
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        // The length keeps "a" and "a\0" apart.
+        self.0 = fold(h ^ u64::from_le_bytes(b), MUL ^ (bytes.len() as u64));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = fold(self.0 ^ n, MUL);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        fold(self.0, MUL)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -165,7 +237,8 @@ impl Catalog {
 impl Catalog {
     /// Adds an image; `false` if it was there already.
     pub fn insert(&mut self, image: Image) -> bool {
-        let hash = self.hasher.hash_one(&image);
+        // Equal images have equal references: hash the reference only.
+        let hash = self.hasher.hash_one(image.reference());
         let idx = self.images.len();
         match self.seen.get_mut(&hash) {
             None => {
@@ -183,24 +256,23 @@ impl Catalog {
         }
 
         let repo = self.repo_id(&image.reference());
-        let key = (repo, image.track());
-        let track = match self.track_index.get(&key) {
-            Some(&t) => t,
-            None => {
-                let t = self.tracks.len();
-                self.tracks.push(TrackGroup {
-                    track: key.1.clone(),
-                    members: Vec::new(),
-                });
-                self.repos[repo].tracks.push(t);
-                self.track_index.insert(key, t);
-                t
-            }
-        };
+        let track = self.track_id(repo, &image);
         self.tracks[track].members.push(idx);
 
-        if let Some(alias) = image.alias_tag() {
-            let base = self.bases.entry((repo, alias)).or_default();
+        let owned;
+        let alias = match image.value() {
+            Value::Vessl(v) => v.alias(),
+            _ => {
+                owned = image.alias_tag();
+                owned.as_deref()
+            }
+        };
+        if let Some(alias) = alias {
+            let bases = &mut self.repos[repo].bases;
+            let base = match bases.get_mut(alias) {
+                Some(b) => b,
+                None => bases.entry(alias.to_owned()).or_default(),
+            };
             if image.is_alias() {
                 base.alias = Some(idx);
             } else {
@@ -218,19 +290,80 @@ impl Catalog {
     }
 
     fn repo_id(&mut self, r: &Reference<'_>) -> usize {
-        self.scratch.clear();
-        let _ = write!(self.scratch, "{}", r.without_tag_or_digest().canonical());
-        if let Some(&id) = self.repo_index.get(self.scratch.as_str()) {
-            return id;
+        if let Some(last) = self.last_repo {
+            if same_repository(&self.repos[last].name, r) {
+                return last;
+            }
         }
-        let id = self.repos.len();
-        self.repos.push(Repo {
-            name: self.scratch.clone(),
-            tracks: Vec::new(),
-        });
-        self.repo_index.insert(self.scratch.clone(), id);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let _ = write!(scratch, "{}", r.without_tag_or_digest().canonical());
+        let id = match self.repo_index.get(scratch.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = self.repos.len();
+                self.repos.push(Repo {
+                    name: scratch.clone(),
+                    tracks: Vec::new(),
+                    track_index: Map::default(),
+                    vessl_tracks: Map::default(),
+                    bases: Map::default(),
+                });
+                self.repo_index.insert(scratch.clone(), id);
+                id
+            }
+        };
+        self.scratch = scratch;
+        self.last_repo = Some(id);
         id
     }
+
+    /// The track group of `image` in repository `repo`, made if new.
+    fn track_id(&mut self, repo: usize, image: &Image) -> usize {
+        let key = match image.value() {
+            Value::Vessl(v) => v.track_key(),
+            _ => None,
+        };
+        if let Some(key) = key {
+            if let Some(&t) = self.repos[repo].vessl_tracks.get(key) {
+                debug_assert_eq!(self.tracks[t].track, image.track(), "{image}");
+                return t;
+            }
+            let t = self.new_track(repo, image.track());
+            self.repos[repo].vessl_tracks.insert(key.to_owned(), t);
+            return t;
+        }
+        let track = image.track();
+        if let Some(&t) = self.repos[repo].track_index.get(track.as_str()) {
+            return t;
+        }
+        let text = track.as_str().to_owned();
+        let t = self.new_track(repo, track);
+        self.repos[repo].track_index.insert(text, t);
+        t
+    }
+
+    fn new_track(&mut self, repo: usize, track: Track) -> usize {
+        let t = self.tracks.len();
+        self.tracks.push(TrackGroup {
+            track,
+            members: Vec::new(),
+        });
+        self.repos[repo].tracks.push(t);
+        t
+    }
+}
+
+/// Whether `r` names the repository `name` (canonical), without
+/// formatting `r`.
+fn same_repository(name: &str, r: &Reference<'_>) -> bool {
+    let (Some(domain), path) = (r.domain(), r.path()) else {
+        return false;
+    };
+    name.len() == domain.len() + 1 + path.len()
+        && name.starts_with(domain)
+        && name.as_bytes()[domain.len()] == b'/'
+        && name.ends_with(&*path)
 }
 
 /// Access
@@ -261,7 +394,7 @@ impl Catalog {
     }
 
     fn find(&self, image: &Image) -> Option<usize> {
-        match self.seen.get(&self.hasher.hash_one(image))? {
+        match self.seen.get(&self.hasher.hash_one(image.reference()))? {
             Bucket::One(i) => (self.images[*i] == *image).then_some(*i),
             Bucket::Many(v) => v.iter().copied().find(|&i| self.images[i] == *image),
         }
@@ -301,7 +434,7 @@ impl Catalog {
         };
         let base = self
             .repo_of(&alias.reference())
-            .and_then(|repo| self.bases.get(&(repo, tag)));
+            .and_then(|repo| self.repos[repo].bases.get(&tag));
         match base.and_then(|b| b.newest.or(b.alias)) {
             Some(i) => Ok(&self.images[i]),
             None => Err(not_found(

@@ -74,7 +74,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
                 let img: &Image = choice.image();
                 assert!(catalog.contains(img));
                 assert!(!(pinned && img.is_alias()), "{query}: {img}");
-                assert_eq!(img.to_string().split(':').next(), Some(repo));
+                assert_eq!(
+                    img.reference().without_tag_or_digest().canonical().to_string(),
+                    repo
+                );
             }
         }
     }

@@ -279,6 +279,69 @@ impl VesslTag {
         self.documented() && self.revision.is_none()
     }
 
+    /// The standard alias this tag belongs to, borrowed: the tag without
+    /// `-rN` (see [`Tagged::alias_tag`]).
+    pub fn alias(&self) -> Option<&str> {
+        if !self.documented() {
+            return None;
+        }
+        let t = self.tag();
+        let cut = match self.revision {
+            // "-r" and the digits, written without leading zeros.
+            Some(n) => 2 + digits(n),
+            None => 0,
+        };
+        Some(&t[..t.len() - cut])
+    }
+
+    /// The tag's text between the leading version and `-rN`
+    /// (`-cuda12.4-py3.11` of `2.3.0-cuda12.4-py3.11-r5`): for a standard
+    /// tag, it determines the track within a repository, and costs no
+    /// formatting. `None` for legacy tags.
+    pub(crate) fn track_key(&self) -> Option<&str> {
+        if self.is_legacy() {
+            return None;
+        }
+        let lead = self.lead?;
+        let parts = lead.parts();
+        let lead_len = parts.iter().map(|&p| digits(p)).sum::<usize>() + parts.len() - 1;
+        let t = self.tag();
+        let rev_len = self.revision.map_or(0, |n| 2 + digits(n));
+        t.get(lead_len..t.len() - rev_len)
+    }
+
+    /// Writes the track's text (see [`Tagged::track`]) to `out`, without
+    /// allocating when `out` has room: the catalog's hot path.
+    pub(crate) fn write_track(&self, out: &mut String) {
+        use fmt::Write as _;
+        out.push_str(self.repository());
+        if let Some(fw) = self.framework.filter(|_| self.kind == Kind::Hub) {
+            out.push(' ');
+            out.push_str(self.at(fw));
+        }
+        // Writing to a String cannot fail.
+        if let Some(v) = self.cuda {
+            let _ = write!(out, " cuda{v}");
+        }
+        if let Some(n) = self.cudnn {
+            let _ = write!(out, " cudnn{n}");
+        }
+        match (self.python_text, self.python) {
+            (Some(s), _) => {
+                out.push(' ');
+                out.push_str(self.at(s));
+            }
+            (None, Some(v)) => {
+                let _ = write!(out, " py{v}");
+            }
+            (None, None) => {}
+        }
+        if let Some(v) = self.variant() {
+            out.push(' ');
+            out.push_str(v);
+        }
+    }
+
     fn documented(&self) -> bool {
         matches!(
             self.kind,
@@ -411,25 +474,9 @@ impl Tagged for VesslTag {
     /// The repository, then each part that is not the position:
     /// `quay.io/vessl-ai/torch cuda12.4 cudnn9 py3.13 slim`.
     fn track(&self) -> Track {
-        let cuda = self.cuda.map(|v| format!("cuda{v}"));
-        let cudnn = self.cudnn.map(|n| format!("cudnn{n}"));
-        let python = match (self.python_text, self.python) {
-            (Some(s), _) => Some(self.at(s).to_owned()),
-            (None, Some(v)) => Some(format!("py{v}")),
-            (None, None) => None,
-        };
-        let framework = match self.kind {
-            Kind::Hub => self.framework(),
-            _ => None,
-        };
-        Track::new([
-            self.repository(),
-            framework.unwrap_or(""),
-            cuda.as_deref().unwrap_or(""),
-            cudnn.as_deref().unwrap_or(""),
-            python.as_deref().unwrap_or(""),
-            self.variant().unwrap_or(""),
-        ])
+        let mut s = String::with_capacity(self.colon + 32);
+        self.write_track(&mut s);
+        Track::new([s.as_str()])
     }
 
     fn is_alias(&self) -> bool {
@@ -440,16 +487,7 @@ impl Tagged for VesslTag {
     /// `2.3.0-cuda12.4-r5`, and for itself). `None` for legacy tags and for
     /// repositories without a documented alias rule.
     fn alias_tag(&self) -> Option<String> {
-        if !self.documented() {
-            return None;
-        }
-        let t = self.tag();
-        let cut = match self.revision {
-            // "-r" and the digits, written without leading zeros.
-            Some(n) => 2 + digits(n),
-            None => 0,
-        };
-        Some(t[..t.len() - cut].to_owned())
+        self.alias().map(str::to_owned)
     }
 
     fn fields(&self) -> Vec<Field> {
