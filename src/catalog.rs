@@ -161,6 +161,9 @@ struct TrackGroup {
 struct Base {
     alias: Option<usize>,
     newest: Option<usize>,
+    /// The revision of `newest`, for VESSL tags: comparing numbers here
+    /// spares a look at the (cold) image.
+    newest_revision: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -178,6 +181,14 @@ impl Catalog {
         Catalog::default()
     }
 
+    /// An empty catalog with room for `n` images.
+    pub fn with_capacity(n: usize) -> Catalog {
+        let mut c = Catalog::default();
+        c.images.reserve(n);
+        c.seen.reserve(n);
+        c
+    }
+
     /// A catalog of full names (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`),
     /// each read with [`Image::parse`]: the first invalid name is an error.
     pub fn from_names<I>(names: I) -> Result<Catalog, Error>
@@ -185,7 +196,8 @@ impl Catalog {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let mut c = Catalog::new();
+        let names = names.into_iter();
+        let mut c = Catalog::with_capacity(names.size_hint().0);
         for n in names {
             c.insert(Image::parse(n.as_ref())?);
         }
@@ -199,7 +211,8 @@ impl Catalog {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let mut c = Catalog::new();
+        let names = names.into_iter();
+        let mut c = Catalog::with_capacity(names.size_hint().0);
         let mut errors = Vec::new();
         for n in names {
             match Image::parse(n.as_ref()) {
@@ -214,7 +227,8 @@ impl Catalog {
 
     /// A catalog of images.
     pub fn from_images(images: impl IntoIterator<Item = Image>) -> Catalog {
-        let mut c = Catalog::new();
+        let images = images.into_iter();
+        let mut c = Catalog::with_capacity(images.size_hint().0);
         for img in images {
             c.insert(img);
         }
@@ -259,29 +273,30 @@ impl Catalog {
         let track = self.track_id(repo, &image);
         self.tracks[track].members.push(idx);
 
-        let owned;
-        let alias = match image.value() {
-            Value::Vessl(v) => v.alias(),
-            _ => {
-                owned = image.alias_tag();
-                owned.as_deref()
-            }
+        let (alias, revision) = match image.value() {
+            Value::Vessl(v) => (v.alias().map(Cow::Borrowed), v.revision()),
+            _ => (image.alias_tag().map(Cow::Owned), None),
         };
         if let Some(alias) = alias {
             let bases = &mut self.repos[repo].bases;
-            let base = match bases.get_mut(alias) {
+            let base = match bases.get_mut(alias.as_ref()) {
                 Some(b) => b,
-                None => bases.entry(alias.to_owned()).or_default(),
+                None => bases.entry(alias.into_owned()).or_default(),
             };
             if image.is_alias() {
                 base.alias = Some(idx);
             } else {
-                let newer = match base.newest {
-                    None => true,
-                    Some(n) => image.compare(&self.images[n]) == Some(Ordering::Greater),
+                let newer = match (base.newest, base.newest_revision, revision) {
+                    (None, _, _) => true,
+                    // Two revisions of one VESSL base: their numbers decide.
+                    (Some(_), Some(old), Some(new)) => new > old,
+                    (Some(n), _, _) => {
+                        image.compare(&self.images[n]) == Some(Ordering::Greater)
+                    }
                 };
                 if newer {
                     base.newest = Some(idx);
+                    base.newest_revision = revision;
                 }
             }
         }
