@@ -56,7 +56,10 @@ fn tags() -> Vec<String> {
             _ => s += &format!("{}.{}.{}", 1 + rng.below(2), rng.below(30), rng.below(6)),
         }
         if repo != "python" && repo != "cuda" {
-            s += &format!("-cuda{}", rng.pick(&["11.8", "12.1", "12.4", "12.4.1", "12.8", "13.0.1"]));
+            s += &format!(
+                "-cuda{}",
+                rng.pick(&["11.8", "12.1", "12.4", "12.4.1", "12.8", "13.0.1"])
+            );
             if rng.below(4) == 0 {
                 s += "-cudnn9";
             }

@@ -290,9 +290,7 @@ impl Catalog {
                     (None, _, _) => true,
                     // Two revisions of one VESSL base: their numbers decide.
                     (Some(_), Some(old), Some(new)) => new > old,
-                    (Some(n), _, _) => {
-                        image.compare(&self.images[n]) == Some(Ordering::Greater)
-                    }
+                    (Some(n), _, _) => image.compare(&self.images[n]) == Some(Ordering::Greater),
                 };
                 if newer {
                     base.newest = Some(idx);
@@ -523,7 +521,8 @@ impl Catalog {
         merge_sort(&mut repos, |a, b| natural_cmp(&a.name, &b.name));
         let mut out = Vec::with_capacity(self.images.len());
         for repo in repos {
-            let mut tracks: Vec<&TrackGroup> = repo.tracks.iter().map(|&t| &self.tracks[t]).collect();
+            let mut tracks: Vec<&TrackGroup> =
+                repo.tracks.iter().map(|&t| &self.tracks[t]).collect();
             merge_sort(&mut tracks, |a, b| {
                 natural_cmp(a.track.as_str(), b.track.as_str())
             });
@@ -565,9 +564,8 @@ impl Catalog {
             keyed.push(match target {
                 Some(p) => (p, 2, a),
                 None => {
-                    let k = pinned.partition_point(|&p| {
-                        img(p).compare(img(a)) == Some(Ordering::Less)
-                    });
+                    let k =
+                        pinned.partition_point(|&p| img(p).compare(img(a)) == Some(Ordering::Less));
                     (k, 0, a)
                 }
             });
@@ -769,9 +767,10 @@ impl<'i> Facts<'i> {
                 cudnn: v.cudnn(),
                 python: v.python(),
                 variant: v.variant().map(Cow::Borrowed),
-                revision: v.revision().map(u64::from).or_else(|| {
-                    v.build().and_then(|b| b.parse().ok())
-                }),
+                revision: v
+                    .revision()
+                    .map(u64::from)
+                    .or_else(|| v.build().and_then(|b| b.parse().ok())),
             };
         }
         let mut f = Facts {
@@ -861,8 +860,14 @@ pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
             (None, Some(_)) => return Ordering::Less,
             (Some(_), None) => return Ordering::Greater,
             (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let na = a.iter().position(|c| !c.is_ascii_digit()).unwrap_or(a.len());
-                let nb = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
+                let na = a
+                    .iter()
+                    .position(|c| !c.is_ascii_digit())
+                    .unwrap_or(a.len());
+                let nb = b
+                    .iter()
+                    .position(|c| !c.is_ascii_digit())
+                    .unwrap_or(b.len());
                 let (da, db) = (&a[..na], &b[..nb]);
                 // Without leading zeros, the longer run is the greater number.
                 let ta = &da[da.iter().position(|&c| c != b'0').unwrap_or(da.len())..];

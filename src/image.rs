@@ -49,8 +49,9 @@ macro_rules! each {
 /// ```
 /// use imagetag::{Image, Scheme};
 ///
-/// let img: Image = "nvcr.io/nvidia/pytorch:24.01-py3".parse()?;
-/// assert_eq!(img.scheme(), Scheme::Ngc);
+/// let img: Image = "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5".parse()?;
+/// assert_eq!(img.scheme(), Scheme::Vessl);
+/// assert_eq!(img.alias_tag().as_deref(), Some("2.3.0-cuda12.4"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

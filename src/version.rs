@@ -54,7 +54,7 @@ pub struct Version {
 const SUBJECT: &str = "version";
 
 impl Version {
-    /// A version of the given numbers (at most [`MAX_PARTS`]; extra numbers
+    /// A version of the given numbers (at most 4, `MAX_PARTS`; extra numbers
     /// are dropped).
     pub fn new(parts: &[u32]) -> Version {
         let mut v = Version {
@@ -84,7 +84,7 @@ impl Version {
 
     /// The grammar function: a version at the start of `i`, for scheme
     /// parsers (`2.3.0` in `2.3.0-cuda12.4`). Stops before a `.` that is not
-    /// followed by a digit, and after [`MAX_PARTS`] numbers.
+    /// followed by a digit, and after `MAX_PARTS` numbers.
     pub(crate) fn prefix(i: &str, component: Component) -> Res<'_, Version> {
         let mut v = Version {
             parts: [0; MAX_PARTS],

@@ -30,7 +30,11 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
 fn check(args: &[&str], stdin: Option<&str>, code: i32, stdout: &str) -> String {
     let out = run(args, stdin);
     let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), stdout, "{args:?}; stderr: {err}");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        stdout,
+        "{args:?}; stderr: {err}"
+    );
     assert_eq!(out.status.code(), Some(code), "{args:?}; stderr: {err}");
     err
 }
@@ -39,7 +43,12 @@ fn check(args: &[&str], stdin: Option<&str>, code: i32, stdout: &str) -> String 
 fn resolve() {
     let torch = data("torch.txt");
     let err = check(
-        &["resolve", "quay.io/vessl-ai/torch:2.3.0-cuda12.4", "--tags", &torch],
+        &[
+            "resolve",
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+            "--tags",
+            &torch,
+        ],
         None,
         0,
         "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10\n",
@@ -50,13 +59,23 @@ fn resolve() {
         "imagetag resolve: skipping: invalid VESSL tag \"quay.io/vessl-ai/torch:buildcache\": expected the version at the start of the tag, as in 2.3.0 at byte 23 (\"b\")\n"
     );
     check(
-        &["resolve", "quay.io/vessl-ai/torch:2.1.0-cuda11.8", "--tags", &torch],
+        &[
+            "resolve",
+            "quay.io/vessl-ai/torch:2.1.0-cuda11.8",
+            "--tags",
+            &torch,
+        ],
         None,
         0,
         "quay.io/vessl-ai/torch:2.1.0-cuda11.8\n",
     );
     let err = check(
-        &["resolve", "quay.io/vessl-ai/torch:2.5.0-cuda12.4", "--tags", &torch],
+        &[
+            "resolve",
+            "quay.io/vessl-ai/torch:2.5.0-cuda12.4",
+            "--tags",
+            &torch,
+        ],
         None,
         1,
         "",
@@ -72,14 +91,24 @@ fn resolve() {
         "quay.io/vessl-ai/python:3.10-r10\n",
     );
     check(
-        &["resolve", "quay.io/vessl-ai/python:3.10", "--tags", &data("python.txt")],
+        &[
+            "resolve",
+            "quay.io/vessl-ai/python:3.10",
+            "--tags",
+            &data("python.txt"),
+        ],
         None,
         0,
         "quay.io/vessl-ai/python:3.10-r10\n",
     );
     // An unreadable list is a usage error; an invalid name exits 1.
     check(
-        &["resolve", "quay.io/vessl-ai/python:3.10", "--tags", &data("missing.txt")],
+        &[
+            "resolve",
+            "quay.io/vessl-ai/python:3.10",
+            "--tags",
+            &data("missing.txt"),
+        ],
         None,
         2,
         "",
@@ -96,12 +125,25 @@ fn resolve() {
 fn latest() {
     let torch = data("torch.txt");
     let err = check(
-        &["latest", "quay.io/vessl-ai/torch", "--pinned", "--cuda", "12", "--version", ">=2.2, <2.4", "--tags", &torch],
+        &[
+            "latest",
+            "quay.io/vessl-ai/torch",
+            "--pinned",
+            "--cuda",
+            "12",
+            "--version",
+            ">=2.2, <2.4",
+            "--tags",
+            &torch,
+        ],
         None,
         0,
         "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r5\n",
     );
-    assert!(err.ends_with("track: vessl quay.io/vessl-ai/torch cuda12.1\n"), "{err}");
+    assert!(
+        err.ends_with("track: vessl quay.io/vessl-ai/torch cuda12.1\n"),
+        "{err}"
+    );
     check(
         &["latest", "quay.io/vessl-ai/torch", "--tags", &torch],
         None,
@@ -109,33 +151,80 @@ fn latest() {
         "quay.io/vessl-ai/torch:2.9.1-cuda13.0.1-py3.13-slim\n",
     );
     check(
-        &["latest", "quay.io/vessl-ai/torch", "--cuda", "12.4", "--tags", &torch],
+        &[
+            "latest",
+            "quay.io/vessl-ai/torch",
+            "--cuda",
+            "12.4",
+            "--tags",
+            &torch,
+        ],
         None,
         0,
         "quay.io/vessl-ai/torch:2.3.0-cuda12.4\n",
     );
     check(
-        &["latest", "quay.io/vessl-ai/torch", "--cuda", "12.4", "--pinned", "--tags", &torch],
+        &[
+            "latest",
+            "quay.io/vessl-ai/torch",
+            "--cuda",
+            "12.4",
+            "--pinned",
+            "--tags",
+            &torch,
+        ],
         None,
         0,
         "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10\n",
     );
     check(
-        &["latest", "quay.io/vessl-ai/python", "--version", "<3.11", "--tags", &data("python.txt")],
+        &[
+            "latest",
+            "quay.io/vessl-ai/python",
+            "--version",
+            "<3.11",
+            "--tags",
+            &data("python.txt"),
+        ],
         None,
         0,
         "quay.io/vessl-ai/python:3.10\n",
     );
     let err = check(
-        &["latest", "quay.io/vessl-ai/torch", "--cuda", "11", "--pinned", "--tags", &torch],
+        &[
+            "latest",
+            "quay.io/vessl-ai/torch",
+            "--cuda",
+            "11",
+            "--pinned",
+            "--tags",
+            &torch,
+        ],
         None,
         1,
         "",
     );
     assert!(err.ends_with("imagetag latest: no match: invalid query \"quay.io/vessl-ai/torch --cuda 11 --pinned\": expected a tag in the tag list that meets every condition at byte 0 (\"quay.io/vessl-ai/torch --cuda 11 --pinned\")\n"), "{err}");
     // Usage errors.
-    check(&["latest", "quay.io/vessl-ai/torch", "--cuda", "x", "--tags", &torch], None, 2, "");
-    check(&["latest", "quay.io/vessl-ai/torch:1", "--tags", &torch], None, 2, "");
+    check(
+        &[
+            "latest",
+            "quay.io/vessl-ai/torch",
+            "--cuda",
+            "x",
+            "--tags",
+            &torch,
+        ],
+        None,
+        2,
+        "",
+    );
+    check(
+        &["latest", "quay.io/vessl-ai/torch:1", "--tags", &torch],
+        None,
+        2,
+        "",
+    );
 }
 
 #[test]
@@ -167,13 +256,21 @@ fn sort() {
          quay.io/vessl-ai/python:3.10-r10\n",
     );
     check(
-        &["sort", "quay.io/vessl-ai/python:3.10-r10", "quay.io/vessl-ai/python:3.10-r9"],
+        &[
+            "sort",
+            "quay.io/vessl-ai/python:3.10-r10",
+            "quay.io/vessl-ai/python:3.10-r9",
+        ],
         None,
         0,
         "quay.io/vessl-ai/python:3.10-r9\nquay.io/vessl-ai/python:3.10-r10\n",
     );
     let err = check(
-        &["sort", "quay.io/vessl-ai/python:3.10-r10", "quay.io/vessl-ai/python:x"],
+        &[
+            "sort",
+            "quay.io/vessl-ai/python:3.10-r10",
+            "quay.io/vessl-ai/python:x",
+        ],
         None,
         1,
         "quay.io/vessl-ai/python:3.10-r10\n",

@@ -10,16 +10,17 @@ use proptest::prelude::*;
 
 /// A small space, so that generated tags share tracks and bases often.
 fn version(max_parts: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(0u32..4, 1..=max_parts).prop_map(|p| {
-        p.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
-    })
+    prop::collection::vec(0u32..4, 1..=max_parts)
+        .prop_map(|p| p.iter().map(u32::to_string).collect::<Vec<_>>().join("."))
 }
 
 fn vessl_name() -> impl Strategy<Value = String> {
     (
         prop::sample::select(vec!["python", "cuda", "torch", "tensorflow", "vllm"]),
         version(3),
-        prop::option::of(prop::sample::select(vec!["11.8", "12.4", "12.4.1", "12.10"])),
+        prop::option::of(prop::sample::select(vec![
+            "11.8", "12.4", "12.4.1", "12.10",
+        ])),
         prop::option::of(8u32..10),
         prop::option::of(prop::sample::select(vec!["3.10", "3.9"])),
         prop::option::of(prop::sample::select(vec!["slim", "slim-jupyter"])),

@@ -69,20 +69,26 @@ fn resolve_aliases() {
 #[test]
 fn resolve_errors() {
     let c = torch();
-    let e = c.resolve_name("quay.io/vessl-ai/torch:2.5.0-cuda12.4").unwrap_err();
+    let e = c
+        .resolve_name("quay.io/vessl-ai/torch:2.5.0-cuda12.4")
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_to_string(
         &e,
         r#"invalid alias "quay.io/vessl-ai/torch:2.5.0-cuda12.4": expected the alias or a -rN revision of it in the tag list at byte 23 ("2.5.0-cuda12.4")"#,
     );
-    let e = c.resolve_name("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r11").unwrap_err();
+    let e = c
+        .resolve_name("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r11")
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_to_string(
         &e,
         r#"invalid alias "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r11": expected this tag in the tag list at byte 23 ("2.3.0-cuda12.4-r11")"#,
     );
     // Another repository with the same tag is not the same base.
-    let e = c.resolve_name("quay.io/vessl-ai/tensorflow:2.3.0-cuda12.4").unwrap_err();
+    let e = c
+        .resolve_name("quay.io/vessl-ai/tensorflow:2.3.0-cuda12.4")
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     // A generic `latest` names no revisions.
     let c = Catalog::from_names(["nginx:latest", "nginx:1.27.1"]).unwrap();
@@ -92,7 +98,9 @@ fn resolve_errors() {
     );
     // An invalid name is a parse error.
     assert_eq!(
-        c.resolve_name("quay.io/vessl-ai/torch:x").unwrap_err().kind(),
+        c.resolve_name("quay.io/vessl-ai/torch:x")
+            .unwrap_err()
+            .kind(),
         ErrorKind::Scheme
     );
 }
@@ -134,7 +142,12 @@ fn newest_matches() {
     );
     // Without --pinned, the standard alias counts above its revisions.
     assert_eq!(
-        newest(&c, q().cuda("12.4".parse().unwrap()).version("=2.3.0".parse().unwrap())).0,
+        newest(
+            &c,
+            q().cuda("12.4".parse().unwrap())
+                .version("=2.3.0".parse().unwrap())
+        )
+        .0,
         "quay.io/vessl-ai/torch:2.3.0-cuda12.4.1-r2"
     );
     // 12.4.0 is not a prefix of 12.4 or 12.4.1.
@@ -179,7 +192,10 @@ fn newest_matches() {
     let pq = Query::new("quay.io/vessl-ai/python").unwrap();
     assert_eq!(
         newest(&py, pq.clone().version("<3.11".parse().unwrap())),
-        pair("quay.io/vessl-ai/python:3.10-r10", "vessl quay.io/vessl-ai/python")
+        pair(
+            "quay.io/vessl-ai/python:3.10-r10",
+            "vessl quay.io/vessl-ai/python"
+        )
     );
     assert_eq!(
         newest(&py, pq.clone().python("3.11".parse().unwrap())).0,
@@ -303,12 +319,18 @@ fn mixed_repositories_and_schemes() {
         .map(|ch| ch.image().to_string());
     assert!(n.is_err(), "generic tags have no variant field: {n:?}");
     let n = c.newest(&Query::new("nginx").unwrap()).unwrap();
-    assert_eq!(n.image().to_string(), "docker.io/library/nginx:1.27.1-alpine");
+    assert_eq!(
+        n.image().to_string(),
+        "docker.io/library/nginx:1.27.1-alpine"
+    );
 }
 
 #[test]
 fn sources() {
-    let (c, errors) = Catalog::from_names_lossy(["quay.io/vessl-ai/torch:2.3.0-r5", "quay.io/vessl-ai/torch:bad"]);
+    let (c, errors) = Catalog::from_names_lossy([
+        "quay.io/vessl-ai/torch:2.3.0-r5",
+        "quay.io/vessl-ai/torch:bad",
+    ]);
     assert_eq!(c.len(), 1);
     assert_eq!(errors.len(), 1);
     assert!(Catalog::from_names(["quay.io/vessl-ai/torch:bad"]).is_err());
@@ -323,5 +345,8 @@ fn sources() {
         Catalog::qualify("quay.io/vessl-ai/python", "3.10-r14"),
         "quay.io/vessl-ai/python:3.10-r14"
     );
-    assert_eq!(Catalog::qualify("quay.io/vessl-ai/python", "nginx:1"), "nginx:1");
+    assert_eq!(
+        Catalog::qualify("quay.io/vessl-ai/python", "nginx:1"),
+        "nginx:1"
+    );
 }

@@ -34,7 +34,11 @@ fn corpus() {
         let strict_invalid = expected.contains("strict_valid=false");
         let read = Image::parse_as(name, Scheme::Vessl);
         if strict_invalid {
-            assert!(read.is_err(), "line {}: {name} should be rejected", row.line);
+            assert!(
+                read.is_err(),
+                "line {}: {name} should be rejected",
+                row.line
+            );
             continue;
         }
         let img = read.unwrap_or_else(|e| panic!("line {}: {name}: {e}", row.line));
@@ -78,7 +82,10 @@ fn accessors() {
     assert_eq!(t.variant(), Some("slim"));
     assert_eq!(t.revision(), None);
     assert!(t.is_standard_alias());
-    assert_eq!(t.alias_tag().as_deref(), Some("2.9.1-cuda13.0.1-py3.13-slim"));
+    assert_eq!(
+        t.alias_tag().as_deref(),
+        Some("2.9.1-cuda13.0.1-py3.13-slim")
+    );
 
     let t = v("torch:2.4.1-cuda12.1-cudnn9-r3");
     assert_eq!(t.cudnn(), Some(9));
@@ -97,7 +104,10 @@ fn accessors() {
 
     let t = v("torch:2.3.0-cuda12.4-slim-jupyter-r2");
     assert_eq!(t.variant(), Some("slim-jupyter"));
-    assert_eq!(t.alias_tag().as_deref(), Some("2.3.0-cuda12.4-slim-jupyter"));
+    assert_eq!(
+        t.alias_tag().as_deref(),
+        Some("2.3.0-cuda12.4-slim-jupyter")
+    );
 
     // Words that only start like a part are variant words.
     let t = v("torch:2.3.0-cudagraph-pytorch-runtime");
@@ -121,7 +131,10 @@ fn accessors() {
 fn normalized_names_and_round_trip() {
     // Read normalized; displayed in full; a digest is not part of the value.
     let t = tag("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5");
-    assert_eq!(format!("{t:?}"), r#"VesslTag("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5")"#);
+    assert_eq!(
+        format!("{t:?}"),
+        r#"VesslTag("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5")"#
+    );
     let familiar = tag("vessl-ai/torch:2.3.0");
     assert_eq!(familiar.to_string(), "docker.io/vessl-ai/torch:2.3.0");
     for s in [
@@ -171,11 +184,19 @@ fn order_on_a_track() {
         assert_eq!(v(w[0]).compare(&v(w[1])), Some(Ordering::Less), "{w:?}");
         assert_eq!(v(w[1]).compare(&v(w[0])), Some(Ordering::Greater), "{w:?}");
     }
-    let chain = ["python:3.9", "python:3.10-r9", "python:3.10-r10", "python:3.11-r1"];
+    let chain = [
+        "python:3.9",
+        "python:3.10-r9",
+        "python:3.10-r10",
+        "python:3.11-r1",
+    ];
     for w in chain.windows(2) {
         assert_eq!(v(w[0]).compare(&v(w[1])), Some(Ordering::Less), "{w:?}");
     }
-    assert_eq!(v("cuda:12.4").compare(&v("cuda:12.10")), Some(Ordering::Less));
+    assert_eq!(
+        v("cuda:12.4").compare(&v("cuda:12.10")),
+        Some(Ordering::Less)
+    );
 }
 
 #[test]
@@ -185,26 +206,47 @@ fn alias_order() {
     assert_eq!(alias.compare(&v("torch:2.3.0-cuda12.4-r5")), None);
     assert_eq!(v("torch:2.3.0-cuda12.4-r5").compare(&alias), None);
     // ...ordered by version against the rest of its track.
-    assert_eq!(alias.compare(&v("torch:2.3.1-cuda12.4-r1")), Some(Ordering::Less));
-    assert_eq!(alias.compare(&v("torch:2.3.1-cuda12.4")), Some(Ordering::Less));
-    assert_eq!(alias.compare(&v("torch:2.2.0-cuda12.4-r9")), Some(Ordering::Greater));
+    assert_eq!(
+        alias.compare(&v("torch:2.3.1-cuda12.4-r1")),
+        Some(Ordering::Less)
+    );
+    assert_eq!(
+        alias.compare(&v("torch:2.3.1-cuda12.4")),
+        Some(Ordering::Less)
+    );
+    assert_eq!(
+        alias.compare(&v("torch:2.2.0-cuda12.4-r9")),
+        Some(Ordering::Greater)
+    );
     assert_eq!(alias.compare(&alias.clone()), Some(Ordering::Equal));
     // Written precision is part of the value: 2.3 is not 2.3.0.
-    assert_eq!(v("torch:2.3-cuda12.4").compare(&alias), Some(Ordering::Less));
+    assert_eq!(
+        v("torch:2.3-cuda12.4").compare(&alias),
+        Some(Ordering::Less)
+    );
 }
 
 #[test]
 fn tracks() {
     let t = |s: &str| v(s).track().to_string();
-    assert_eq!(t("torch:2.3.0-cuda12.4-r5"), "quay.io/vessl-ai/torch cuda12.4");
+    assert_eq!(
+        t("torch:2.3.0-cuda12.4-r5"),
+        "quay.io/vessl-ai/torch cuda12.4"
+    );
     assert_eq!(t("torch:2.3.1-cuda12.4"), "quay.io/vessl-ai/torch cuda12.4");
     assert_eq!(
         t("torch:2.9.1-cuda13.0.1-cudnn9-py3.13-slim-r2"),
         "quay.io/vessl-ai/torch cuda13.0.1 cudnn9 py3.13 slim"
     );
     assert_eq!(t("python:3.10-r14"), "quay.io/vessl-ai/python");
-    assert_eq!(t("kernels:py37-cuda11.2.full-gpu"), "quay.io/vessl-ai/kernels cuda11.2 py3.7 full-gpu");
-    assert_eq!(t("hub:torch2.1.0-cuda12.2-202312070053"), "quay.io/vessl-ai/hub torch cuda12.2");
+    assert_eq!(
+        t("kernels:py37-cuda11.2.full-gpu"),
+        "quay.io/vessl-ai/kernels cuda11.2 py3.7 full-gpu"
+    );
+    assert_eq!(
+        t("hub:torch2.1.0-cuda12.2-202312070053"),
+        "quay.io/vessl-ai/hub torch cuda12.2"
+    );
     // Different tracks are incomparable.
     for (a, b) in [
         ("torch:2.3.0-cuda12.4-r5", "torch:2.3.0-cuda12.1-r6"),
@@ -227,7 +269,10 @@ fn legacy_order() {
     assert_eq!(b.compare(&c), Some(Ordering::Less));
     assert_eq!(v("hub:torch2.1.0-cuda12.2").compare(&a), None);
     let k = v("kernels:py310-202301160626");
-    assert_eq!(k.compare(&v("kernels:py310-202301160627")), Some(Ordering::Less));
+    assert_eq!(
+        k.compare(&v("kernels:py310-202301160627")),
+        Some(Ordering::Less)
+    );
     assert_eq!(k.compare(&v("kernels:py37-202301160627")), None);
 }
 

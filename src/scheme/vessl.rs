@@ -625,11 +625,7 @@ fn version(i: &str, component: Component) -> Res<'_, Version> {
 }
 
 // number ::= "0" | [1-9] [0-9]*
-fn plain_number<'a>(
-    i: &'a str,
-    component: Component,
-    leading_zero: &'static str,
-) -> Res<'a, u32> {
+fn plain_number<'a>(i: &'a str, component: Component, leading_zero: &'static str) -> Res<'a, u32> {
     let (rest, n) = number(i, component).map_err(rescheme)?;
     if i.len() - rest.len() > 1 && i.starts_with('0') {
         let why = Why {
@@ -1022,7 +1018,10 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
 
 // hub-tag ::= [a-z]+ version ( "-cuda" version )? ( "-" build )?
 fn hub(t: &str) -> Res<'_, Parts<'_>> {
-    let n = t.bytes().position(|b| !b.is_ascii_lowercase()).unwrap_or(t.len());
+    let n = t
+        .bytes()
+        .position(|b| !b.is_ascii_lowercase())
+        .unwrap_or(t.len());
     if n == 0 {
         return fail(
             t,
@@ -1070,7 +1069,10 @@ mod tests {
     #[test]
     fn kinds() {
         assert_eq!(Kind::of("ngc-pytorch-kernel"), Kind::NgcKernel);
-        assert_eq!(Kind::of("ngc--kernel"), Kind::Framework { documented: false });
+        assert_eq!(
+            Kind::of("ngc--kernel"),
+            Kind::Framework { documented: false }
+        );
         assert_eq!(Kind::of("torch"), Kind::Framework { documented: true });
     }
 }
