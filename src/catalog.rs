@@ -64,8 +64,13 @@ pub struct Catalog {
     /// at a time.
     last_repo: Option<usize>,
     tracks: Vec<TrackGroup>,
-    /// Image indices by the hash of their reference, to keep a set.
+    /// Image indices by the hash of their reference, to keep a set (all
+    /// but standard VESSL tags, which their base keeps).
     seen: Map<u64, Bucket>,
+    /// The bases of standard VESSL tags, by track group and version: the
+    /// alias text is the version plus the track's text, so this is the
+    /// alias, keyed without a string.
+    vessl_bases: Map<(usize, Version), Base>,
     hasher: Seeded,
     /// Reused for look-ups by repository and track text, so that known
     /// repositories and tracks cost no allocation.
@@ -157,13 +162,39 @@ struct TrackGroup {
     members: Vec<usize>,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Base {
     alias: Option<usize>,
     newest: Option<usize>,
     /// The revision of `newest`, for VESSL tags: comparing numbers here
     /// spares a look at the (cold) image.
     newest_revision: Option<u32>,
+    /// Every revision of a VESSL base and its image: the base is the set
+    /// for these tags.
+    revisions: Vec<(u32, usize)>,
+}
+
+/// What places a standard VESSL tag in the catalog without a string key:
+/// the text that stands for its track, its version, and its revision.
+struct VesslKey<'i> {
+    middle: &'i str,
+    lead: Version,
+    revision: Option<u32>,
+}
+
+impl<'i> VesslKey<'i> {
+    /// The key of a tag of a documented VESSL repository (one with aliases).
+    fn of(image: &'i Image) -> Option<VesslKey<'i>> {
+        let Value::Vessl(v) = image.value() else {
+            return None;
+        };
+        v.alias()?;
+        Some(VesslKey {
+            middle: v.track_key()?,
+            lead: v.lead()?,
+            revision: v.revision(),
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -251,6 +282,24 @@ impl Catalog {
 impl Catalog {
     /// Adds an image; `false` if it was there already.
     pub fn insert(&mut self, image: Image) -> bool {
+        if let Some(key) = VesslKey::of(&image) {
+            let repo = self.repo_id(&image.reference());
+            let track = match self.repos[repo].vessl_tracks.get(key.middle) {
+                Some(&t) => {
+                    debug_assert_eq!(self.tracks[t].track, image.track(), "{image}");
+                    t
+                }
+                None => {
+                    let t = self.new_track(repo, image.track());
+                    self.repos[repo]
+                        .vessl_tracks
+                        .insert(key.middle.to_owned(), t);
+                    t
+                }
+            };
+            let (lead, revision) = (key.lead, key.revision);
+            return self.insert_vessl(image, track, lead, revision);
+        }
         // Equal images have equal references: hash the reference only.
         let hash = self.hasher.hash_one(image.reference());
         let idx = self.images.len();
@@ -298,6 +347,34 @@ impl Catalog {
                 }
             }
         }
+        self.images.push(image);
+        true
+    }
+
+    /// [`insert`](Self::insert) for a standard VESSL tag: its base is
+    /// found by numbers, and keeps the set of its revisions.
+    fn insert_vessl(
+        &mut self,
+        image: Image,
+        track: usize,
+        lead: Version,
+        revision: Option<u32>,
+    ) -> bool {
+        let idx = self.images.len();
+        let base = self.vessl_bases.entry((track, lead)).or_default();
+        match revision {
+            None if base.alias.is_some() => return false,
+            None => base.alias = Some(idx),
+            Some(r) if base.revisions.iter().any(|&(n, _)| n == r) => return false,
+            Some(r) => {
+                base.revisions.push((r, idx));
+                if base.newest_revision.is_none_or(|old| r > old) {
+                    base.newest = Some(idx);
+                    base.newest_revision = Some(r);
+                }
+            }
+        }
+        self.tracks[track].members.push(idx);
         self.images.push(image);
         true
     }
@@ -407,10 +484,28 @@ impl Catalog {
     }
 
     fn find(&self, image: &Image) -> Option<usize> {
+        if let Some(key) = VesslKey::of(image) {
+            let base = self.vessl_base(image, &key)?;
+            return match key.revision {
+                None => base.alias,
+                Some(r) => base
+                    .revisions
+                    .iter()
+                    .find(|&&(n, _)| n == r)
+                    .map(|&(_, i)| i),
+            };
+        }
         match self.seen.get(&self.hasher.hash_one(image.reference()))? {
             Bucket::One(i) => (self.images[*i] == *image).then_some(*i),
             Bucket::Many(v) => v.iter().copied().find(|&i| self.images[i] == *image),
         }
+    }
+
+    /// The base of a standard VESSL tag, if the catalog has any of it.
+    fn vessl_base(&self, image: &Image, key: &VesslKey<'_>) -> Option<&Base> {
+        let repo = self.repo_of(&image.reference())?;
+        let track = *self.repos[repo].vessl_tracks.get(key.middle)?;
+        self.vessl_bases.get(&(track, key.lead))
     }
 
     fn repo_of(&self, r: &Reference<'_>) -> Option<usize> {
@@ -445,9 +540,12 @@ impl Catalog {
                 "expected an alias whose scheme names its revisions",
             ));
         };
-        let base = self
-            .repo_of(&alias.reference())
-            .and_then(|repo| self.repos[repo].bases.get(&tag));
+        let base = match VesslKey::of(alias) {
+            Some(key) => self.vessl_base(alias, &key),
+            None => self
+                .repo_of(&alias.reference())
+                .and_then(|repo| self.repos[repo].bases.get(&tag)),
+        };
         match base.and_then(|b| b.newest.or(b.alias)) {
             Some(i) => Ok(&self.images[i]),
             None => Err(not_found(
