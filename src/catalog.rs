@@ -169,8 +169,9 @@ struct Base {
     /// The revision of `newest`, for VESSL tags: comparing numbers here
     /// spares a look at the (cold) image.
     newest_revision: Option<u32>,
-    /// Every revision of a VESSL base and its image: the base is the set
-    /// for these tags.
+    /// The other revisions of a VESSL base and their images: with
+    /// `newest`, the base is the set for these tags (no allocation for a
+    /// base of one revision).
     revisions: Vec<(u32, usize)>,
 }
 
@@ -365,14 +366,20 @@ impl Catalog {
         match revision {
             None if base.alias.is_some() => return false,
             None => base.alias = Some(idx),
+            Some(r) if base.newest_revision == Some(r) => return false,
             Some(r) if base.revisions.iter().any(|&(n, _)| n == r) => return false,
-            Some(r) => {
-                base.revisions.push((r, idx));
-                if base.newest_revision.is_none_or(|old| r > old) {
+            Some(r) => match (base.newest_revision, base.newest) {
+                (Some(old), Some(i)) if r > old => {
+                    base.revisions.push((old, i));
                     base.newest = Some(idx);
                     base.newest_revision = Some(r);
                 }
-            }
+                (Some(_), Some(_)) => base.revisions.push((r, idx)),
+                _ => {
+                    base.newest = Some(idx);
+                    base.newest_revision = Some(r);
+                }
+            },
         }
         self.tracks[track].members.push(idx);
         self.images.push(image);
@@ -488,6 +495,7 @@ impl Catalog {
             let base = self.vessl_base(image, &key)?;
             return match key.revision {
                 None => base.alias,
+                Some(r) if base.newest_revision == Some(r) => base.newest,
                 Some(r) => base
                     .revisions
                     .iter()

@@ -123,6 +123,14 @@ proptest! {
     #[test]
     fn sorted_agrees_with_compare(names in prop::collection::vec(any_name(), 0..40)) {
         let catalog = Catalog::from_names(&names).unwrap();
+        for n in &names {
+            let img: Image = n.parse().unwrap();
+            prop_assert!(catalog.contains(&img), "{} is in the catalog", n);
+            // A pinned name resolves to itself.
+            if !img.is_alias() {
+                prop_assert_eq!(catalog.resolve(&img).unwrap(), &img);
+            }
+        }
         let sorted = catalog.sorted();
         let mut distinct = names.clone();
         distinct.sort();
