@@ -27,6 +27,12 @@
 //! a separate reading mode ([`Mode`]). Digests are the ones the OCI image spec
 //! registers: `sha256`, `sha384` and `sha512`, lowercase hex.
 //!
+//! On top of it, VESSL's tag scheme ([`scheme::vessl`]:
+//! `version[-cudaX.Y[.Z]][-cudnnN][-pyX.Y][-variant][-rN]`, standard
+//! aliases, and the legacy `kernels`, `ngc-*-kernel` and `hub` forms), and a
+//! [`Catalog`] of tags that resolves an alias to its newest revision, finds
+//! the newest image that fits a [`Query`], and sorts.
+//!
 //! # Crate features
 //!
 //! - `serde` (default): `Serialize` and `Deserialize` for values, as strings.
