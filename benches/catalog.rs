@@ -1,7 +1,7 @@
 //! The catalog at 100 000 VESSL tags: (a) parsing them all (dropping each value, and keeping them all),
 //! (b) building a
 //! catalog from the same strings, (c) resolving every alias in it. Prints
-//! the ratio (b)/(a), which the design holds at 2 or less, and the time of
+//! the ratio (b)/(a) (the target is 2 or less) and the time of
 //! one resolve.
 //!
 //! ```text
