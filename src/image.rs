@@ -49,8 +49,14 @@ macro_rules! each {
 /// ```
 /// use imagetag::{Image, Scheme};
 ///
-/// let img: Image = "nvcr.io/nvidia/pytorch:24.01-py3".parse()?;
-/// assert_eq!(img.scheme(), Scheme::Ngc);
+/// let img: Image = "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5".parse()?;
+/// assert_eq!(img.scheme(), Scheme::Vessl);
+/// assert_eq!(img.alias_tag().as_deref(), Some("2.3.0-cuda12.4"));
+///
+/// let ngc: Image = "nvcr.io/nvidia/pytorch:24.01-py3".parse()?;
+/// let twcc: Image = "pytorch-24.01-py3:latest".parse()?;
+/// assert_eq!((ngc.scheme(), twcc.scheme()), (Scheme::Ngc, Scheme::Twcc));
+/// assert_eq!(ngc.compare(&twcc), None); // different schemes: incomparable
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

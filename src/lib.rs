@@ -31,7 +31,11 @@
 //! (`tensorflow-20.11-tf2-py3:latest`, with TWCC's documented exceptions)
 //! and NGC tags (`nvcr.io/nvidia/pytorch:24.01-py3` and the tag styles of
 //! NGC's other repositories), with NGC releases and vendor releases as
-//! calendar values ([`Release`], [`VendorRelease`]).
+//! calendar values ([`Release`], [`VendorRelease`]); and VESSL's tag scheme ([`scheme::vessl`]:
+//! `version[-cudaX.Y[.Z]][-cudnnN][-pyX.Y][-variant][-rN]`, standard
+//! aliases, and the legacy `kernels`, `ngc-*-kernel` and `hub` forms), and a
+//! [`Catalog`] of tags that resolves an alias to its newest revision, finds
+//! the newest image that fits a [`Query`], and sorts.
 //!
 //! # Crate features
 //!
@@ -45,6 +49,7 @@
 #![warn(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod catalog;
 mod error;
 mod image;
 mod parse;
@@ -53,6 +58,7 @@ mod release;
 pub mod scheme;
 pub mod version;
 
+pub use catalog::{Catalog, Choice, Query};
 pub use error::{Component, Error, ErrorKind};
 pub use image::{detect, Image, Value};
 pub use reference::{

@@ -84,7 +84,7 @@ impl Version {
 
     /// The grammar function: a version at the start of `i`, for scheme
     /// parsers (`2.3.0` in `2.3.0-cuda12.4`). Stops before a `.` that is not
-    /// followed by a digit, and after [`MAX_PARTS`] numbers.
+    /// followed by a digit, and after `MAX_PARTS` numbers.
     pub(crate) fn prefix(i: &str, component: Component) -> Res<'_, Version> {
         Version::read(i, component, false)
     }

@@ -109,6 +109,7 @@ fn to_json(e: &Explained<'_>) -> Value {
             .collect();
         obj["scheme"] = json!(img.scheme().as_str());
         obj["alias"] = json!(img.is_alias());
+        obj["alias_tag"] = json!(img.alias_tag());
         obj["track"] = json!(img.track().as_str());
         obj["fields"] = Value::Object(fields);
     }

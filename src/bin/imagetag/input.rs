@@ -2,6 +2,8 @@
 
 use std::io::{self, BufRead, Read};
 
+use imagetag::Catalog;
+
 /// The names to work on: the arguments, or one per line from stdin when
 /// there are none or the only one is `-`. Lines are kept as bytes, so that
 /// text that is not UTF-8 is reported by the parser, not lost here. Blank
@@ -25,7 +27,6 @@ pub fn names(args: &[String]) -> io::Result<Vec<Vec<u8>>> {
 
 /// The lines of a tag list: a file, or stdin for `-`. `#` starts a comment;
 /// blank lines are skipped; surrounding whitespace is trimmed.
-#[allow(dead_code)] // used by resolve, latest and sort
 pub fn tag_list(path: &str) -> io::Result<Vec<String>> {
     let mut text = String::new();
     if path == "-" {
@@ -40,4 +41,26 @@ pub fn tag_list(path: &str) -> io::Result<Vec<String>> {
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect())
+}
+
+/// A catalog of the tag list at `path` (see [`tag_list`]): bare tags are
+/// tags of `repository`. Lines that are not valid names are reported on
+/// stderr and skipped; `None` (after a message) when the list cannot be read.
+pub fn catalog(path: &str, repository: Option<&str>, command: &str) -> Option<Catalog> {
+    let lines = match tag_list(path) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("imagetag {command}: {e}");
+            return None;
+        }
+    };
+    let names = lines.iter().map(|l| match repository {
+        Some(r) => Catalog::qualify(r, l),
+        None => l.as_str().into(),
+    });
+    let (catalog, errors) = Catalog::from_names_lossy(names);
+    for e in errors {
+        eprintln!("imagetag {command}: skipping: {e}");
+    }
+    Some(catalog)
 }

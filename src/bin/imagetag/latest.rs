@@ -1,18 +1,89 @@
-//! `imagetag latest` (placeholder: being written).
+//! `imagetag latest`: the newest image of a repository that fits.
 
 use std::process::ExitCode;
 
-/// (being written)
+use imagetag::{Query, Version};
+
+use crate::input;
+
+/// Print the newest image of a repository that matches the conditions.
+///
+/// Where the conditions leave the track open, the answer has the highest
+/// version, then the highest CUDA version, then the highest revision (a
+/// standard alias counts as the newest revision of its base; `--pinned`
+/// asks for the revision itself). Prints the full name on stdout and the
+/// chosen track on stderr. Exits 1 when nothing matches, 2 on a usage error.
+///
+/// Example: imagetag latest quay.io/vessl-ai/torch --version '>=2.2, <3' --cuda 12 --pinned --tags tags.txt
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Names.
-    names: Vec<String>,
+    /// The repository (`quay.io/vessl-ai/torch`).
+    repository: String,
+    /// A version requirement (`>=2.2, <3`); versions with fewer parts read as `.0`.
+    #[arg(long, value_name = "REQ")]
+    version: Option<semver::VersionReq>,
+    /// A CUDA version prefix: `12` matches 12.x, `12.4` matches 12.4.x.
+    #[arg(long, value_name = "X", value_parser = parse_version)]
+    cuda: Option<Version>,
+    /// A cuDNN major version (`9`).
+    #[arg(long, value_name = "N")]
+    cudnn: Option<u32>,
+    /// A Python version prefix (`3.11`).
+    #[arg(long, value_name = "X", value_parser = parse_version)]
+    python: Option<Version>,
+    /// A variant (`slim`).
+    #[arg(long, value_name = "X")]
+    variant: Option<String>,
+    /// Only pinned (`-rN`) images, no standard alias.
+    #[arg(long)]
+    pinned: bool,
+    /// The tag list: a file of tags or full names, or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    tags: String,
 }
 
+fn parse_version(s: &str) -> Result<Version, String> {
+    s.parse().map_err(|e: imagetag::Error| e.to_string())
+}
+
+/// Runs `imagetag latest`.
 pub fn run(args: Args) -> ExitCode {
-    eprintln!(
-        "imagetag latest: not yet implemented ({} names)",
-        args.names.len()
-    );
-    ExitCode::from(2)
+    let mut query = match Query::new(&args.repository) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("imagetag latest: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(v) = args.version {
+        query = query.version(v);
+    }
+    if let Some(v) = args.cuda {
+        query = query.cuda(v);
+    }
+    if let Some(v) = args.cudnn {
+        query = query.cudnn(v);
+    }
+    if let Some(v) = args.python {
+        query = query.python(v);
+    }
+    if let Some(v) = &args.variant {
+        query = query.variant(v);
+    }
+    query = query.pinned(args.pinned);
+    let repository = query.repository().to_owned();
+    let Some(catalog) = input::catalog(&args.tags, Some(&repository), "latest") else {
+        return ExitCode::from(2);
+    };
+    match catalog.newest(&query) {
+        Ok(choice) => {
+            println!("{}", choice.image());
+            eprintln!("track: {}", choice.track());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("imagetag latest: no match: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -1,0 +1,172 @@
+//! The catalog at 100 000 VESSL tags: (a) parsing them all (dropping each value, and keeping them all),
+//! (b) building a
+//! catalog from the same strings, (c) resolving every alias in it. Prints
+//! the ratio (b)/(a) (the target is 2 or less) and the time of
+//! one resolve.
+//!
+//! ```text
+//! cargo bench --bench catalog
+//! ```
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
+use imagetag::{Catalog, Image};
+
+/// The number of tags.
+const SIZE: usize = 100_000;
+
+/// Marsaglia's xorshift64, with a fixed seed: every run sees the same tags.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len() as u64) as usize]
+    }
+}
+
+/// 100 000 distinct, realistic VESSL names (a registry lists each tag
+/// once): the four documented repositories, CUDA, cuDNN, Python and variant
+/// parts where VESSL uses them, revisions up to r60, and about one standard
+/// alias for every five names.
+fn tags() -> Vec<String> {
+    let mut rng = XorShift(0x5EED_0000_7E55_1A1A);
+    let mut out = Vec::with_capacity(SIZE);
+    let mut seen = std::collections::HashSet::new();
+    while out.len() < SIZE {
+        let repo = rng.pick(&["python", "cuda", "torch", "tensorflow"]);
+        let mut s = format!("quay.io/vessl-ai/{repo}:");
+        match repo {
+            "python" => s += &format!("3.{}", 6 + rng.below(9)),
+            "cuda" => s += &format!("{}.{}", 11 + rng.below(3), rng.below(10)),
+            _ => s += &format!("{}.{}.{}", 1 + rng.below(2), rng.below(30), rng.below(6)),
+        }
+        if repo != "python" && repo != "cuda" {
+            s += &format!(
+                "-cuda{}",
+                rng.pick(&["11.8", "12.1", "12.4", "12.4.1", "12.8", "13.0.1"])
+            );
+            if rng.below(4) == 0 {
+                s += "-cudnn9";
+            }
+            if rng.below(4) == 0 {
+                s += rng.pick(&["-py3.11", "-py3.12", "-py3.13"]);
+            }
+        }
+        if rng.below(8) == 0 {
+            s += rng.pick(&["-slim", "-devel"]);
+        }
+        if rng.below(5) != 0 {
+            s += &format!("-r{}", 1 + rng.below(60));
+        }
+        if seen.insert(s.clone()) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Parses every tag and keeps the values, as the catalog does.
+fn parse_keep(tags: &[String]) -> Vec<Image> {
+    tags.iter()
+        .map(|s| Image::parse(black_box(s)).expect("valid tags"))
+        .collect()
+}
+
+/// Parses every tag, dropping each value at once.
+fn parse_all(tags: &[String]) -> usize {
+    let mut n = 0;
+    for s in tags {
+        n += usize::from(black_box(Image::parse(black_box(s))).is_ok());
+    }
+    n
+}
+
+fn build(tags: &[String]) -> Catalog {
+    Catalog::from_names(black_box(tags)).expect("valid tags")
+}
+
+fn resolve_all(catalog: &Catalog, aliases: &[Image]) -> usize {
+    let mut n = 0;
+    for a in aliases {
+        n += usize::from(black_box(catalog.resolve(black_box(a))).is_ok());
+    }
+    n
+}
+
+/// The median of five runs of `f`.
+fn median(mut f: impl FnMut()) -> Duration {
+    let mut runs: Vec<Duration> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    runs.sort();
+    runs[2]
+}
+
+fn catalog(c: &mut Criterion) {
+    let tags = tags();
+    let catalog = build(&tags);
+    let aliases: Vec<Image> = catalog.iter().filter(|i| i.is_alias()).cloned().collect();
+    assert_eq!(parse_all(&tags), SIZE);
+    assert_eq!(resolve_all(&catalog, &aliases), aliases.len());
+
+    let parse = median(|| {
+        parse_all(&tags);
+    });
+    let keep = median(|| {
+        drop(black_box(parse_keep(&tags)));
+    });
+    let built = median(|| {
+        drop(build(&tags));
+    });
+    let resolved = median(|| {
+        resolve_all(&catalog, &aliases);
+    });
+    eprintln!(
+        "catalog: {} tags ({} distinct, {} aliases); parse {:?} (keeping the values {:?}), \
+         build {:?}; ratio build/parse {:.2} (build/parse-and-keep {:.2}); resolve {:.0} ns each",
+        tags.len(),
+        catalog.len(),
+        aliases.len(),
+        parse,
+        keep,
+        built,
+        built.as_secs_f64() / parse.as_secs_f64(),
+        built.as_secs_f64() / keep.as_secs_f64(),
+        resolved.as_secs_f64() * 1e9 / aliases.len() as f64,
+    );
+
+    let mut g = c.benchmark_group("catalog");
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    g.throughput(Throughput::Elements(tags.len() as u64));
+    g.bench_function("parse", |b| b.iter(|| parse_all(&tags)));
+    g.bench_function("parse_keep", |b| b.iter(|| parse_keep(&tags)));
+    g.bench_function("build", |b| b.iter(|| build(&tags)));
+    g.throughput(Throughput::Elements(aliases.len() as u64));
+    g.bench_function("resolve", |b| b.iter(|| resolve_all(&catalog, &aliases)));
+    g.finish();
+}
+
+criterion_group!(benches, catalog);
+criterion_main!(benches);

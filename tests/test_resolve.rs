@@ -1,0 +1,356 @@
+//! The catalog: resolving aliases, the newest match, sorting.
+
+mod util;
+
+use imagetag::{Catalog, ErrorKind, Image, Query};
+use util::assert_to_string;
+
+const TORCH: &[&str] = &[
+    "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r9",
+    "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10",
+    "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+    "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r1",
+    "quay.io/vessl-ai/torch:2.3.1-cuda12.1",
+    "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r5",
+    "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r2",
+    "quay.io/vessl-ai/torch:2.2.0-cuda12.3-r4",
+    "quay.io/vessl-ai/torch:2.2.0-cuda12.3",
+    "quay.io/vessl-ai/torch:2.4.1-cuda12.1-cudnn9-r3",
+    "quay.io/vessl-ai/torch:2.4.1-cuda12.1-cudnn9",
+    "quay.io/vessl-ai/torch:2.1.0-cuda11.8",
+    "quay.io/vessl-ai/torch:2.9.1-cuda13.0.1-py3.13-slim",
+    "quay.io/vessl-ai/torch:2.3.0-cuda12.4.1-r2",
+];
+
+fn torch() -> Catalog {
+    Catalog::from_names(TORCH).unwrap()
+}
+
+fn resolved(c: &Catalog, name: &str) -> String {
+    c.resolve_name(name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .to_string()
+}
+
+#[test]
+fn resolve_aliases() {
+    let c = torch();
+    assert_eq!(c.len(), TORCH.len());
+    // r10 is newer than r9 (numbers, not strings).
+    assert_eq!(
+        resolved(&c, "quay.io/vessl-ai/torch:2.3.0-cuda12.4"),
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10"
+    );
+    assert_eq!(
+        resolved(&c, "quay.io/vessl-ai/torch:2.3.1-cuda12.1"),
+        "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r5"
+    );
+    assert_eq!(
+        resolved(&c, "quay.io/vessl-ai/torch:2.4.1-cuda12.1-cudnn9"),
+        "quay.io/vessl-ai/torch:2.4.1-cuda12.1-cudnn9-r3"
+    );
+    // No revisions, but the alias exists: the alias itself.
+    assert_eq!(
+        resolved(&c, "quay.io/vessl-ai/torch:2.1.0-cuda11.8"),
+        "quay.io/vessl-ai/torch:2.1.0-cuda11.8"
+    );
+    // Revisions, but the alias is not listed: still the newest revision.
+    assert_eq!(
+        resolved(&c, "quay.io/vessl-ai/torch:2.3.0-cuda12.4.1"),
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4.1-r2"
+    );
+    // A pinned name resolves to itself.
+    assert_eq!(
+        resolved(&c, "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r9"),
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r9"
+    );
+}
+
+#[test]
+fn resolve_errors() {
+    let c = torch();
+    let e = c
+        .resolve_name("quay.io/vessl-ai/torch:2.5.0-cuda12.4")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_to_string(
+        &e,
+        r#"invalid alias "quay.io/vessl-ai/torch:2.5.0-cuda12.4": expected the alias or a -rN revision of it in the tag list at byte 23 ("2.5.0-cuda12.4")"#,
+    );
+    let e = c
+        .resolve_name("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r11")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_to_string(
+        &e,
+        r#"invalid alias "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r11": expected this tag in the tag list at byte 23 ("2.3.0-cuda12.4-r11")"#,
+    );
+    // Another repository with the same tag is not the same base.
+    let e = c
+        .resolve_name("quay.io/vessl-ai/tensorflow:2.3.0-cuda12.4")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    // A generic `latest` names no revisions.
+    let c = Catalog::from_names(["nginx:latest", "nginx:1.27.1"]).unwrap();
+    assert_to_string(
+        c.resolve_name("nginx").unwrap_err(),
+        r#"invalid alias "docker.io/library/nginx": expected an alias whose scheme names its revisions at byte 23 (end of input)"#,
+    );
+    // An invalid name is a parse error.
+    assert_eq!(
+        c.resolve_name("quay.io/vessl-ai/torch:x")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Scheme
+    );
+}
+
+fn newest(c: &Catalog, q: Query) -> (String, String) {
+    let choice = c.newest(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+    (choice.image().to_string(), choice.track().to_string())
+}
+
+fn q() -> Query {
+    Query::new("quay.io/vessl-ai/torch").unwrap()
+}
+
+#[test]
+fn newest_matches() {
+    let c = torch();
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(
+        newest(&c, q()),
+        pair(
+            "quay.io/vessl-ai/torch:2.9.1-cuda13.0.1-py3.13-slim",
+            "vessl quay.io/vessl-ai/torch cuda13.0.1 py3.13 slim"
+        )
+    );
+    assert_eq!(
+        newest(&c, q().version(">=2.2, <2.4".parse().unwrap()).pinned(true)),
+        pair(
+            "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r5",
+            "vessl quay.io/vessl-ai/torch cuda12.1"
+        )
+    );
+    // CUDA is a prefix: 12.4 matches 12.4 and 12.4.1, the higher CUDA wins a tie.
+    assert_eq!(
+        newest(&c, q().cuda("12.4".parse().unwrap()).pinned(true)),
+        pair(
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4.1-r2",
+            "vessl quay.io/vessl-ai/torch cuda12.4.1"
+        )
+    );
+    // Without --pinned, the standard alias counts above its revisions.
+    assert_eq!(
+        newest(
+            &c,
+            q().cuda("12.4".parse().unwrap())
+                .version("=2.3.0".parse().unwrap())
+        )
+        .0,
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4.1-r2"
+    );
+    // 12.4.0 is not a prefix of 12.4 or 12.4.1.
+    assert!(c.newest(&q().cuda("12.4.0".parse().unwrap())).is_err());
+    let alias_first = Catalog::from_names(&TORCH[..4]).unwrap();
+    assert_eq!(
+        newest(&alias_first, q()).0,
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4"
+    );
+    assert_eq!(
+        newest(&alias_first, q().pinned(true)).0,
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10"
+    );
+    assert_eq!(
+        newest(&c, q().cuda("12.1".parse().unwrap())).0,
+        "quay.io/vessl-ai/torch:2.4.1-cuda12.1-cudnn9"
+    );
+    assert_eq!(
+        newest(&c, q().cuda("12.1".parse().unwrap()).pinned(true).cudnn(9)).0,
+        "quay.io/vessl-ai/torch:2.4.1-cuda12.1-cudnn9-r3"
+    );
+    assert_eq!(
+        newest(&c, q().python("3".parse().unwrap())).0,
+        "quay.io/vessl-ai/torch:2.9.1-cuda13.0.1-py3.13-slim"
+    );
+    assert_eq!(
+        newest(&c, q().variant("slim")).0,
+        "quay.io/vessl-ai/torch:2.9.1-cuda13.0.1-py3.13-slim"
+    );
+    assert_eq!(
+        newest(&c, q().cuda("11".parse().unwrap())).0,
+        "quay.io/vessl-ai/torch:2.1.0-cuda11.8"
+    );
+    // The version requirement reads 2.3 as 2.3.0.
+    let py = Catalog::from_names([
+        "quay.io/vessl-ai/python:3.9",
+        "quay.io/vessl-ai/python:3.10-r9",
+        "quay.io/vessl-ai/python:3.10-r10",
+        "quay.io/vessl-ai/python:3.11-r1",
+    ])
+    .unwrap();
+    let pq = Query::new("quay.io/vessl-ai/python").unwrap();
+    assert_eq!(
+        newest(&py, pq.clone().version("<3.11".parse().unwrap())),
+        pair(
+            "quay.io/vessl-ai/python:3.10-r10",
+            "vessl quay.io/vessl-ai/python"
+        )
+    );
+    assert_eq!(
+        newest(&py, pq.clone().python("3.11".parse().unwrap())).0,
+        "quay.io/vessl-ai/python:3.11-r1"
+    );
+}
+
+#[test]
+fn newest_errors() {
+    let c = torch();
+    let e = c
+        .newest(&q().cuda("11".parse().unwrap()).pinned(true))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_to_string(
+        e,
+        r#"invalid query "quay.io/vessl-ai/torch --cuda 11 --pinned": expected a tag in the tag list that meets every condition at byte 0 ("quay.io/vessl-ai/torch --cuda 11 --pinned")"#,
+    );
+    let e = c
+        .newest(&Query::new("quay.io/vessl-ai/python").unwrap())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert!(Query::new("quay.io/vessl-ai/torch:2.3.0").is_err());
+}
+
+#[test]
+fn sorted_by_track() {
+    let c = torch();
+    let got: Vec<String> = c.sorted().iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "quay.io/vessl-ai/torch:2.1.0-cuda11.8",
+            "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r2",
+            "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r5",
+            "quay.io/vessl-ai/torch:2.3.1-cuda12.1",
+            "quay.io/vessl-ai/torch:2.4.1-cuda12.1-cudnn9-r3",
+            "quay.io/vessl-ai/torch:2.4.1-cuda12.1-cudnn9",
+            "quay.io/vessl-ai/torch:2.2.0-cuda12.3-r4",
+            "quay.io/vessl-ai/torch:2.2.0-cuda12.3",
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r1",
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r9",
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10",
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4.1-r2",
+            "quay.io/vessl-ai/torch:2.9.1-cuda13.0.1-py3.13-slim",
+        ]
+    );
+}
+
+#[test]
+fn sorted_places_aliases_without_revisions_by_version() {
+    let c = Catalog::from_names([
+        "quay.io/vessl-ai/python:3.11",
+        "quay.io/vessl-ai/python:3.10-r10",
+        "quay.io/vessl-ai/python:3.9",
+        "quay.io/vessl-ai/python:3.10-r9",
+        "quay.io/vessl-ai/python:3.12",
+        "quay.io/vessl-ai/python:3.11-r1",
+        "quay.io/vessl-ai/python:3.10-r9", // a duplicate, kept once
+    ])
+    .unwrap();
+    let got: Vec<String> = c.sorted().iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "quay.io/vessl-ai/python:3.9",
+            "quay.io/vessl-ai/python:3.10-r9",
+            "quay.io/vessl-ai/python:3.10-r10",
+            "quay.io/vessl-ai/python:3.11-r1",
+            "quay.io/vessl-ai/python:3.11",
+            "quay.io/vessl-ai/python:3.12",
+        ]
+    );
+}
+
+#[test]
+fn mixed_repositories_and_schemes() {
+    let c = Catalog::from_names([
+        "quay.io/vessl-ai/python:3.10-r10",
+        "nginx:1.27.1-alpine",
+        "quay.io/vessl-ai/cuda:12.4-r4",
+        "quay.io/vessl-ai/python:3.10-r9",
+        "nginx:1.9.0-alpine",
+        "quay.io/vessl-ai/cuda:12.4-r3",
+        "quay.io/vessl-ai/cuda:12.10",
+        "quay.io/vessl-ai/cuda:12.4",
+        "nginx:1.27.1",
+    ])
+    .unwrap();
+    assert_eq!(
+        c.repositories().collect::<Vec<_>>(),
+        [
+            "quay.io/vessl-ai/python",
+            "docker.io/library/nginx",
+            "quay.io/vessl-ai/cuda"
+        ]
+    );
+    let got: Vec<String> = c.sorted().iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "docker.io/library/nginx:1.27.1",
+            "docker.io/library/nginx:1.9.0-alpine",
+            "docker.io/library/nginx:1.27.1-alpine",
+            "quay.io/vessl-ai/cuda:12.4-r3",
+            "quay.io/vessl-ai/cuda:12.4-r4",
+            "quay.io/vessl-ai/cuda:12.4",
+            "quay.io/vessl-ai/cuda:12.10",
+            "quay.io/vessl-ai/python:3.10-r9",
+            "quay.io/vessl-ai/python:3.10-r10",
+        ]
+    );
+    assert_eq!(
+        resolved(&c, "quay.io/vessl-ai/cuda:12.4"),
+        "quay.io/vessl-ai/cuda:12.4-r4"
+    );
+    // Generic values: newest by version through their fields.
+    let n = c
+        .newest(&Query::new("nginx").unwrap().variant("alpine"))
+        .map(|ch| ch.image().to_string());
+    assert!(n.is_err(), "generic tags have no variant field: {n:?}");
+    let n = c.newest(&Query::new("nginx").unwrap()).unwrap();
+    assert_eq!(
+        n.image().to_string(),
+        "docker.io/library/nginx:1.27.1-alpine"
+    );
+}
+
+#[test]
+fn sources() {
+    let (c, errors) = Catalog::from_names_lossy([
+        "quay.io/vessl-ai/torch:2.3.0-r5",
+        "quay.io/vessl-ai/torch:bad",
+    ]);
+    assert_eq!(c.len(), 1);
+    assert_eq!(errors.len(), 1);
+    assert!(Catalog::from_names(["quay.io/vessl-ai/torch:bad"]).is_err());
+    let imgs: Vec<Image> = TORCH.iter().map(|s| s.parse().unwrap()).collect();
+    let c = Catalog::from_images(imgs.clone());
+    for img in &imgs {
+        assert!(c.contains(img), "{img}");
+    }
+    assert!(!c.contains(&"quay.io/vessl-ai/torch:2.3.0-cuda12.4-r2".parse().unwrap()));
+    assert!(!c.contains(&"quay.io/vessl-ai/torch:2.3.3-cuda12.4".parse().unwrap()));
+    let mut c2 = Catalog::new();
+    assert!(c2.is_empty());
+    assert!(c2.insert(imgs[0].clone()));
+    assert!(!c2.insert(imgs[0].clone()));
+    assert_eq!(
+        Catalog::qualify("quay.io/vessl-ai/python", "3.10-r14"),
+        "quay.io/vessl-ai/python:3.10-r14"
+    );
+    assert_eq!(
+        Catalog::qualify("quay.io/vessl-ai/python", "nginx:1"),
+        "nginx:1"
+    );
+}
