@@ -913,6 +913,11 @@ impl<'i> Facts<'i> {
                 "python" => f.python = text.and_then(lenient_version),
                 "cudnn" => f.cudnn = number.and_then(|n| u32::try_from(n).ok()),
                 "variant" => f.variant = text.map(|t| Cow::Owned(t.to_owned())),
+                // NGC's suffixes (`-igpu`, `-sdk`) are flavours like a
+                // variant: a plain image wins a tie over them.
+                "suffix" if f.variant.is_none() => {
+                    f.variant = text.map(|t| Cow::Owned(t.to_owned()));
+                }
                 "revision" => f.revision = number,
                 _ => {}
             }

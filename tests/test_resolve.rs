@@ -354,3 +354,34 @@ fn sources() {
         "nginx:1"
     );
 }
+
+/// NGC and TWCC values sit in the same catalog: their position is the
+/// release, and the plain image wins a tie over a suffixed one.
+#[test]
+fn ngc_and_twcc_in_one_catalog() {
+    let c = Catalog::from_names([
+        "nvcr.io/nvidia/pytorch:23.10-py3",
+        "nvcr.io/nvidia/pytorch:24.02-py3-igpu",
+        "nvcr.io/nvidia/pytorch:24.02-py3",
+        "nvcr.io/nvidia/pytorch:24.01-py3",
+        "pytorch-19.11-py3:latest",
+        "pytorch-18.08-py3-v1",
+        "pytorch-21.06-py3",
+    ])
+    .unwrap();
+    let newest = |q: Query| c.newest(&q).unwrap().image().to_string();
+    let ngc = Query::new("nvcr.io/nvidia/pytorch").unwrap();
+    assert_eq!(newest(ngc.clone()), "nvcr.io/nvidia/pytorch:24.02-py3");
+    assert_eq!(
+        newest(ngc.clone().variant("igpu")),
+        "nvcr.io/nvidia/pytorch:24.02-py3-igpu"
+    );
+    assert_eq!(
+        newest(ngc.version(semver::VersionReq::parse("<24").unwrap())),
+        "nvcr.io/nvidia/pytorch:23.10-py3"
+    );
+    let sorted: Vec<String> = c.sorted().iter().map(|i| i.to_string()).collect();
+    let pos = |s: &str| sorted.iter().position(|x| x == s).unwrap();
+    assert!(pos("nvcr.io/nvidia/pytorch:23.10-py3") < pos("nvcr.io/nvidia/pytorch:24.01-py3"));
+    assert!(pos("nvcr.io/nvidia/pytorch:24.01-py3") < pos("nvcr.io/nvidia/pytorch:24.02-py3"));
+}
