@@ -752,6 +752,7 @@ pub struct Query {
     python: Option<Version>,
     variant: Option<String>,
     pinned: bool,
+    released_after: Option<chrono::NaiveDate>,
 }
 
 impl Query {
@@ -767,6 +768,7 @@ impl Query {
             python: None,
             variant: None,
             pinned: false,
+            released_after: None,
         })
     }
 
@@ -810,6 +812,14 @@ impl Query {
         self
     }
 
+    /// Only images released in a month after `date`'s month ("released
+    /// after 2023-06": NGC `23.07` is, `23.06` is not). Only NGC and TWCC
+    /// images carry a release date; others never match.
+    pub fn released_after(mut self, date: chrono::NaiveDate) -> Query {
+        self.released_after = Some(date);
+        self
+    }
+
     /// The repository, in canonical form.
     pub fn repository(&self) -> &str {
         &self.repository
@@ -821,6 +831,9 @@ impl Query {
             Some(w) => have.is_some_and(|h| h.has_prefix(w)),
         };
         (!self.pinned || !img.is_alias())
+            && self
+                .released_after
+                .is_none_or(|date| released_after(img, date))
             && self
                 .version
                 .as_ref()
@@ -856,6 +869,9 @@ impl fmt::Display for Query {
         }
         if self.pinned {
             f.write_str(" --pinned")?;
+        }
+        if let Some(d) = self.released_after {
+            write!(f, " --released-after {}", d.format("%Y-%m"))?;
         }
         Ok(())
     }
@@ -924,6 +940,18 @@ impl<'i> Facts<'i> {
         }
         f.version = f.version.or(release);
         f
+    }
+}
+
+/// Whether an NGC or TWCC image was released in a month after `date`'s.
+fn released_after(img: &Image, date: chrono::NaiveDate) -> bool {
+    match img.value() {
+        Value::Ngc(n) => n.release().is_some_and(|r| r.released_after(date)),
+        Value::Twcc(t) => {
+            t.release().is_some_and(|r| r.released_after(date))
+                || t.vendor_release().is_some_and(|r| r.released_after(date))
+        }
+        _ => false,
     }
 }
 

@@ -385,3 +385,30 @@ fn ngc_and_twcc_in_one_catalog() {
     assert!(pos("nvcr.io/nvidia/pytorch:23.10-py3") < pos("nvcr.io/nvidia/pytorch:24.01-py3"));
     assert!(pos("nvcr.io/nvidia/pytorch:24.01-py3") < pos("nvcr.io/nvidia/pytorch:24.02-py3"));
 }
+
+#[test]
+fn released_after_a_month() {
+    let c = Catalog::from_names([
+        "nvcr.io/nvidia/pytorch:23.05-py3",
+        "nvcr.io/nvidia/pytorch:23.06-py3",
+        "nvcr.io/nvidia/pytorch:23.07-py3",
+    ])
+    .unwrap();
+    let june = chrono::NaiveDate::from_ymd_opt(2023, 6, 15).unwrap();
+    let q = Query::new("nvcr.io/nvidia/pytorch")
+        .unwrap()
+        .released_after(june);
+    assert_eq!(
+        q.to_string(),
+        "nvcr.io/nvidia/pytorch --released-after 2023-06"
+    );
+    assert_eq!(
+        c.newest(&q).unwrap().image().to_string(),
+        "nvcr.io/nvidia/pytorch:23.07-py3"
+    );
+    let later = chrono::NaiveDate::from_ymd_opt(2023, 7, 1).unwrap();
+    let q = Query::new("nvcr.io/nvidia/pytorch")
+        .unwrap()
+        .released_after(later);
+    assert_eq!(c.newest(&q).unwrap_err().kind(), ErrorKind::NotFound);
+}
