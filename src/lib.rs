@@ -67,3 +67,8 @@ pub use reference::{
 pub use release::{Release, VendorRelease};
 pub use scheme::{Field, FieldValue, Scheme, Tagged, Track};
 pub use version::Version;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
