@@ -83,6 +83,14 @@ impl Client {
         }
     }
 
+    fn target(&self, name: &str) -> Result<(Target, Option<String>), Error> {
+        Target::of(
+            name,
+            self.options.plain_http,
+            self.options.mirror.as_deref(),
+        )
+    }
+
     /// The options the client was made with.
     pub fn options(&self) -> &Options {
         &self.options
@@ -92,7 +100,7 @@ impl Client {
     /// `127.0.0.1:5000/x`; a tag or digest on it is ignored), in the
     /// registry's order, following `Link` headers page by page.
     pub fn tags(&self, repository: &str) -> Result<Vec<String>, Error> {
-        let (target, _) = Target::of(repository, self.options.plain_http)?;
+        let (target, _) = self.target(repository)?;
         self.tags_of(&target)
     }
 
@@ -200,7 +208,7 @@ impl Client {
     /// repository's canonical name. Every tag the registry lists is a valid
     /// tag, so every one is read (as a generic name when it fits no scheme).
     pub fn catalog(&self, repository: &str) -> Result<Catalog, Error> {
-        let (target, _) = Target::of(repository, self.options.plain_http)?;
+        let (target, _) = self.target(repository)?;
         let tags = self.tags_of(&target)?;
         let (catalog, _) =
             Catalog::from_names_lossy(tags.iter().map(|t| Catalog::qualify(&target.canonical, t)));
@@ -211,7 +219,7 @@ impl Client {
     /// (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`; no tag means `latest`;
     /// a name with a digest is answered with it, without a request).
     pub fn digest(&self, name: &str) -> Result<String, Error> {
-        let (target, reference) = Target::of(name, self.options.plain_http)?;
+        let (target, reference) = self.target(name)?;
         let reference = reference.unwrap_or_else(|| "latest".to_owned());
         if reference.contains(':') {
             return Ok(reference);
@@ -221,7 +229,7 @@ impl Client {
 
     /// [`digest`](Self::digest) for a tag of a repository.
     pub fn tag_digest(&self, repository: &str, tag: &str) -> Result<String, Error> {
-        let (target, _) = Target::of(repository, self.options.plain_http)?;
+        let (target, _) = self.target(repository)?;
         self.digest_of(&target, tag)
     }
 

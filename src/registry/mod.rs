@@ -81,6 +81,12 @@ pub struct Options {
     /// Print each request (method, URL, status, time) on stderr. Never
     /// headers, never secrets.
     pub verbose: bool,
+    /// Send every request to this registry host (`127.0.0.1:5000`, a
+    /// pull-through cache or a local copy) instead of the one in the name,
+    /// with the same repository path. Names keep their own registry:
+    /// `quay.io/vessl-ai/torch` read through a mirror is still
+    /// `quay.io/vessl-ai/torch`.
+    pub mirror: Option<String>,
 }
 
 impl Default for Options {
@@ -97,6 +103,7 @@ impl Default for Options {
             max_retry_after: Duration::from_secs(10),
             credentials: Credentials::Auto,
             verbose: false,
+            mirror: None,
         }
     }
 }
@@ -229,7 +236,11 @@ pub(crate) struct Target {
 }
 
 impl Target {
-    pub(crate) fn of(name: &str, plain_http: bool) -> Result<(Target, Option<String>), Error> {
+    pub(crate) fn of(
+        name: &str,
+        plain_http: bool,
+        mirror: Option<&str>,
+    ) -> Result<(Target, Option<String>), Error> {
         let r = crate::Reference::parse_normalized(name).map_err(|e| {
             Error::new(
                 ErrorKind::Name,
@@ -239,7 +250,9 @@ impl Target {
                 e.to_string(),
             )
         })?;
-        let registry = r.domain().unwrap_or("docker.io").to_owned();
+        let registry = mirror
+            .unwrap_or(r.domain().unwrap_or("docker.io"))
+            .to_owned();
         let api_host = match registry.as_str() {
             "docker.io" | "index.docker.io" => "registry-1.docker.io".to_owned(),
             other => other.to_owned(),
@@ -292,7 +305,7 @@ mod tests {
 
     #[test]
     fn targets() {
-        let (t, r) = Target::of("ubuntu:22.04", false).unwrap();
+        let (t, r) = Target::of("ubuntu:22.04", false, None).unwrap();
         assert_eq!(t.registry, "docker.io");
         assert_eq!(t.api_host, "registry-1.docker.io");
         assert_eq!(t.path, "library/ubuntu");
@@ -300,20 +313,23 @@ mod tests {
         assert_eq!(t.canonical, "docker.io/library/ubuntu");
         assert_eq!(r.as_deref(), Some("22.04"));
 
-        let (t, r) = Target::of("127.0.0.1:5000/vessl-ai/torch", false).unwrap();
+        let (t, r) = Target::of("127.0.0.1:5000/vessl-ai/torch", false, None).unwrap();
         assert_eq!(t.base(), "http://127.0.0.1:5000");
         assert_eq!(t.path, "vessl-ai/torch");
         assert_eq!(r, None);
-        let (t, _) = Target::of("[::1]:5000/x", false).unwrap();
+        let (t, _) = Target::of("[::1]:5000/x", false, None).unwrap();
         assert_eq!(t.scheme, "http");
-        let (t, _) = Target::of("localhost/x", false).unwrap();
+        let (t, _) = Target::of("localhost/x", false, None).unwrap();
         assert_eq!(t.scheme, "http");
-        let (t, _) = Target::of("quay.io/vessl-ai/torch", false).unwrap();
+        let (t, _) = Target::of("quay.io/vessl-ai/torch", false, None).unwrap();
         assert_eq!(t.base(), "https://quay.io");
-        let (t, _) = Target::of("quay.io/vessl-ai/torch", true).unwrap();
+        let (t, _) = Target::of("quay.io/vessl-ai/torch", true, None).unwrap();
         assert_eq!(t.base(), "http://quay.io");
+        let (t, _) = Target::of("quay.io/vessl-ai/torch", false, Some("127.0.0.1:5000")).unwrap();
+        assert_eq!(t.base(), "http://127.0.0.1:5000");
+        assert_eq!(t.canonical, "quay.io/vessl-ai/torch");
         assert_eq!(
-            Target::of("Quay.io/X", false).unwrap_err().kind(),
+            Target::of("Quay.io/X", false, None).unwrap_err().kind(),
             ErrorKind::Name
         );
     }
