@@ -205,8 +205,9 @@ impl Client {
     }
 
     /// A [`Catalog`] of the tags of `repository`, each qualified with the
-    /// repository's canonical name. Every tag the registry lists is a valid
-    /// tag, so every one is read (as a generic name when it fits no scheme).
+    /// repository's canonical name. Tags that are not names of the
+    /// repository's scheme (`latest` in a VESSL repository) are left out;
+    /// [`tags`](Self::tags) and [`Catalog::from_names_lossy`] give them.
     pub fn catalog(&self, repository: &str) -> Result<Catalog, Error> {
         let (target, _) = self.target(repository)?;
         let tags = self.tags_of(&target)?;

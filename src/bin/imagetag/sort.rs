@@ -13,7 +13,8 @@ use crate::source::RegistryArgs;
 /// it stands for. Duplicates are printed once. Invalid names are reported
 /// on stderr and make the exit code 1. With `--registry`, the NAMEs are
 /// repositories and their tags are read from their registries (exit 1 when
-/// one cannot be read).
+/// one cannot be read); tags of no scheme (`latest` in a VESSL repository)
+/// are printed last.
 ///
 /// Example: imagetag sort quay.io/vessl-ai/python:3.10-r10 quay.io/vessl-ai/python:3.10-r9
 #[derive(clap::Args, Debug)]
@@ -42,17 +43,33 @@ pub fn run(args: Args) -> ExitCode {
         },
         None if args.from_registry => {
             let client = args.registry.client();
-            let mut lines = Vec::new();
+            let mut all = Catalog::new();
+            let mut others = Vec::new();
             for repository in &args.names {
-                match client.catalog(repository) {
-                    Ok(c) => lines.extend(c.iter().map(|i| i.to_string())),
+                match crate::tags::listing(&client, repository) {
+                    Ok((c, o)) => {
+                        for img in c.iter() {
+                            all.insert(img.clone());
+                        }
+                        others.extend(o.into_iter().map(|(full, _)| full));
+                    }
                     Err(e) => {
                         eprintln!("imagetag sort: {e}");
                         return ExitCode::from(1);
                     }
                 }
             }
-            lines
+            let mut out = String::new();
+            for img in all.sorted() {
+                out.push_str(&img.to_string());
+                out.push('\n');
+            }
+            for full in others {
+                out.push_str(&full);
+                out.push('\n');
+            }
+            print!("{out}");
+            return ExitCode::SUCCESS;
         }
         None => args.names,
     };
