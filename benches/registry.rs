@@ -33,21 +33,30 @@ fn tags() -> Vec<String> {
 }
 
 fn bench(c: &mut Criterion) {
-    let reg = support::Registry::start(support::Auth::None);
     let tags = tags();
-    let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-    let started = std::time::Instant::now();
-    support::push(&reg.base(), "vessl-ai/torch", &refs, None);
-    eprintln!(
-        "pushed {} tags in {:.1} s to {}",
-        tags.len(),
-        started.elapsed().as_secs_f64(),
-        reg.base()
-    );
+    // IMAGETAG_BENCH_REGISTRY=HOST:PORT reuses a registry that has these
+    // tags already (to time curl against the same one).
+    let (_reg, host) = match std::env::var("IMAGETAG_BENCH_REGISTRY") {
+        Ok(host) => (None, host),
+        Err(_) => {
+            let reg = support::Registry::start(support::Auth::None);
+            let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+            let started = std::time::Instant::now();
+            support::push(&reg.base(), "vessl-ai/torch", &refs, None);
+            eprintln!(
+                "pushed {} tags in {:.1} s to {}",
+                tags.len(),
+                started.elapsed().as_secs_f64(),
+                reg.base()
+            );
+            let host = reg.host();
+            (Some(reg), host)
+        }
+    };
 
     let mut options = Options::default();
     options.credentials = Credentials::None;
-    options.mirror = Some(reg.host());
+    options.mirror = Some(host);
     let client = Client::new(options);
 
     let mut g = c.benchmark_group("registry");

@@ -413,16 +413,14 @@ impl Client {
         let mut response =
             result.map_err(|e| self.transport_error(target, method, url, e, timeout))?;
         let status = response.status().as_u16();
-        let body = if method == Method::Head {
-            Vec::new()
-        } else {
-            response
-                .body_mut()
-                .with_config()
-                .limit(self.options.max_body)
-                .read_to_vec()
-                .map_err(|e| self.transport_error(target, method, url, e, timeout))?
-        };
+        // Read even a HEAD's (empty) body: the connection goes back to the
+        // pool only once its response is read to the end.
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.options.max_body)
+            .read_to_vec()
+            .map_err(|e| self.transport_error(target, method, url, e, timeout))?;
         self.log(format_args!(
             "{} {url} -> {status} ({} ms{})",
             method.as_str(),
