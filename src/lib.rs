@@ -44,6 +44,9 @@
 //!   library user who wants neither can depend on
 //!   `imagetag = { version = "0.1", default-features = false }`, which pulls
 //!   in only `nom` and `thiserror`.
+//! - `registry` (on with `cli`): [`registry`], a blocking OCI Distribution
+//!   client (ureq with rustls, sha2, serde_json) that lists a repository's
+//!   tags into a [`Catalog`] and reads manifest digests for pinning.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
@@ -54,6 +57,9 @@ mod error;
 mod image;
 mod parse;
 pub mod reference;
+#[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
+pub mod registry;
 mod release;
 pub mod scheme;
 pub mod version;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use imagetag::{Query, Version};
 
-use crate::input;
+use crate::source::{self, RegistryArgs};
 
 /// Print the newest image of a repository that matches the conditions.
 ///
@@ -12,9 +12,11 @@ use crate::input;
 /// version, then the highest CUDA version, then the highest revision (a
 /// standard alias counts as the newest revision of its base; `--pinned`
 /// asks for the revision itself). Prints the full name on stdout and the
-/// chosen track on stderr. Exits 1 when nothing matches, 2 on a usage error.
+/// chosen track on stderr. The tags come from the repository's registry
+/// (the default, `--registry`) or from `--tags FILE`. Exits 1 when nothing
+/// matches or the registry cannot be read, 2 on a usage error.
 ///
-/// Example: imagetag latest quay.io/vessl-ai/torch --version '>=2.2, <3' --cuda 12 --pinned --tags tags.txt
+/// Example: imagetag latest quay.io/vessl-ai/torch --version '>=2.2, <3' --cuda 12 --pinned
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The repository (`quay.io/vessl-ai/torch`).
@@ -38,8 +40,13 @@ pub struct Args {
     #[arg(long)]
     pinned: bool,
     /// The tag list: a file of tags or full names, or `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    tags: String,
+    #[arg(long, value_name = "FILE", conflicts_with = "from_registry")]
+    tags: Option<String>,
+    /// Read the tags from the registry (the default without `--tags`).
+    #[arg(long = "registry", id = "from_registry")]
+    from_registry: bool,
+    #[command(flatten)]
+    registry: RegistryArgs,
 }
 
 fn parse_version(s: &str) -> Result<Version, String> {
@@ -72,8 +79,10 @@ pub fn run(args: Args) -> ExitCode {
     }
     query = query.pinned(args.pinned);
     let repository = query.repository().to_owned();
-    let Some(catalog) = input::catalog(&args.tags, Some(&repository), "latest") else {
-        return ExitCode::from(2);
+    let client = args.registry.client();
+    let Some(catalog) = source::catalog(args.tags.as_deref(), &repository, &client, "latest")
+    else {
+        return ExitCode::from(if args.tags.is_some() { 2 } else { 1 });
     };
     match catalog.newest(&query) {
         Ok(choice) => {

@@ -15,6 +15,8 @@ mod input;
 mod latest;
 mod resolve;
 mod sort;
+mod source;
+mod tags;
 
 /// Read, check, order and resolve the names of AI container images
 /// (OCI/Docker references, TWCC, NGC and VESSL tags).
@@ -32,6 +34,7 @@ enum Command {
     Resolve(resolve::Args),
     Latest(latest::Args),
     Sort(sort::Args),
+    Tags(tags::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,5 +45,6 @@ fn main() -> ExitCode {
         Command::Resolve(a) => resolve::run(a),
         Command::Latest(a) => latest::run(a),
         Command::Sort(a) => sort::run(a),
+        Command::Tags(a) => tags::run(a),
     }
 }

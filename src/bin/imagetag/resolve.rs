@@ -4,24 +4,35 @@ use std::process::ExitCode;
 
 use imagetag::Image;
 
-use crate::input;
+use crate::source::{self, RegistryArgs};
 
 /// Resolve an alias to the pinned tag it stands for.
 ///
 /// Prints the full name of the newest `-rN` revision of NAME's base in the
 /// tag list, or NAME itself when the list has the alias but no revision of
-/// it. FILE holds tags or full names, one per line (`#` starts a comment,
-/// `-` reads stdin); a bare tag is a tag of NAME's repository. Exits 1 when
-/// NAME cannot be resolved, 2 on a usage error.
+/// it. The tags are NAME's repository's, read from its registry (the
+/// default, `--registry`) or from `--tags FILE`: tags or full names, one per
+/// line (`#` starts a comment, `-` reads stdin); a bare tag is a tag of
+/// NAME's repository. `--digest` adds the manifest digest the registry
+/// holds for the answer (`…:2.3.0-cuda12.4-r5@sha256:…`). Exits 1 when NAME
+/// cannot be resolved or the registry cannot be read, 2 on a usage error.
 ///
-/// Example: imagetag resolve quay.io/vessl-ai/torch:2.3.0-cuda12.4 --tags tags.txt
+/// Example: imagetag resolve quay.io/vessl-ai/torch:2.3.0-cuda12.4 --digest
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The alias to resolve (`quay.io/vessl-ai/python:3.10`).
     name: String,
     /// The tag list: a file of tags or full names, or `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    tags: String,
+    #[arg(long, value_name = "FILE", conflicts_with = "from_registry")]
+    tags: Option<String>,
+    /// Read the tags from the registry (the default without `--tags`).
+    #[arg(long = "registry", id = "from_registry")]
+    from_registry: bool,
+    /// Add the manifest digest from the registry (`@sha256:…`).
+    #[arg(long)]
+    digest: bool,
+    #[command(flatten)]
+    registry: RegistryArgs,
 }
 
 /// Runs `imagetag resolve`.
@@ -38,10 +49,22 @@ pub fn run(args: Args) -> ExitCode {
         .without_tag_or_digest()
         .canonical()
         .to_string();
-    let Some(catalog) = input::catalog(&args.tags, Some(&repository), "resolve") else {
-        return ExitCode::from(2);
+    let client = args.registry.client();
+    let Some(catalog) = source::catalog(args.tags.as_deref(), &repository, &client, "resolve")
+    else {
+        return ExitCode::from(if args.tags.is_some() { 2 } else { 1 });
     };
     match catalog.resolve(&image) {
+        Ok(pinned) if args.digest => match client.digest(&pinned.to_string()) {
+            Ok(d) => {
+                println!("{pinned}@{d}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("imagetag resolve: {e}");
+                ExitCode::from(1)
+            }
+        },
         Ok(pinned) => {
             println!("{pinned}");
             ExitCode::SUCCESS

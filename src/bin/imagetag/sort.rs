@@ -5,12 +5,16 @@ use std::process::ExitCode;
 use imagetag::Catalog;
 
 use crate::input;
+use crate::source::RegistryArgs;
 
 /// Print names in order, one per line: grouped by repository and track
 /// (`cuda12.1` before `cuda12.4`), then along each track by version and
 /// revision (`r9` before `r10`); a standard alias right after the revision
 /// it stands for. Duplicates are printed once. Invalid names are reported
-/// on stderr and make the exit code 1.
+/// on stderr and make the exit code 1. With `--registry`, the NAMEs are
+/// repositories and their tags are read from their registries (exit 1 when
+/// one cannot be read); tags of no scheme (`latest` in a VESSL repository)
+/// are printed last.
 ///
 /// Example: imagetag sort quay.io/vessl-ai/python:3.10-r10 quay.io/vessl-ai/python:3.10-r9
 #[derive(clap::Args, Debug)]
@@ -18,8 +22,13 @@ pub struct Args {
     /// Read full names from FILE (`-` for stdin) instead of NAMEs.
     #[arg(long, value_name = "FILE", conflicts_with = "names")]
     tags: Option<String>,
-    /// Full names to sort.
+    /// The NAMEs are repositories: sort the tags their registries hold.
+    #[arg(long = "registry", id = "from_registry", conflicts_with = "tags")]
+    from_registry: bool,
+    /// Full names to sort (repositories with `--registry`).
     names: Vec<String>,
+    #[command(flatten)]
+    registry: RegistryArgs,
 }
 
 /// Runs `imagetag sort`.
@@ -32,6 +41,36 @@ pub fn run(args: Args) -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        None if args.from_registry => {
+            let client = args.registry.client();
+            let mut all = Catalog::new();
+            let mut others = Vec::new();
+            for repository in &args.names {
+                match crate::tags::listing(&client, repository) {
+                    Ok((c, o)) => {
+                        for img in c.iter() {
+                            all.insert(img.clone());
+                        }
+                        others.extend(o.into_iter().map(|(full, _)| full));
+                    }
+                    Err(e) => {
+                        eprintln!("imagetag sort: {e}");
+                        return ExitCode::from(1);
+                    }
+                }
+            }
+            let mut out = String::new();
+            for img in all.sorted() {
+                out.push_str(&img.to_string());
+                out.push('\n');
+            }
+            for full in others {
+                out.push_str(&full);
+                out.push('\n');
+            }
+            print!("{out}");
+            return ExitCode::SUCCESS;
+        }
         None => args.names,
     };
     let (catalog, errors) = Catalog::from_names_lossy(&lines);

@@ -1,0 +1,61 @@
+//! Where tags come from: a tag list file, or the registry itself.
+
+use std::time::Duration;
+
+use imagetag::registry::{Client, Options};
+use imagetag::Catalog;
+
+use crate::input;
+
+/// The registry flags shared by `resolve`, `latest`, `sort` and `tags`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RegistryArgs {
+    /// Use plain HTTP for every registry (loopback hosts use it anyway).
+    #[arg(long)]
+    plain_http: bool,
+    /// The timeout of each registry request, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    timeout: f64,
+    /// Print each registry request on stderr (never credentials).
+    #[arg(long)]
+    verbose: bool,
+    /// Ask this registry host instead of the name's own (a mirror or a
+    /// local copy with the same repository paths); names are unchanged.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    mirror: Option<String>,
+}
+
+impl RegistryArgs {
+    /// A client with these flags; credentials come from the environment
+    /// and the Docker config file.
+    pub fn client(&self) -> Client {
+        let mut options = Options::default();
+        options.plain_http = self.plain_http;
+        if self.timeout.is_finite() && self.timeout > 0.0 {
+            options.timeout = Duration::from_secs_f64(self.timeout.min(86_400.0));
+        }
+        options.verbose = self.verbose;
+        options.mirror = self.mirror.clone();
+        Client::new(options)
+    }
+}
+
+/// A catalog of `repository`'s tags: from the file `tags` when given, else
+/// from the registry. `None` after a message on stderr.
+pub fn catalog(
+    tags: Option<&str>,
+    repository: &str,
+    client: &Client,
+    command: &str,
+) -> Option<Catalog> {
+    match tags {
+        Some(path) => input::catalog(path, Some(repository), command),
+        None => match client.catalog(repository) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("imagetag {command}: {e}");
+                None
+            }
+        },
+    }
+}

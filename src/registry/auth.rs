@@ -1,0 +1,386 @@
+//! Credentials and `WWW-Authenticate` challenges.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// A password or token: `Debug` and `Display` print `***`, so a secret
+/// never reaches a log or an error message by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Where a [`Client`](super::Client) finds a user name and password for a
+/// registry.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// None: anonymous access only (anonymous bearer tokens still work).
+    None,
+    /// The environment, then the Docker config file:
+    ///
+    /// 1. `IMAGETAG_REGISTRY_USER` and `IMAGETAG_REGISTRY_PASSWORD`, for
+    ///    every registry;
+    /// 2. `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`:
+    ///    `credHelpers[registry]` (runs `docker-credential-<helper> get`),
+    ///    then `auths[registry].auth` (base64 `user:password`), then
+    ///    `credsStore` (a helper for every registry). A helper that is not
+    ///    installed is skipped.
+    #[default]
+    Auto,
+    /// This user and password, for every registry.
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password or token.
+        password: Secret,
+    },
+}
+
+/// A user and password found for one registry.
+#[derive(Clone, Debug)]
+pub(crate) struct Login {
+    pub(crate) user: String,
+    pub(crate) password: Secret,
+}
+
+impl Login {
+    /// The `Authorization` value for Basic auth.
+    pub(crate) fn basic(&self) -> Secret {
+        let raw = format!("{}:{}", self.user, self.password.expose());
+        Secret(format!("Basic {}", base64_encode(raw.as_bytes())))
+    }
+}
+
+/// The environment variables of [`Credentials::Auto`].
+pub(crate) const ENV_USER: &str = "IMAGETAG_REGISTRY_USER";
+pub(crate) const ENV_PASSWORD: &str = "IMAGETAG_REGISTRY_PASSWORD";
+
+impl Credentials {
+    /// The login for `registry` (`docker.io`, `quay.io`, `127.0.0.1:5000`),
+    /// and where it came from (for `--verbose`).
+    pub(crate) fn lookup(&self, registry: &str) -> Option<(Login, String)> {
+        match self {
+            Credentials::None => None,
+            Credentials::Basic { user, password } => Some((
+                Login {
+                    user: user.clone(),
+                    password: password.clone(),
+                },
+                "the given credentials".to_owned(),
+            )),
+            Credentials::Auto => {
+                if let Ok(user) = std::env::var(ENV_USER) {
+                    let password = std::env::var(ENV_PASSWORD).unwrap_or_default();
+                    return Some((
+                        Login {
+                            user,
+                            password: Secret(password),
+                        },
+                        format!("${ENV_USER}"),
+                    ));
+                }
+                docker_config_login(registry)
+            }
+        }
+    }
+}
+
+/// The Docker config file: `$DOCKER_CONFIG/config.json` or
+/// `~/.docker/config.json`.
+fn docker_config_path() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("DOCKER_CONFIG") {
+        return Some(PathBuf::from(dir).join("config.json"));
+    }
+    let home = std::env::var_os("HOME")?;
+    Some(PathBuf::from(home).join(".docker").join("config.json"))
+}
+
+/// The keys a registry's credentials may be filed under.
+fn config_keys(registry: &str) -> Vec<String> {
+    let mut keys = vec![registry.to_owned()];
+    if matches!(
+        registry,
+        "docker.io" | "index.docker.io" | "registry-1.docker.io"
+    ) {
+        keys.insert(0, "https://index.docker.io/v1/".to_owned());
+        keys.push("index.docker.io".to_owned());
+        keys.push("registry-1.docker.io".to_owned());
+    }
+    keys
+}
+
+/// `https://quay.io/v1/` → `quay.io`.
+fn strip_url(key: &str) -> &str {
+    let k = key
+        .strip_prefix("https://")
+        .or_else(|| key.strip_prefix("http://"))
+        .unwrap_or(key);
+    k.split('/').next().unwrap_or(k)
+}
+
+fn docker_config_login(registry: &str) -> Option<(Login, String)> {
+    let path = docker_config_path()?;
+    let text = std::fs::read_to_string(&path).ok()?;
+    let config: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let keys = config_keys(registry);
+    let where_ = path.display().to_string();
+
+    if let Some(helpers) = config.get("credHelpers").and_then(|h| h.as_object()) {
+        for (k, helper) in helpers {
+            if keys.iter().any(|key| strip_url(k) == strip_url(key)) {
+                if let Some(login) = helper.as_str().and_then(|h| run_helper(h, &keys[0])) {
+                    return Some((login, format!("credHelpers in {where_}")));
+                }
+            }
+        }
+    }
+    if let Some(auths) = config.get("auths").and_then(|a| a.as_object()) {
+        for key in &keys {
+            let entry = auths
+                .iter()
+                .find(|(k, _)| *k == key || strip_url(k) == strip_url(key));
+            let Some(auth) = entry
+                .and_then(|(_, v)| v.get("auth"))
+                .and_then(|a| a.as_str())
+            else {
+                continue;
+            };
+            let decoded = base64_decode(auth)?;
+            let decoded = String::from_utf8(decoded).ok()?;
+            let (user, password) = decoded.split_once(':')?;
+            return Some((
+                Login {
+                    user: user.to_owned(),
+                    password: Secret(password.to_owned()),
+                },
+                format!("auths in {where_}"),
+            ));
+        }
+    }
+    if let Some(store) = config.get("credsStore").and_then(|s| s.as_str()) {
+        if let Some(login) = run_helper(store, &keys[0]) {
+            return Some((login, format!("credsStore in {where_}")));
+        }
+    }
+    None
+}
+
+/// Runs `docker-credential-<helper> get` with the server on stdin; `None`
+/// when the helper is missing or has nothing for the server.
+fn run_helper(helper: &str, server: &str) -> Option<Login> {
+    if helper.is_empty()
+        || !helper
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return None;
+    }
+    let mut child = Command::new(format!("docker-credential-{helper}"))
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(server.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let user = v.get("Username")?.as_str()?.to_owned();
+    let secret = v.get("Secret")?.as_str()?.to_owned();
+    Some(Login {
+        user,
+        password: Secret(secret),
+    })
+}
+
+/// A `WWW-Authenticate` challenge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Challenge {
+    Basic,
+    Bearer(BTreeMap<String, String>),
+}
+
+impl Challenge {
+    /// Reads `Bearer realm="…",service="…",scope="…"` or `Basic realm="…"`.
+    pub(crate) fn parse(header: &str) -> Option<Challenge> {
+        let header = header.trim();
+        let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
+        if scheme.eq_ignore_ascii_case("basic") {
+            return Some(Challenge::Basic);
+        }
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return None;
+        }
+        let mut params = BTreeMap::new();
+        let mut s = rest.trim_start();
+        while !s.is_empty() {
+            let eq = s.find('=')?;
+            let key = s[..eq].trim().to_ascii_lowercase();
+            s = &s[eq + 1..];
+            let value;
+            if let Some(q) = s.strip_prefix('"') {
+                let mut out = String::new();
+                let mut chars = q.char_indices();
+                let mut end = None;
+                while let Some((i, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            if let Some((_, n)) = chars.next() {
+                                out.push(n);
+                            }
+                        }
+                        '"' => {
+                            end = Some(i);
+                            break;
+                        }
+                        c => out.push(c),
+                    }
+                }
+                value = out;
+                s = &q[end? + 1..];
+            } else {
+                let end = s.find(',').unwrap_or(s.len());
+                value = s[..end].trim().to_owned();
+                s = &s[end..];
+            }
+            params.insert(key, value);
+            s = s.trim_start().trim_start_matches(',').trim_start();
+        }
+        params
+            .contains_key("realm")
+            .then_some(Challenge::Bearer(params))
+    }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub(crate) fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.trim().bytes() {
+        if c == b'=' {
+            break;
+        }
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_is_never_printed() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s:?} {s}"), "*** ***");
+        let c = Credentials::Basic {
+            user: "u".into(),
+            password: s,
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn base64_round_trip() {
+        for s in ["", "a", "ab", "abc", "user:pass", "ünï:cødé"] {
+            let e = base64_encode(s.as_bytes());
+            assert_eq!(base64_decode(&e).unwrap(), s.as_bytes(), "{e}");
+        }
+        assert_eq!(base64_encode(b"user:pass"), "dXNlcjpwYXNz");
+    }
+
+    #[test]
+    fn challenges() {
+        let c = Challenge::parse(
+            r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull""#,
+        )
+        .unwrap();
+        let Challenge::Bearer(p) = c else { panic!() };
+        assert_eq!(p["realm"], "https://auth.docker.io/token");
+        assert_eq!(p["service"], "registry.docker.io");
+        assert_eq!(p["scope"], "repository:library/ubuntu:pull");
+        assert_eq!(
+            Challenge::parse(r#"Basic realm="x""#),
+            Some(Challenge::Basic)
+        );
+        assert_eq!(Challenge::parse("Bearer service=x"), None);
+        let Some(Challenge::Bearer(p)) =
+            Challenge::parse(r#"bearer realm=http://a/t, error="insufficient_scope""#)
+        else {
+            panic!()
+        };
+        assert_eq!(p["realm"], "http://a/t");
+        assert_eq!(p["error"], "insufficient_scope");
+    }
+
+    #[test]
+    fn config_keys_for_docker_hub() {
+        assert_eq!(config_keys("docker.io")[0], "https://index.docker.io/v1/");
+        assert_eq!(strip_url("https://quay.io/v1/"), "quay.io");
+        assert_eq!(strip_url("127.0.0.1:5000"), "127.0.0.1:5000");
+    }
+}

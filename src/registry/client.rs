@@ -1,0 +1,750 @@
+//! The blocking client: requests, retries, authentication, tag listing and
+//! manifest digests.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest as _, Sha256};
+
+use super::auth::{Challenge, Login, Secret, ENV_PASSWORD, ENV_USER};
+use super::{Error, ErrorKind, Options, Target};
+use crate::Catalog;
+
+/// The manifest types asked for, so that a registry answers with the digest
+/// `docker pull` would see (an index for a multi-platform image).
+pub(crate) const MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+application/vnd.oci.image.manifest.v1+json, \
+application/vnd.docker.distribution.manifest.list.v2+json, \
+application/vnd.docker.distribution.manifest.v2+json";
+
+/// How much of an error body goes into a message.
+const EXCERPT: usize = 200;
+
+/// A client for OCI Distribution registries. Cheap to share by reference:
+/// it keeps one connection pool and the tokens it got, per repository.
+pub struct Client {
+    agent: ureq::Agent,
+    options: Options,
+    /// `Authorization` values: by `host/path` (bearer tokens) and by
+    /// `host` (basic auth, good for every repository of the host).
+    auth: Mutex<HashMap<String, Secret>>,
+    /// Logins looked up, by registry (looked up once: a credential helper
+    /// is a process to run).
+    logins: Mutex<HashMap<String, Option<(Login, String)>>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response read whole: status, the headers used, the body.
+struct Answer {
+    status: u16,
+    headers: ureq::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Head,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+        }
+    }
+}
+
+impl Client {
+    /// A client with these options.
+    pub fn new(options: Options) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(options.timeout))
+            .user_agent(concat!("imagetag/", env!("CARGO_PKG_VERSION")))
+            .max_redirects(5)
+            .build()
+            .new_agent();
+        Client {
+            agent,
+            options,
+            auth: Mutex::new(HashMap::new()),
+            logins: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn target(&self, name: &str) -> Result<(Target, Option<String>), Error> {
+        Target::of(
+            name,
+            self.options.plain_http,
+            self.options.mirror.as_deref(),
+        )
+    }
+
+    /// The options the client was made with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Every tag of `repository` (`quay.io/vessl-ai/torch`, `ubuntu`,
+    /// `127.0.0.1:5000/x`; a tag or digest on it is ignored), in the
+    /// registry's order, following `Link` headers page by page.
+    pub fn tags(&self, repository: &str) -> Result<Vec<String>, Error> {
+        let (target, _) = self.target(repository)?;
+        self.tags_of(&target)
+    }
+
+    fn tags_of(&self, target: &Target) -> Result<Vec<String>, Error> {
+        let start = Instant::now();
+        let deadline = start + self.options.list_deadline;
+        let base = target.base();
+        let mut url = format!(
+            "{base}/v2/{}/tags/list?n={}",
+            target.path, self.options.page_size
+        );
+        let mut seen = HashSet::new();
+        let mut tags = Vec::new();
+        for page in 0.. {
+            if page >= self.options.max_pages {
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    &target.registry,
+                    &url,
+                    None,
+                    format!(
+                        "the tag list goes on past {} pages ({} tags so far); \
+                         raise the page limit if the repository really is that large",
+                        self.options.max_pages,
+                        tags.len()
+                    ),
+                ));
+            }
+            seen.insert(url.clone());
+            let answer = self.send(target, Method::Get, &url, None, Some(deadline))?;
+            if answer.status != 200 {
+                return Err(self.status_error(target, &url, &answer, "listing tags"));
+            }
+            let json: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|e| {
+                Error::new(
+                    ErrorKind::Protocol,
+                    &target.registry,
+                    &url,
+                    Some(200),
+                    format!("tag list is not JSON ({e}): {}", excerpt(&answer.body)),
+                )
+            })?;
+            match json.get("tags") {
+                Some(serde_json::Value::Array(list)) => {
+                    for t in list {
+                        match t.as_str() {
+                            Some(s) => tags.push(s.to_owned()),
+                            None => {
+                                return Err(Error::new(
+                                    ErrorKind::Protocol,
+                                    &target.registry,
+                                    &url,
+                                    Some(200),
+                                    format!("a tag that is not a string: {t}"),
+                                ))
+                            }
+                        }
+                    }
+                }
+                // A repository with no tags left: `"tags": null`.
+                Some(serde_json::Value::Null) => {}
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::Protocol,
+                        &target.registry,
+                        &url,
+                        Some(200),
+                        format!("no \"tags\" list in {}", excerpt(&answer.body)),
+                    ))
+                }
+            }
+            let Some(link) = next_link(&answer.headers) else {
+                break;
+            };
+            let next = resolve_link(&base, &link).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Protocol,
+                    &target.registry,
+                    &url,
+                    Some(200),
+                    format!("Link header points away from {base}: {link}"),
+                )
+            })?;
+            if seen.contains(&next) {
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    &target.registry,
+                    &url,
+                    Some(200),
+                    format!("Link header loops back to a page already read: {next}"),
+                ));
+            }
+            url = next;
+        }
+        self.log(format_args!(
+            "{} tags of {} in {} ms",
+            tags.len(),
+            target.canonical,
+            start.elapsed().as_millis()
+        ));
+        Ok(tags)
+    }
+
+    /// A [`Catalog`] of the tags of `repository`, each qualified with the
+    /// repository's canonical name. Tags that are not names of the
+    /// repository's scheme (`latest` in a VESSL repository) are left out;
+    /// [`tags`](Self::tags) and [`Catalog::from_names_lossy`] give them.
+    pub fn catalog(&self, repository: &str) -> Result<Catalog, Error> {
+        let (target, _) = self.target(repository)?;
+        let tags = self.tags_of(&target)?;
+        let (catalog, _) =
+            Catalog::from_names_lossy(tags.iter().map(|t| Catalog::qualify(&target.canonical, t)));
+        Ok(catalog)
+    }
+
+    /// The digest (`sha256:…`) of the manifest `name` points at
+    /// (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`; no tag means `latest`;
+    /// a name with a digest is answered with it, without a request).
+    pub fn digest(&self, name: &str) -> Result<String, Error> {
+        let (target, reference) = self.target(name)?;
+        let reference = reference.unwrap_or_else(|| "latest".to_owned());
+        if reference.contains(':') {
+            return Ok(reference);
+        }
+        self.digest_of(&target, &reference)
+    }
+
+    /// [`digest`](Self::digest) for a tag of a repository.
+    pub fn tag_digest(&self, repository: &str, tag: &str) -> Result<String, Error> {
+        let (target, _) = self.target(repository)?;
+        self.digest_of(&target, tag)
+    }
+
+    fn digest_of(&self, target: &Target, reference: &str) -> Result<String, Error> {
+        let url = format!("{}/v2/{}/manifests/{reference}", target.base(), target.path);
+        let head = self.send(target, Method::Head, &url, Some(MANIFEST_ACCEPT), None)?;
+        if head.status != 200 {
+            return Err(self.status_error(target, &url, &head, "reading a manifest digest"));
+        }
+        if let Some(d) = header(&head.headers, "docker-content-digest") {
+            return match crate::Digest::parse(d) {
+                Ok(_) => Ok(d.to_owned()),
+                Err(e) => Err(Error::new(
+                    ErrorKind::Protocol,
+                    &target.registry,
+                    &url,
+                    Some(200),
+                    format!("bad Docker-Content-Digest: {e}"),
+                )),
+            };
+        }
+        // No header: the digest is the hash of the manifest's bytes.
+        self.log(format_args!(
+            "no Docker-Content-Digest from {}: hashing the manifest",
+            target.registry
+        ));
+        let get = self.send(target, Method::Get, &url, Some(MANIFEST_ACCEPT), None)?;
+        if get.status != 200 {
+            return Err(self.status_error(target, &url, &get, "reading a manifest"));
+        }
+        let hash = Sha256::digest(&get.body);
+        let mut out = String::with_capacity(71);
+        out.push_str("sha256:");
+        for b in hash {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{b:02x}");
+        }
+        Ok(out)
+    }
+
+    fn log(&self, args: fmt::Arguments<'_>) {
+        if self.options.verbose {
+            eprintln!("imagetag: {args}");
+        }
+    }
+
+    /// One request, with authentication and retries. Any status comes back
+    /// as an answer, except 401 after authenticating, and 429/5xx after
+    /// every retry (which come back too, for the caller's message).
+    fn send(
+        &self,
+        target: &Target,
+        method: Method,
+        url: &str,
+        accept: Option<&str>,
+        deadline: Option<Instant>,
+    ) -> Result<Answer, Error> {
+        let repo_key = format!("{}/{}", target.api_host, target.path);
+        let mut authenticated = false;
+        let mut tries = 0u32;
+        loop {
+            let authorization = {
+                let auth = self.auth.lock().unwrap_or_else(|e| e.into_inner());
+                auth.get(&repo_key)
+                    .or_else(|| auth.get(&target.api_host))
+                    .cloned()
+            };
+            let answer = match self.once(
+                target,
+                method,
+                url,
+                accept,
+                authorization.as_ref(),
+                deadline,
+            ) {
+                Ok(a) => a,
+                Err(e) if e.kind() == ErrorKind::Transport && tries < self.options.retries => {
+                    tries += 1;
+                    self.pause(target, url, self.backoff(tries), deadline)?;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            match answer.status {
+                401 if !authenticated => {
+                    authenticated = true;
+                    self.authenticate(target, url, &answer, &repo_key)?;
+                }
+                429 | 500 | 502 | 503 | 504 if tries < self.options.retries => {
+                    tries += 1;
+                    let wait = header(&answer.headers, "retry-after")
+                        .and_then(|s| s.trim().parse::<u64>().ok())
+                        .map(|s| Duration::from_secs(s).min(self.options.max_retry_after))
+                        .unwrap_or_else(|| self.backoff(tries));
+                    self.pause(target, url, wait, deadline)?;
+                }
+                _ => return Ok(answer),
+            }
+        }
+    }
+
+    fn backoff(&self, tries: u32) -> Duration {
+        self.options
+            .backoff
+            .saturating_mul(1 << tries.saturating_sub(1).min(10))
+            .min(self.options.max_retry_after)
+    }
+
+    fn pause(
+        &self,
+        target: &Target,
+        url: &str,
+        wait: Duration,
+        deadline: Option<Instant>,
+    ) -> Result<(), Error> {
+        if let Some(d) = deadline {
+            if Instant::now() + wait >= d {
+                return Err(self.deadline_error(target, url));
+            }
+        }
+        self.log(format_args!("retrying {url} in {} ms", wait.as_millis()));
+        std::thread::sleep(wait);
+        Ok(())
+    }
+
+    fn deadline_error(&self, target: &Target, url: &str) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            &target.registry,
+            url,
+            None,
+            format!(
+                "the tag listing took longer than {} s in all",
+                self.options.list_deadline.as_secs_f64()
+            ),
+        )
+    }
+
+    /// One request, read whole.
+    fn once(
+        &self,
+        target: &Target,
+        method: Method,
+        url: &str,
+        accept: Option<&str>,
+        authorization: Option<&Secret>,
+        deadline: Option<Instant>,
+    ) -> Result<Answer, Error> {
+        let mut timeout = self.options.timeout;
+        if let Some(d) = deadline {
+            let left = d.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(self.deadline_error(target, url));
+            }
+            timeout = timeout.min(left);
+        }
+        let started = Instant::now();
+        let result = match method {
+            Method::Get => {
+                let mut req = self.agent.get(url);
+                if let Some(a) = accept {
+                    req = req.header("Accept", a);
+                }
+                if let Some(a) = authorization {
+                    req = req.header("Authorization", a.expose());
+                }
+                req.config().timeout_global(Some(timeout)).build().call()
+            }
+            Method::Head => {
+                let mut req = self.agent.head(url);
+                if let Some(a) = accept {
+                    req = req.header("Accept", a);
+                }
+                if let Some(a) = authorization {
+                    req = req.header("Authorization", a.expose());
+                }
+                req.config().timeout_global(Some(timeout)).build().call()
+            }
+        };
+        let mut response =
+            result.map_err(|e| self.transport_error(target, method, url, e, timeout))?;
+        let status = response.status().as_u16();
+        // Read even a HEAD's (empty) body: the connection goes back to the
+        // pool only once its response is read to the end.
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.options.max_body)
+            .read_to_vec()
+            .map_err(|e| self.transport_error(target, method, url, e, timeout))?;
+        self.log(format_args!(
+            "{} {url} -> {status} ({} ms{})",
+            method.as_str(),
+            started.elapsed().as_millis(),
+            if authorization.is_some() {
+                ", with auth"
+            } else {
+                ""
+            }
+        ));
+        Ok(Answer {
+            status,
+            headers: response.headers().clone(),
+            body,
+        })
+    }
+
+    fn transport_error(
+        &self,
+        target: &Target,
+        method: Method,
+        url: &str,
+        e: ureq::Error,
+        timeout: Duration,
+    ) -> Error {
+        let (kind, message) = match &e {
+            ureq::Error::Timeout(_) => (
+                ErrorKind::Timeout,
+                format!(
+                    "no complete answer within {} s (raise --timeout?)",
+                    timeout.as_secs_f64()
+                ),
+            ),
+            ureq::Error::BodyExceedsLimit(n) => (
+                ErrorKind::Limit,
+                format!("response body larger than {n} bytes"),
+            ),
+            ureq::Error::Protocol(_) | ureq::Error::BadUri(_) | ureq::Error::Http(_) => {
+                (ErrorKind::Protocol, e.to_string())
+            }
+            _ => (
+                ErrorKind::Transport,
+                format!(
+                    "{} failed: {e}{}",
+                    method.as_str(),
+                    if target.scheme == "https" {
+                        " (a registry on plain HTTP needs --plain-http)"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+        };
+        Error::new(kind, &target.registry, url, None, message)
+    }
+
+    /// The login for a registry, looked up once.
+    fn login(&self, registry: &str) -> Option<(Login, String)> {
+        let mut logins = self.logins.lock().unwrap_or_else(|e| e.into_inner());
+        logins
+            .entry(registry.to_owned())
+            .or_insert_with(|| {
+                let found = self.options.credentials.lookup(registry);
+                if let Some((_, source)) = &found {
+                    self.log(format_args!("credentials for {registry} from {source}"));
+                }
+                found
+            })
+            .clone()
+    }
+
+    /// Answers a 401: gets a bearer token or sets basic auth, for the
+    /// request to be sent again.
+    fn authenticate(
+        &self,
+        target: &Target,
+        url: &str,
+        answer: &Answer,
+        repo_key: &str,
+    ) -> Result<(), Error> {
+        let challenge = header(&answer.headers, "www-authenticate").and_then(Challenge::parse);
+        let login = self.login(&target.registry);
+        let no_login = || {
+            format!(
+                "the registry asks for credentials and none were found: set {ENV_USER} and \
+                 {ENV_PASSWORD}, or log in with `docker login {}`",
+                target.registry
+            )
+        };
+        match challenge {
+            Some(Challenge::Basic) => {
+                let Some((login, _)) = login else {
+                    return Err(Error::new(
+                        ErrorKind::Unauthorized,
+                        &target.registry,
+                        url,
+                        Some(401),
+                        no_login(),
+                    ));
+                };
+                let mut auth = self.auth.lock().unwrap_or_else(|e| e.into_inner());
+                auth.insert(target.api_host.clone(), login.basic());
+                Ok(())
+            }
+            Some(Challenge::Bearer(params)) => {
+                let realm = &params["realm"];
+                let scope = params
+                    .get("scope")
+                    .cloned()
+                    .unwrap_or_else(|| format!("repository:{}:pull", target.path));
+                let mut token_url = realm.clone();
+                token_url.push(if realm.contains('?') { '&' } else { '?' });
+                if let Some(service) = params.get("service") {
+                    token_url.push_str("service=");
+                    token_url.push_str(&percent_encode(service));
+                    token_url.push('&');
+                }
+                token_url.push_str("scope=");
+                token_url.push_str(&percent_encode(&scope));
+                let basic = login.as_ref().map(|(l, _)| l.basic());
+                let realm_target = Target {
+                    registry: format!("{} (token server)", target.registry),
+                    ..target.clone()
+                };
+                let token = self.send_token(&realm_target, &token_url, basic.as_ref())?;
+                if token.status == 401 || token.status == 403 {
+                    let message = match &login {
+                        Some((_, source)) => {
+                            format!("the token server refused the credentials from {source}")
+                        }
+                        None => no_login(),
+                    };
+                    return Err(Error::new(
+                        ErrorKind::Unauthorized,
+                        &realm_target.registry,
+                        &token_url,
+                        Some(token.status),
+                        message,
+                    ));
+                }
+                if token.status != 200 {
+                    return Err(self.status_error(
+                        &realm_target,
+                        &token_url,
+                        &token,
+                        "getting a token",
+                    ));
+                }
+                let json: serde_json::Value =
+                    serde_json::from_slice(&token.body).unwrap_or(serde_json::Value::Null);
+                let Some(t) = json
+                    .get("token")
+                    .or_else(|| json.get("access_token"))
+                    .and_then(|t| t.as_str())
+                else {
+                    return Err(Error::new(
+                        ErrorKind::Protocol,
+                        &realm_target.registry,
+                        &token_url,
+                        Some(200),
+                        "the token server's answer holds no \"token\"",
+                    ));
+                };
+                let mut auth = self.auth.lock().unwrap_or_else(|e| e.into_inner());
+                auth.insert(repo_key.to_owned(), Secret::new(format!("Bearer {t}")));
+                Ok(())
+            }
+            None => Err(Error::new(
+                ErrorKind::Unauthorized,
+                &target.registry,
+                url,
+                Some(401),
+                format!(
+                    "unauthorized, with no usable WWW-Authenticate challenge: {}",
+                    excerpt(&answer.body)
+                ),
+            )),
+        }
+    }
+
+    /// A token request: retried like any other, never re-authenticated.
+    fn send_token(
+        &self,
+        target: &Target,
+        url: &str,
+        basic: Option<&Secret>,
+    ) -> Result<Answer, Error> {
+        let mut tries = 0;
+        loop {
+            let a = self.once(target, Method::Get, url, None, basic, None)?;
+            if matches!(a.status, 429 | 500 | 502 | 503 | 504) && tries < self.options.retries {
+                tries += 1;
+                self.pause(target, url, self.backoff(tries), None)?;
+                continue;
+            }
+            return Ok(a);
+        }
+    }
+
+    fn status_error(&self, target: &Target, url: &str, answer: &Answer, doing: &str) -> Error {
+        let kind = match answer.status {
+            401 | 403 => ErrorKind::Unauthorized,
+            404 => ErrorKind::NotFound,
+            429 => ErrorKind::RateLimited,
+            _ => ErrorKind::Status,
+        };
+        let hint = match answer.status {
+            401 | 403 => {
+                "access denied (check the credentials and their access to this repository)"
+            }
+            404 => "not found (check the repository name and tag)",
+            429 => "rate limited, even after retrying",
+            _ => "unexpected answer",
+        };
+        let body = excerpt(&answer.body);
+        let message = if body.is_empty() {
+            format!("{hint}, while {doing}")
+        } else {
+            format!("{hint}, while {doing}: {body}")
+        };
+        Error::new(kind, &target.registry, url, Some(answer.status), message)
+    }
+}
+
+fn header<'h>(headers: &'h ureq::http::HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The `rel="next"` target of the `Link` headers, if any.
+fn next_link(headers: &ureq::http::HeaderMap) -> Option<String> {
+    for value in headers.get_all("link") {
+        let Ok(value) = value.to_str() else { continue };
+        for part in value.split(',') {
+            let part = part.trim();
+            let Some(rest) = part.strip_prefix('<') else {
+                continue;
+            };
+            let Some(end) = rest.find('>') else { continue };
+            let params = &rest[end + 1..];
+            if params.split(';').any(|p| {
+                matches!(
+                    p.trim().replace(' ', "").as_str(),
+                    "rel=\"next\"" | "rel=next"
+                )
+            }) {
+                return Some(rest[..end].to_owned());
+            }
+        }
+    }
+    None
+}
+
+/// A `Link` target as an absolute URL on `base` (`http://host:port`); `None`
+/// for a link to another origin (credentials would go there too).
+fn resolve_link(base: &str, link: &str) -> Option<String> {
+    if link.starts_with('/') {
+        return Some(format!("{base}{link}"));
+    }
+    let rest = link.strip_prefix(base)?;
+    rest.starts_with('/').then(|| link.to_owned())
+}
+
+/// The start of a body, on one line, for a message.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > EXCERPT {
+        let cut: String = one_line.chars().take(EXCERPT).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links() {
+        let mut h = ureq::http::HeaderMap::new();
+        h.insert(
+            "link",
+            "</v2/x/tags/list?n=2&last=b>; rel=\"next\""
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(next_link(&h).as_deref(), Some("/v2/x/tags/list?n=2&last=b"));
+        assert_eq!(
+            resolve_link("http://127.0.0.1:1", "/v2/x/tags/list?last=b").as_deref(),
+            Some("http://127.0.0.1:1/v2/x/tags/list?last=b")
+        );
+        assert_eq!(
+            resolve_link("http://127.0.0.1:1", "http://127.0.0.1:1/v2/x").as_deref(),
+            Some("http://127.0.0.1:1/v2/x")
+        );
+        assert_eq!(
+            resolve_link("http://127.0.0.1:1", "http://127.0.0.1:12/v2/x"),
+            None
+        );
+        assert_eq!(resolve_link("http://127.0.0.1:1", "http://evil/v2/x"), None);
+        h.insert("link", "<http://a/b>; rel=\"prev\"".parse().unwrap());
+        assert_eq!(next_link(&h), None);
+    }
+
+    #[test]
+    fn excerpts_are_short_and_on_one_line() {
+        assert_eq!(excerpt(b"{\"errors\":\n [1]}"), "{\"errors\": [1]}");
+        assert_eq!(excerpt(&[b'x'; 500]).chars().count(), EXCERPT + 1);
+        assert_eq!(
+            percent_encode("repository:a/b:pull"),
+            "repository%3Aa%2Fb%3Apull"
+        );
+    }
+}

@@ -1,0 +1,351 @@
+//! An OCI Distribution client: the tags of a repository and the digests of
+//! its manifests, read from the registry that holds them (feature
+//! `registry`, on with `cli`).
+//!
+//! The client is blocking (ureq, rustls) and knows nothing of naming
+//! schemes: it returns tag strings and digests, and
+//! [`Client::catalog`] hands the tags to a [`Catalog`](crate::Catalog).
+//!
+//! ```no_run
+//! use imagetag::registry::{Client, Options};
+//!
+//! let client = Client::new(Options::default());
+//! let catalog = client.catalog("quay.io/vessl-ai/torch")?;
+//! let pinned = catalog.resolve_name("quay.io/vessl-ai/torch:2.3.0-cuda12.4")?;
+//! let digest = client.digest(&pinned.to_string())?;
+//! println!("{pinned}@{digest}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # What it speaks
+//!
+//! - `GET /v2/<name>/tags/list?n=N`, following `Link: <…>; rel="next"`
+//!   headers; bounded by [`Options::max_pages`], [`Options::max_body`] (per
+//!   response) and [`Options::list_deadline`] (the whole listing), and a
+//!   `Link` that comes back to a page already read is an error, not a loop.
+//! - `HEAD /v2/<name>/manifests/<tag>` with OCI and Docker manifest and
+//!   index types in `Accept`, for `Docker-Content-Digest`; when a registry
+//!   leaves that header out, a `GET` of the manifest, hashed with SHA-256.
+//! - Authentication: `WWW-Authenticate: Bearer realm=…,service=…,scope=…`
+//!   (anonymous, or with credentials sent to the realm), and `Basic`.
+//!   Credentials come from [`Credentials`]: by default the environment
+//!   (`IMAGETAG_REGISTRY_USER`, `IMAGETAG_REGISTRY_PASSWORD`), then the
+//!   Docker config file (`$DOCKER_CONFIG/config.json` or
+//!   `~/.docker/config.json`: `credHelpers`, `auths`, `credsStore`).
+//! - Docker Hub: `docker.io` is reached at `registry-1.docker.io`, and
+//!   official images get their `library/` prefix.
+//! - Plain HTTP for `localhost`, `127.0.0.1` and `[::1]` (any port), or for
+//!   every registry with [`Options::plain_http`]; HTTPS otherwise.
+//! - Retries with exponential backoff on 429 and 5xx answers and on
+//!   connection failures, honouring `Retry-After` (seconds, capped by
+//!   [`Options::max_retry_after`]); a timeout on every request.
+//!
+//! Secrets are held in [`Secret`], whose `Debug` and `Display` print `***`;
+//! nothing the client logs with [`Options::verbose`] holds one.
+
+mod auth;
+mod client;
+
+use std::fmt;
+use std::time::Duration;
+
+pub use auth::{Credentials, Secret};
+pub use client::Client;
+
+/// How a [`Client`] behaves: limits, timeouts, retries, credentials.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Options {
+    /// Plain HTTP for every registry (loopback hosts use it anyway).
+    pub plain_http: bool,
+    /// The timeout of each request, from connecting to the end of the body.
+    pub timeout: Duration,
+    /// How long a whole tag listing (every page, retries included) may take.
+    pub list_deadline: Duration,
+    /// The `n` asked of each tag-list page.
+    pub page_size: u32,
+    /// At most this many tag-list pages are read.
+    pub max_pages: u32,
+    /// The largest response body read, in bytes (a tag-list page, a
+    /// manifest, a token).
+    pub max_body: u64,
+    /// How many times a request is tried again after a 429, a 5xx answer
+    /// or a connection failure.
+    pub retries: u32,
+    /// The first wait before a retry; each next one is twice as long.
+    pub backoff: Duration,
+    /// The longest wait a `Retry-After` header can ask for.
+    pub max_retry_after: Duration,
+    /// Where credentials come from.
+    pub credentials: Credentials,
+    /// Print each request (method, URL, status, time) on stderr. Never
+    /// headers, never secrets.
+    pub verbose: bool,
+    /// Send every request to this registry host (`127.0.0.1:5000`, a
+    /// pull-through cache or a local copy) instead of the one in the name,
+    /// with the same repository path. Names keep their own registry:
+    /// `quay.io/vessl-ai/torch` read through a mirror is still
+    /// `quay.io/vessl-ai/torch`.
+    pub mirror: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            plain_http: false,
+            timeout: Duration::from_secs(30),
+            list_deadline: Duration::from_secs(300),
+            page_size: 1000,
+            max_pages: 1000,
+            max_body: 16 << 20,
+            retries: 3,
+            backoff: Duration::from_millis(250),
+            max_retry_after: Duration::from_secs(10),
+            credentials: Credentials::Auto,
+            verbose: false,
+            mirror: None,
+        }
+    }
+}
+
+impl Options {
+    /// The default options with another per-request timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+/// What kind of failure a registry [`Error`] reports.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// A repository name that is not a valid reference.
+    Name,
+    /// 401 or 403: no credentials, wrong ones, or not enough access.
+    Unauthorized,
+    /// 404: no such repository or tag.
+    NotFound,
+    /// 429 after every retry.
+    RateLimited,
+    /// Any other status the client does not expect (5xx after every retry).
+    Status,
+    /// A request or a listing took longer than allowed.
+    Timeout,
+    /// The connection failed (refused, reset, DNS, TLS).
+    Transport,
+    /// The registry answered with more than the client accepts: a body
+    /// over [`Options::max_body`], more than [`Options::max_pages`] pages,
+    /// or a `Link` that loops.
+    Limit,
+    /// An answer that breaks the protocol (bad JSON, a bad digest, a `Link`
+    /// to another host).
+    Protocol,
+}
+
+/// A failure talking to a registry: which registry, which URL, and what it
+/// answered (status and the start of the body), in one line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    registry: String,
+    url: String,
+    status: Option<u16>,
+    message: String,
+}
+
+impl Error {
+    #[cold]
+    pub(crate) fn new(
+        kind: ErrorKind,
+        registry: &str,
+        url: &str,
+        status: Option<u16>,
+        message: impl Into<String>,
+    ) -> Error {
+        Error {
+            kind,
+            registry: registry.to_owned(),
+            url: url.to_owned(),
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The registry host (`quay.io`, `127.0.0.1:5000`).
+    pub fn registry(&self) -> &str {
+        &self.registry
+    }
+
+    /// The URL of the request that failed (empty when none was sent).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The HTTP status the registry answered, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "registry {}", self.registry)?;
+        if !self.url.is_empty() {
+            write!(f, ": {}", self.url)?;
+        }
+        if let Some(s) = self.status {
+            write!(f, ": HTTP {s}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "registry::Error({:?}, {:?})",
+            self.kind,
+            self.to_string()
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Where a repository lives: the host its API is reached at, the host its
+/// credentials are filed under, and the repository path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    /// The host in names (`docker.io`, `quay.io`, `127.0.0.1:5000`).
+    pub(crate) registry: String,
+    /// The host the API is at (`registry-1.docker.io` for `docker.io`).
+    pub(crate) api_host: String,
+    /// `http` or `https`.
+    pub(crate) scheme: &'static str,
+    /// The repository path (`library/ubuntu`, `vessl-ai/torch`).
+    pub(crate) path: String,
+    /// The canonical repository name (`docker.io/library/ubuntu`).
+    pub(crate) canonical: String,
+}
+
+impl Target {
+    pub(crate) fn of(
+        name: &str,
+        plain_http: bool,
+        mirror: Option<&str>,
+    ) -> Result<(Target, Option<String>), Error> {
+        let r = crate::Reference::parse_normalized(name).map_err(|e| {
+            Error::new(
+                ErrorKind::Name,
+                name.split('/').next().unwrap_or(""),
+                "",
+                None,
+                e.to_string(),
+            )
+        })?;
+        let registry = mirror
+            .unwrap_or(r.domain().unwrap_or("docker.io"))
+            .to_owned();
+        let api_host = match registry.as_str() {
+            "docker.io" | "index.docker.io" => "registry-1.docker.io".to_owned(),
+            other => other.to_owned(),
+        };
+        let host_only = host_of(&registry);
+        let loopback = matches!(host_only, "localhost" | "127.0.0.1" | "[::1]");
+        let scheme = if plain_http || loopback {
+            "http"
+        } else {
+            "https"
+        };
+        let path = r.path().into_owned();
+        let canonical = r.without_tag_or_digest().canonical().to_string();
+        let reference = r
+            .digest()
+            .map(|d| d.to_string())
+            .or_else(|| r.tag().map(str::to_owned));
+        Ok((
+            Target {
+                registry,
+                api_host,
+                scheme,
+                path,
+                canonical,
+            },
+            reference,
+        ))
+    }
+
+    pub(crate) fn base(&self) -> String {
+        format!("{}://{}", self.scheme, self.api_host)
+    }
+}
+
+/// The host of `host[:port]`, brackets kept for IPv6.
+fn host_of(registry: &str) -> &str {
+    if registry.starts_with('[') {
+        match registry.find(']') {
+            Some(i) => &registry[..=i],
+            None => registry,
+        }
+    } else {
+        registry.split(':').next().unwrap_or(registry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let (t, r) = Target::of("ubuntu:22.04", false, None).unwrap();
+        assert_eq!(t.registry, "docker.io");
+        assert_eq!(t.api_host, "registry-1.docker.io");
+        assert_eq!(t.path, "library/ubuntu");
+        assert_eq!(t.scheme, "https");
+        assert_eq!(t.canonical, "docker.io/library/ubuntu");
+        assert_eq!(r.as_deref(), Some("22.04"));
+
+        let (t, r) = Target::of("127.0.0.1:5000/vessl-ai/torch", false, None).unwrap();
+        assert_eq!(t.base(), "http://127.0.0.1:5000");
+        assert_eq!(t.path, "vessl-ai/torch");
+        assert_eq!(r, None);
+        let (t, _) = Target::of("[::1]:5000/x", false, None).unwrap();
+        assert_eq!(t.scheme, "http");
+        let (t, _) = Target::of("localhost/x", false, None).unwrap();
+        assert_eq!(t.scheme, "http");
+        let (t, _) = Target::of("quay.io/vessl-ai/torch", false, None).unwrap();
+        assert_eq!(t.base(), "https://quay.io");
+        let (t, _) = Target::of("quay.io/vessl-ai/torch", true, None).unwrap();
+        assert_eq!(t.base(), "http://quay.io");
+        let (t, _) = Target::of("quay.io/vessl-ai/torch", false, Some("127.0.0.1:5000")).unwrap();
+        assert_eq!(t.base(), "http://127.0.0.1:5000");
+        assert_eq!(t.canonical, "quay.io/vessl-ai/torch");
+        assert_eq!(
+            Target::of("Quay.io/X", false, None).unwrap_err().kind(),
+            ErrorKind::Name
+        );
+    }
+
+    #[test]
+    fn error_message_names_registry_url_and_status() {
+        let e = Error::new(
+            ErrorKind::NotFound,
+            "quay.io",
+            "https://quay.io/v2/x/tags/list",
+            Some(404),
+            "NAME_UNKNOWN",
+        );
+        assert_eq!(
+            e.to_string(),
+            "registry quay.io: https://quay.io/v2/x/tags/list: HTTP 404: NAME_UNKNOWN"
+        );
+    }
+}

@@ -1,0 +1,560 @@
+//! The registry client against a real `docker-registry` (distribution 2.8)
+//! on loopback, and against a small canned server for what a real registry
+//! will not do (paging, loops, errors, slowness, a missing digest header).
+#![cfg(feature = "registry")]
+
+mod support;
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use imagetag::registry::{Client, Credentials, ErrorKind, Options, Secret};
+use support::{base64, push, sha256, Auth, Canned, FakeServer, Registry, TempDir};
+
+const TAGS: &[&str] = &[
+    "2.3.0-cuda12.4-r4=r4",
+    "2.3.0-cuda12.4-r5=r5",
+    "2.3.0-cuda12.4=r5",
+    "2.3.1-cuda12.1-r2=r2",
+    "2.3.1-cuda12.1-r10=r10",
+    "2.3.1-cuda12.1=r10",
+    "latest=r10",
+];
+
+fn options() -> Options {
+    let mut o = Options::default();
+    o.credentials = Credentials::None;
+    o.timeout = Duration::from_secs(10);
+    o.backoff = Duration::from_millis(5);
+    o
+}
+
+fn mirrored(host: &str) -> Options {
+    let mut o = options();
+    o.mirror = Some(host.to_owned());
+    o
+}
+
+fn bin(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imagetag"));
+    cmd.args(args)
+        .env_remove("IMAGETAG_REGISTRY_USER")
+        .env_remove("IMAGETAG_REGISTRY_PASSWORD")
+        .env("DOCKER_CONFIG", "/nonexistent-imagetag-test");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run imagetag")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+// --- a real registry ---------------------------------------------------------
+
+#[test]
+fn lists_tags_resolves_and_pins_against_a_real_registry() {
+    let reg = Registry::start(Auth::None);
+    let digests = push(&reg.base(), "vessl-ai/torch", TAGS, None);
+
+    let client = Client::new(mirrored(&reg.host()));
+    let mut tags = client.tags("quay.io/vessl-ai/torch").unwrap();
+    tags.sort();
+    let mut want: Vec<_> = TAGS.iter().map(|t| t.split('=').next().unwrap()).collect();
+    want.sort();
+    assert_eq!(tags, want);
+
+    let catalog = client.catalog("quay.io/vessl-ai/torch").unwrap();
+    let pinned = catalog
+        .resolve_name("quay.io/vessl-ai/torch:2.3.0-cuda12.4")
+        .unwrap();
+    assert_eq!(
+        pinned.to_string(),
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5"
+    );
+    let d = client.digest(&pinned.to_string()).unwrap();
+    assert_eq!(d, digests["2.3.0-cuda12.4-r5"]);
+    // The alias and its revision are the same manifest.
+    assert_eq!(
+        client
+            .digest("quay.io/vessl-ai/torch:2.3.0-cuda12.4")
+            .unwrap(),
+        d
+    );
+    // Straight at the registry, without a mirror: plain HTTP on loopback.
+    let direct = Client::new(options());
+    let name = format!("{}/vessl-ai/torch:latest", reg.host());
+    assert_eq!(direct.digest(&name).unwrap(), digests["latest"]);
+
+    let e = direct
+        .tags(&format!("{}/vessl-ai/nothing", reg.host()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    let msg = e.to_string();
+    assert!(msg.contains(&reg.host()), "{msg}");
+    assert!(msg.contains("/v2/vessl-ai/nothing/tags/list"), "{msg}");
+    assert!(
+        msg.contains("HTTP 404") && msg.contains("NAME_UNKNOWN"),
+        "{msg}"
+    );
+    let e = direct
+        .digest(&format!("{}/vessl-ai/torch:9.9", reg.host()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+}
+
+#[test]
+fn the_binary_reads_a_real_registry() {
+    let reg = Registry::start(Auth::None);
+    let digests = push(&reg.base(), "vessl-ai/torch", TAGS, None);
+    let host = reg.host();
+
+    let out = bin(
+        &[
+            "resolve",
+            "--digest",
+            "--mirror",
+            &host,
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5@{}\n",
+            digests["2.3.0-cuda12.4-r5"]
+        )
+    );
+
+    let out = bin(
+        &[
+            "latest",
+            "quay.io/vessl-ai/torch",
+            "--pinned",
+            "--mirror",
+            &host,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r10\n"
+    );
+
+    let out = bin(&["tags", "quay.io/vessl-ai/torch", "--mirror", &host], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listed = text(&out.stdout);
+    let lines: Vec<&str> = listed.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        lines,
+        [
+            "2.3.1-cuda12.1-r2",
+            "2.3.1-cuda12.1-r10",
+            "2.3.1-cuda12.1",
+            "2.3.0-cuda12.4-r4",
+            "2.3.0-cuda12.4-r5",
+            "2.3.0-cuda12.4",
+            "latest"
+        ],
+        "{listed}"
+    );
+    assert!(listed.lines().next().unwrap().starts_with("# "), "{listed}");
+    // `latest` is no VESSL tag: listed last, in a group of its own.
+    assert!(listed.contains("# other tags"), "{listed}");
+
+    let out = bin(
+        &[
+            "sort",
+            "--registry",
+            "quay.io/vessl-ai/torch",
+            "--mirror",
+            &host,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), TAGS.len());
+
+    // A missing repository: exit 1, a message naming registry, URL, status.
+    let out = bin(&["tags", &format!("{host}/nope"), "--verbose"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("HTTP 404") && err.contains(&host), "{err}");
+    assert!(
+        err.contains("GET http://"),
+        "--verbose shows requests: {err}"
+    );
+}
+
+#[test]
+fn basic_auth_against_a_real_registry() {
+    let reg = Registry::start(Auth::Basic("alice", "s3cr3t-pw"));
+    let authz = format!("Basic {}", base64(b"alice:s3cr3t-pw"));
+    let digests = push(&reg.base(), "team/app", &["1.0", "1.1"], Some(&authz));
+    let repo = format!("{}/team/app", reg.host());
+
+    // Anonymous: refused, with a message that says what to set.
+    let e = Client::new(options()).tags(&repo).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert!(e.to_string().contains("IMAGETAG_REGISTRY_USER"), "{e}");
+
+    // Given credentials.
+    let mut o = options();
+    o.credentials = Credentials::Basic {
+        user: "alice".into(),
+        password: Secret::new("s3cr3t-pw"),
+    };
+    let c = Client::new(o.clone());
+    let mut tags = c.tags(&repo).unwrap();
+    tags.sort();
+    assert_eq!(tags, ["1.0", "1.1"]);
+    assert_eq!(c.digest(&format!("{repo}:1.1")).unwrap(), digests["1.1"]);
+    assert!(!format!("{c:?}").contains("s3cr3t"));
+
+    // Wrong password.
+    o.credentials = Credentials::Basic {
+        user: "alice".into(),
+        password: Secret::new("nope"),
+    };
+    let e = Client::new(o).tags(&repo).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+
+    // The binary, with the environment variables; --verbose prints no secret.
+    let out = bin(
+        &["tags", &repo, "--verbose"],
+        &[
+            ("IMAGETAG_REGISTRY_USER", "alice"),
+            ("IMAGETAG_REGISTRY_PASSWORD", "s3cr3t-pw"),
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(text(&out.stdout).contains("1.1"));
+    assert!(
+        !err.contains("s3cr3t") && !err.contains(&base64(b"alice:s3cr3t-pw")),
+        "{err}"
+    );
+    assert!(err.contains("IMAGETAG_REGISTRY_USER"), "says where: {err}");
+
+    // The binary, with a Docker config file.
+    let dir = TempDir::new("docker-config");
+    std::fs::write(
+        dir.path().join("config.json"),
+        format!(
+            r#"{{"auths":{{"{}":{{"auth":"{}"}}}}}}"#,
+            reg.host(),
+            base64(b"alice:s3cr3t-pw")
+        ),
+    )
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_imagetag"));
+    let out = cmd
+        .args(["resolve", "--digest", &format!("{repo}:1.0")])
+        .env_remove("IMAGETAG_REGISTRY_USER")
+        .env("DOCKER_CONFIG", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{repo}:1.0@{}\n", digests["1.0"])
+    );
+}
+
+// --- a canned server ---------------------------------------------------------
+
+fn page(tags: &[&str]) -> String {
+    let list: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
+    format!(r#"{{"name":"x","tags":[{}]}}"#, list.join(","))
+}
+
+#[test]
+fn follows_link_headers_page_by_page() {
+    let server = FakeServer::start(|req| {
+        let t = req.target.as_str();
+        if t == "/v2/x/tags/list?n=2" {
+            Canned::new(200, &page(&["a", "b"]))
+                .header("Link", "</v2/x/tags/list?n=2&last=b>; rel=\"next\"")
+        } else if t == "/v2/x/tags/list?n=2&last=b" {
+            // An absolute link on the same origin.
+            let port = req.header("host").unwrap().to_owned();
+            Canned::new(200, &page(&["c", "d"])).header(
+                "Link",
+                &format!("<http://{port}/v2/x/tags/list?n=2&last=d>; rel=\"next\""),
+            )
+        } else if t == "/v2/x/tags/list?n=2&last=d" {
+            Canned::new(200, &page(&["e"]))
+        } else {
+            Canned::new(404, "{}")
+        }
+    });
+    let mut o = options();
+    o.page_size = 2;
+    let tags = Client::new(o)
+        .tags(&format!("{}/x", server.host()))
+        .unwrap();
+    assert_eq!(tags, ["a", "b", "c", "d", "e"]);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen[0].target, "/v2/x/tags/list?n=2");
+}
+
+#[test]
+fn a_link_that_loops_is_an_error() {
+    let server = FakeServer::start(|req| {
+        if req.target.contains("last=b") {
+            Canned::new(200, &page(&["c"])).header("Link", "</v2/x/tags/list?n=1000>; rel=\"next\"")
+        } else {
+            Canned::new(200, &page(&["a", "b"]))
+                .header("Link", "</v2/x/tags/list?last=b>; rel=\"next\"")
+        }
+    });
+    let e = Client::new(options())
+        .tags(&format!("{}/x", server.host()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+    assert!(e.to_string().contains("loops"), "{e}");
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[test]
+fn endless_pages_stop_at_the_page_limit() {
+    // Each page links to a new one.
+    let server = FakeServer::start(|req| {
+        Canned::new(200, &page(&["a"])).header("Link", &format!("<{}a>; rel=\"next\"", req.target))
+    });
+    let mut o = options();
+    o.max_pages = 5;
+    let e = Client::new(o)
+        .tags(&format!("{}/x", server.host()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+    assert_eq!(server.seen().len(), 5);
+}
+
+#[test]
+fn a_registry_that_stops_mid_listing() {
+    // Page 2 is a 500 every time: retried, then reported with its URL.
+    let server = FakeServer::start(|req| {
+        if req.target.contains("last=") {
+            Canned::new(
+                500,
+                "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"boom\"}]}",
+            )
+        } else {
+            Canned::new(200, &page(&["a"])).header("Link", "</v2/x/tags/list?last=a>; rel=\"next\"")
+        }
+    });
+    let e = Client::new(options())
+        .tags(&format!("{}/x", server.host()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Status, "{e}");
+    assert_eq!(e.status(), Some(500));
+    assert!(e.url().ends_with("/v2/x/tags/list?last=a"), "{e}");
+    assert!(e.to_string().contains("boom"), "{e}");
+    assert_eq!(server.seen().len(), 1 + 4, "one try and three retries");
+
+    // Page 2 hangs up without answering.
+    let server = FakeServer::start(|req| {
+        if req.target.contains("last=") {
+            Canned {
+                hang_up: true,
+                ..Canned::default()
+            }
+        } else {
+            Canned::new(200, &page(&["a"])).header("Link", "</v2/x/tags/list?last=a>; rel=\"next\"")
+        }
+    });
+    let e = Client::new(options())
+        .tags(&format!("{}/x", server.host()))
+        .unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Transport | ErrorKind::Protocol),
+        "{e}"
+    );
+    assert!(e.url().contains("last=a"), "{e}");
+}
+
+#[test]
+fn retries_429_honouring_retry_after() {
+    let n = std::sync::atomic::AtomicU64::new(0);
+    let server = FakeServer::start(move |_| {
+        if n.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            Canned::new(429, "slow down").header("Retry-After", "1")
+        } else {
+            Canned::new(200, &page(&["a"]))
+        }
+    });
+    let started = Instant::now();
+    let tags = Client::new(options())
+        .tags(&format!("{}/x", server.host()))
+        .unwrap();
+    assert_eq!(tags, ["a"]);
+    assert!(started.elapsed() >= Duration::from_millis(900));
+
+    // Always 429: reported as rate limiting, with the waits capped.
+    let server = FakeServer::start(|_| Canned::new(429, "slow down").header("Retry-After", "3600"));
+    let mut o = options();
+    o.max_retry_after = Duration::from_millis(50);
+    let started = Instant::now();
+    let e = Client::new(o)
+        .tags(&format!("{}/x", server.host()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited, "{e}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn status_answers_are_errors_that_say_what_happened() {
+    let server = FakeServer::start(|req| match req.target.as_str() {
+        t if t.starts_with("/v2/unauth/") => Canned::new(401, "{\"errors\":[\"UNAUTHORIZED\"]}"),
+        t if t.starts_with("/v2/forbidden/") => Canned::new(403, "denied"),
+        _ => Canned::new(404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\"}]}"),
+    });
+    let c = Client::new(options());
+    let e = c.tags(&format!("{}/unauth", server.host())).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    let e = c.tags(&format!("{}/forbidden", server.host())).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert!(e.to_string().contains("HTTP 403"), "{e}");
+    let e = c.tags(&format!("{}/missing", server.host())).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert!(e.to_string().contains("NAME_UNKNOWN"), "{e}");
+    assert_eq!(e.registry(), server.host());
+}
+
+#[test]
+fn a_slow_answer_times_out() {
+    let server = FakeServer::start(|_| Canned {
+        delay: Duration::from_secs(2),
+        ..Canned::new(200, &page(&["a"]))
+    });
+    let mut o = options();
+    o.timeout = Duration::from_millis(300);
+    o.retries = 0;
+    let started = Instant::now();
+    let e = Client::new(o)
+        .tags(&format!("{}/x", server.host()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    assert!(e.to_string().contains("0.3 s"), "{e}");
+}
+
+#[test]
+fn a_body_over_the_limit_is_refused() {
+    let big = page(&vec!["tag"; 10_000]);
+    let server = FakeServer::start(move |_| Canned::new(200, &big));
+    let mut o = options();
+    o.max_body = 1000;
+    let e = Client::new(o)
+        .tags(&format!("{}/x", server.host()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit, "{e}");
+}
+
+#[test]
+fn a_missing_digest_header_means_hashing_the_manifest() {
+    const MANIFEST: &str =
+        r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"#;
+    let server = FakeServer::start(|_| {
+        Canned::new(200, MANIFEST)
+            .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+    });
+    let d = Client::new(options())
+        .digest(&format!("{}/x:1.0", server.host()))
+        .unwrap();
+    assert_eq!(d, sha256(MANIFEST.as_bytes()));
+    let seen = server.seen();
+    assert_eq!(
+        seen.iter().map(|s| s.method.as_str()).collect::<Vec<_>>(),
+        ["HEAD", "GET"]
+    );
+    let accept = seen[0].header("accept").unwrap();
+    for t in [
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    ] {
+        assert!(accept.contains(t), "{accept}");
+    }
+}
+
+#[test]
+fn bearer_challenge_anonymous_and_with_credentials() {
+    let server = FakeServer::start(|req| {
+        let host = req.header("host").unwrap().to_owned();
+        if req.target.starts_with("/token?") {
+            assert!(
+                req.target.contains("service=test-registry"),
+                "{}",
+                req.target
+            );
+            assert!(
+                req.target.contains("scope=repository%3Ax%3Apull"),
+                "{}",
+                req.target
+            );
+            return match req.header("authorization") {
+                None => Canned::new(200, r#"{"token":"anon-token"}"#),
+                Some(a) if a == format!("Basic {}", base64(b"bob:pw")) => {
+                    Canned::new(200, r#"{"access_token":"bob-token"}"#)
+                }
+                Some(_) => Canned::new(401, "bad credentials"),
+            };
+        }
+        match req.header("authorization") {
+            Some("Bearer anon-token") => Canned::new(200, &page(&["public"])),
+            Some("Bearer bob-token") => Canned::new(200, &page(&["public", "private"])),
+            _ => Canned::new(401, "{}").header(
+                "WWW-Authenticate",
+                &format!(
+                    "Bearer realm=\"http://{host}/token\",service=\"test-registry\",scope=\"repository:x:pull\""
+                ),
+            ),
+        }
+    });
+    let repo = format!("{}/x", server.host());
+    assert_eq!(Client::new(options()).tags(&repo).unwrap(), ["public"]);
+    let mut o = options();
+    o.credentials = Credentials::Basic {
+        user: "bob".into(),
+        password: Secret::new("pw"),
+    };
+    let c = Client::new(o.clone());
+    assert_eq!(c.tags(&repo).unwrap(), ["public", "private"]);
+    // The token is kept: the second listing needs no new token.
+    let before = server.seen().len();
+    c.tags(&repo).unwrap();
+    assert_eq!(server.seen().len(), before + 1);
+
+    o.credentials = Credentials::Basic {
+        user: "bob".into(),
+        password: Secret::new("wrong"),
+    };
+    let e = Client::new(o).tags(&repo).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert!(e.to_string().contains("token server"), "{e}");
+    assert!(!e.to_string().contains("wrong"), "{e}");
+
+    // The binary with --verbose shows requests but never the token or password.
+    let out = bin(
+        &["tags", &repo, "--verbose"],
+        &[
+            ("IMAGETAG_REGISTRY_USER", "bob"),
+            ("IMAGETAG_REGISTRY_PASSWORD", "pw"),
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("/token?"), "{err}");
+    assert!(
+        !err.contains("bob-token") && !err.contains(&base64(b"bob:pw")),
+        "{err}"
+    );
+}
