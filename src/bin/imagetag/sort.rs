@@ -7,7 +7,9 @@ use imagetag::Catalog;
 use crate::input;
 use crate::source::RegistryArgs;
 
-/// Print names in order, one per line: grouped by repository and track
+/// Print names in order, one per line.
+///
+/// Names are grouped by repository and track
 /// (`cuda12.1` before `cuda12.4`), then along each track by version and
 /// revision (`r9` before `r10`); a standard alias right after the revision
 /// it stands for. Duplicates are printed once. Invalid names are reported
