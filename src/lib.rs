@@ -44,12 +44,19 @@
 //!   library user who wants neither can depend on
 //!   `imagetag = { version = "0.1", default-features = false }`, which pulls
 //!   in only `nom` and `thiserror`.
+//! - `check` (on with `cli`): [`check`], the finder behind `imagetag check`
+//!   and `imagetag pin`: image references in Dockerfiles, YAML files and
+//!   name lists, with their positions and byte spans, and a
+//!   `.gitignore`-aware walk (`ignore`, `saphyr-parser`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod catalog;
+#[cfg(feature = "check")]
+#[cfg_attr(docsrs, doc(cfg(feature = "check")))]
+pub mod check;
 mod error;
 mod image;
 mod parse;
