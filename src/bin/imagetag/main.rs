@@ -9,10 +9,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod compare;
 mod explain;
+mod files;
 mod input;
 mod latest;
+mod pin;
 mod resolve;
 mod sort;
 
@@ -32,6 +35,8 @@ enum Command {
     Resolve(resolve::Args),
     Latest(latest::Args),
     Sort(sort::Args),
+    Check(check::Args),
+    Pin(pin::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,5 +47,7 @@ fn main() -> ExitCode {
         Command::Resolve(a) => resolve::run(a),
         Command::Latest(a) => latest::run(a),
         Command::Sort(a) => sort::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Pin(a) => pin::run(a),
     }
 }
