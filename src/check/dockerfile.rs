@@ -251,7 +251,11 @@ fn instructions(text: &str) -> Vec<Logical> {
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         if let Some((end, dash)) = heredocs.first() {
-            let l = if *dash { line.trim_start_matches('\t') } else { line };
+            let l = if *dash {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
             if l == end {
                 heredocs.remove(0);
             }

@@ -155,7 +155,13 @@ fn list(path: &Path, text: &str) -> Vec<Found> {
         if !name.is_empty() {
             let lead = body.len() - body.trim_start().len();
             let at = start + lead;
-            out.push(found(path, i + 1, 1 + body[..lead].chars().count(), at, name));
+            out.push(found(
+                path,
+                i + 1,
+                1 + body[..lead].chars().count(),
+                at,
+                name,
+            ));
         }
         start += line.len();
     }

@@ -82,7 +82,13 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
             }
         };
         // Whether this event is a value under an `image` key.
-        let under_image = matches!(stack.last(), Some(Frame::Map { key: false, image: true }));
+        let under_image = matches!(
+            stack.last(),
+            Some(Frame::Map {
+                key: false,
+                image: true
+            })
+        );
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
             Event::DocumentStart(_) | Event::DocumentEnd => {
@@ -234,7 +240,12 @@ mod tests {
         assert_eq!(
             texts(text),
             [
-                (1, 14, "quay.io/vessl-ai/torch:2.3.0-cuda12.4".to_owned(), Kind::Image),
+                (
+                    1,
+                    14,
+                    "quay.io/vessl-ai/torch:2.3.0-cuda12.4".to_owned(),
+                    Kind::Image
+                ),
                 (7, 15, "ubuntu:22.04".to_owned(), Kind::Image),
             ]
         );

@@ -233,10 +233,16 @@ pub fn run(args: Args) -> ExitCode {
         plural(errors, "error", "errors"),
     );
     if skipped_refs > 0 {
-        summary += &format!(", {} skipped", plural(skipped_refs, "reference", "references"));
+        summary += &format!(
+            ", {} skipped",
+            plural(skipped_refs, "reference", "references")
+        );
     }
     if skipped_files > 0 {
-        summary += &format!(", {} skipped", plural(skipped_files, "binary file", "binary files"));
+        summary += &format!(
+            ", {} skipped",
+            plural(skipped_files, "binary file", "binary files")
+        );
     }
     eprintln!("{summary}");
     if fatal {

@@ -30,50 +30,52 @@ pub fn items(paths: &[PathBuf]) -> impl Iterator<Item = Item> + '_ {
     } else {
         paths.to_vec()
     };
-    roots.into_iter().flat_map(move |root| -> Box<dyn Iterator<Item = Item>> {
-        let meta = match std::fs::metadata(&root) {
-            Ok(m) => m,
-            Err(e) => {
-                return Box::new(std::iter::once(Item::Fatal(format!(
-                    "cannot read {}: {}",
-                    root.display(),
-                    plain(&e)
-                ))))
+    roots
+        .into_iter()
+        .flat_map(move |root| -> Box<dyn Iterator<Item = Item>> {
+            let meta = match std::fs::metadata(&root) {
+                Ok(m) => m,
+                Err(e) => {
+                    return Box::new(std::iter::once(Item::Fatal(format!(
+                        "cannot read {}: {}",
+                        root.display(),
+                        plain(&e)
+                    ))))
+                }
+            };
+            if meta.is_dir() {
+                if let Err(e) = std::fs::read_dir(&root) {
+                    return Box::new(std::iter::once(Item::Fatal(format!(
+                        "cannot read {}: {}",
+                        root.display(),
+                        plain(&e)
+                    ))));
+                }
+                Box::new(check::walk(&root).map(move |w| match w {
+                    Walked::File(path, kind) => Item::File {
+                        path: tidy(path, default),
+                        kind,
+                        explicit: false,
+                    },
+                    Walked::Error(path, message) => Item::Unreadable {
+                        path: tidy(path.unwrap_or_else(|| PathBuf::from(".")), default),
+                        message,
+                    },
+                }))
+            } else {
+                Box::new(std::iter::once(match FileKind::of(&root, true) {
+                    Some(kind) => Item::File {
+                        path: root,
+                        kind,
+                        explicit: true,
+                    },
+                    None => Item::Fatal(format!(
+                        "{}: not a Dockerfile, a YAML file or a name list (*.txt)",
+                        root.display()
+                    )),
+                }))
             }
-        };
-        if meta.is_dir() {
-            if let Err(e) = std::fs::read_dir(&root) {
-                return Box::new(std::iter::once(Item::Fatal(format!(
-                    "cannot read {}: {}",
-                    root.display(),
-                    plain(&e)
-                ))));
-            }
-            Box::new(check::walk(&root).map(move |w| match w {
-                Walked::File(path, kind) => Item::File {
-                    path: tidy(path, default),
-                    kind,
-                    explicit: false,
-                },
-                Walked::Error(path, message) => Item::Unreadable {
-                    path: tidy(path.unwrap_or_else(|| PathBuf::from(".")), default),
-                    message,
-                },
-            }))
-        } else {
-            Box::new(std::iter::once(match FileKind::of(&root, true) {
-                Some(kind) => Item::File {
-                    path: root,
-                    kind,
-                    explicit: true,
-                },
-                None => Item::Fatal(format!(
-                    "{}: not a Dockerfile, a YAML file or a name list (*.txt)",
-                    root.display()
-                )),
-            }))
-        }
-    })
+        })
 }
 
 /// `./x` as `x` when walking the default directory.

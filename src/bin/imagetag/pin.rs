@@ -135,6 +135,7 @@ fn apply(text: &str, edits: &[Edit]) -> String {
 /// A unified-style diff of the lines that differ (pin never adds or
 /// removes a line).
 fn diff(file: &str, old: &str, new: &str) -> String {
+    let file = file.trim_start_matches('/');
     let mut out = format!("--- a/{file}\n+++ b/{file}\n");
     for (n, (a, b)) in old.lines().zip(new.lines()).enumerate() {
         if a != b {
@@ -265,7 +266,11 @@ pub fn run(args: Args) -> ExitCode {
     let verb = if args.check { "would pin" } else { "pinned" };
     eprintln!(
         "{verb} {pinned} {} in {changed} of {files} {}",
-        if pinned == 1 { "reference" } else { "references" },
+        if pinned == 1 {
+            "reference"
+        } else {
+            "references"
+        },
         if files == 1 { "file" } else { "files" },
     );
     if fatal {
@@ -283,7 +288,10 @@ mod tests {
 
     #[test]
     fn tags() {
-        assert_eq!(with_tag("quay.io/vessl-ai/torch:2.3", "2.3-r1"), "quay.io/vessl-ai/torch:2.3-r1");
+        assert_eq!(
+            with_tag("quay.io/vessl-ai/torch:2.3", "2.3-r1"),
+            "quay.io/vessl-ai/torch:2.3-r1"
+        );
         assert_eq!(with_tag("localhost:5000/x", "1"), "localhost:5000/x:1");
         assert_eq!(with_tag("ubuntu", "22.04"), "ubuntu:22.04");
     }
