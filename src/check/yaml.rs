@@ -6,8 +6,8 @@
 //! in characters; the finder turns it into bytes of the file. A value that
 //! is an alias (`image: *base`) is reported once, where its anchor defines
 //! it. A value written with escapes or folded across lines is checked but
-//! never rewritten ([`Kind::Expanded`](super::Kind::Expanded)). A syntax
-//! error ends the file with a [`Kind::Broken`](super::Kind::Broken).
+//! never rewritten ([`Kind::Expanded`]). A syntax
+//! error ends the file with a [`Kind::Broken`].
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
