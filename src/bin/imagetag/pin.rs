@@ -75,6 +75,15 @@ impl TagSource for TagFile {
     }
 }
 
+/// Why an alias is not rewritten.
+enum Outcome {
+    /// It cannot be rewritten in place: said, but not a failure.
+    Note(String),
+    /// The tag list has neither it nor a revision of it: the file is left
+    /// untouched.
+    Unresolved(String),
+}
+
 /// One rewrite: the bytes to replace and what goes there.
 struct Edit {
     span: Range<usize>,
@@ -82,8 +91,8 @@ struct Edit {
 }
 
 /// What pinning `found` gives: `Ok(None)` when there is nothing to do.
-fn pin(found: &Found, tags: &mut dyn TagSource) -> Result<Option<Edit>, String> {
-    if found.kind != Kind::Image {
+fn pin(found: &Found, tags: &mut dyn TagSource) -> Result<Option<Edit>, Outcome> {
+    if !matches!(found.kind, Kind::Image | Kind::Expanded) {
         return Ok(None);
     }
     let Ok(image) = Image::parse(&found.text) else {
@@ -93,11 +102,17 @@ fn pin(found: &Found, tags: &mut dyn TagSource) -> Result<Option<Edit>, String> 
     if !image.is_alias() || r.digest().is_some() || image.alias_tag().is_none() {
         return Ok(None);
     }
+    if found.kind == Kind::Expanded {
+        return Err(Outcome::Note(format!(
+            "{:?} is written with variables or across lines: not rewritten (pin where it is defined)",
+            found.text
+        )));
+    }
     let repository = r.without_tag_or_digest().canonical().to_string();
     let pinned = tags
         .catalog(&repository)
         .resolve(&image)
-        .map_err(|e| format!("cannot resolve {:?}: {e}", found.text))?;
+        .map_err(|e| Outcome::Unresolved(format!("cannot resolve {:?}: {e}", found.text)))?;
     let Some(tag) = pinned.reference().tag() else {
         return Ok(None);
     };
@@ -227,7 +242,10 @@ pub fn run(args: Args) -> ExitCode {
             match pin(&found, &mut tags) {
                 Ok(Some(e)) => edits.push(e),
                 Ok(None) => {}
-                Err(message) => {
+                Err(Outcome::Note(message)) => {
+                    eprintln!("{file}:{}:{}: note: {message}", found.line, found.column);
+                }
+                Err(Outcome::Unresolved(message)) => {
                     eprintln!("{file}:{}:{}: error: {message}", found.line, found.column);
                     failed = true;
                 }
