@@ -47,12 +47,19 @@
 //! - `registry` (on with `cli`): [`registry`], a blocking OCI Distribution
 //!   client (ureq with rustls, sha2, serde_json) that lists a repository's
 //!   tags into a [`Catalog`] and reads manifest digests for pinning.
+//! - `check` (on with `cli`): [`check`], the finder behind `imagetag check`
+//!   and `imagetag pin`: image references in Dockerfiles, YAML files and
+//!   name lists, with their positions and byte spans, and a
+//!   `.gitignore`-aware walk (`ignore`, `saphyr-parser`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod catalog;
+#[cfg(feature = "check")]
+#[cfg_attr(docsrs, doc(cfg(feature = "check")))]
+pub mod check;
 mod error;
 mod image;
 mod parse;

@@ -9,10 +9,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod compare;
 mod explain;
+mod files;
 mod input;
 mod latest;
+mod pin;
 mod resolve;
 mod sort;
 mod source;
@@ -35,6 +38,8 @@ enum Command {
     Latest(latest::Args),
     Sort(sort::Args),
     Tags(tags::Args),
+    Check(check::Args),
+    Pin(pin::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,5 +51,7 @@ fn main() -> ExitCode {
         Command::Latest(a) => latest::run(a),
         Command::Sort(a) => sort::run(a),
         Command::Tags(a) => tags::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Pin(a) => pin::run(a),
     }
 }

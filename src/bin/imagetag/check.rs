@@ -1,0 +1,255 @@
+//! `imagetag check`: every image a repository uses, valid and pinned.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use imagetag::check::{find_in, Kind, Policy, Severity};
+use serde_json::json;
+
+use crate::explain::{parse_scheme, SchemeArg};
+use crate::files::{self, Content, Item, Progress};
+
+/// Check the image references in Dockerfiles, YAML files and name lists.
+///
+/// Walks each PATH (default: the current directory), honouring
+/// `.gitignore`, and reads `FROM` in Dockerfiles and Containerfiles, every
+/// `image:` value in `*.yml`/`*.yaml` (Kubernetes, Compose, VESSL run files,
+/// CI workflows), and, when named explicitly, name lists (`*.txt`, one name
+/// a line). Each name is read as a name of its scheme. References that use
+/// variables without a default are skipped (a note), binary files too.
+/// Symbolic links are not followed.
+///
+/// Exits 0 when everything is valid, 1 when anything is not (a file found
+/// while walking that cannot be read counts), 2 on a usage error or a PATH
+/// that cannot be read. A summary goes to stderr.
+///
+/// Example: imagetag check --deny-alias --format github .
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Files and directories to check (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// A moving name is an error: a standard alias, `latest`, or a name
+    /// with neither tag nor digest.
+    #[arg(long)]
+    deny_alias: bool,
+    /// A name without a digest is an error.
+    #[arg(long)]
+    require_digest: bool,
+    /// The naming scheme: auto (detect), twcc, ngc, vessl or generic.
+    #[arg(long, default_value = "auto", value_parser = parse_scheme)]
+    scheme: SchemeArg,
+    /// Output: text (`file:line:col: error: message`), json (one object a
+    /// finding) or github (workflow annotations).
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "github"])]
+    format: String,
+}
+
+/// One line of output.
+struct Line<'a> {
+    file: &'a str,
+    position: Option<(usize, usize)>,
+    severity: Severity,
+    message: &'a str,
+    reference: Option<&'a str>,
+}
+
+fn print(out: &mut impl Write, format: &str, l: &Line<'_>) -> io::Result<()> {
+    match format {
+        "json" => {
+            let v = json!({
+                "file": l.file,
+                "line": l.position.map(|p| p.0),
+                "column": l.position.map(|p| p.1),
+                "severity": l.severity.as_str(),
+                "message": l.message,
+                "reference": l.reference,
+            });
+            writeln!(out, "{v}")
+        }
+        "github" => {
+            let level = match l.severity {
+                Severity::Error => "error",
+                Severity::Note => "notice",
+            };
+            write!(out, "::{level} file={}", property(l.file))?;
+            if let Some((line, col)) = l.position {
+                write!(out, ",line={line},col={col}")?;
+            }
+            writeln!(out, "::{}", data(l.message))
+        }
+        _ => match l.position {
+            Some((line, col)) => writeln!(
+                out,
+                "{}:{line}:{col}: {}: {}",
+                l.file, l.severity, l.message
+            ),
+            None => writeln!(out, "{}: {}: {}", l.file, l.severity, l.message),
+        },
+    }
+}
+
+/// A workflow command's message, escaped.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value, escaped.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Runs `imagetag check`.
+pub fn run(args: Args) -> ExitCode {
+    let policy = Policy {
+        deny_alias: args.deny_alias,
+        require_digest: args.require_digest,
+        scheme: args.scheme.0,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut progress = Progress::new("check");
+    let (mut files, mut references, mut errors) = (0usize, 0usize, 0usize);
+    let (mut skipped_refs, mut skipped_files) = (0usize, 0usize);
+    let mut fatal = false;
+    let mut emit = |out: &mut io::BufWriter<_>, l: Line<'_>| {
+        if l.severity == Severity::Error {
+            errors += 1;
+        }
+        if let Err(e) = print(out, &args.format, &l) {
+            eprintln!("imagetag check: {e}");
+            std::process::exit(2);
+        }
+    };
+    for item in files::items(&args.paths) {
+        let (path, kind, explicit) = match item {
+            Item::Fatal(message) => {
+                eprintln!("imagetag check: {message}");
+                fatal = true;
+                continue;
+            }
+            Item::Unreadable { path, message } => {
+                let file = path.display().to_string();
+                emit(
+                    &mut out,
+                    Line {
+                        file: &file,
+                        position: None,
+                        severity: Severity::Error,
+                        message: &format!("cannot read: {message}"),
+                        reference: None,
+                    },
+                );
+                continue;
+            }
+            Item::File {
+                path,
+                kind,
+                explicit,
+            } => (path, kind, explicit),
+        };
+        let file = path.display().to_string();
+        let text = match files::read(&path) {
+            Content::Text(t) => t,
+            Content::Binary => {
+                skipped_files += 1;
+                continue;
+            }
+            Content::Error(e) if explicit => {
+                eprintln!("imagetag check: cannot read {file}: {e}");
+                fatal = true;
+                continue;
+            }
+            Content::Error(e) => {
+                let message = format!("cannot read: {e}");
+                emit(
+                    &mut out,
+                    Line {
+                        file: &file,
+                        position: None,
+                        severity: Severity::Error,
+                        message: &message,
+                        reference: None,
+                    },
+                );
+                continue;
+            }
+            Content::NotUtf8(at) => {
+                let message = format!("not UTF-8 text: invalid byte at offset {at}");
+                emit(
+                    &mut out,
+                    Line {
+                        file: &file,
+                        position: None,
+                        severity: Severity::Error,
+                        message: &message,
+                        reference: None,
+                    },
+                );
+                continue;
+            }
+        };
+        files += 1;
+        progress.tick(files);
+        for found in find_in(kind, &path, &text) {
+            match found.kind {
+                Kind::Skipped(_) => skipped_refs += 1,
+                Kind::Image | Kind::Expanded => references += 1,
+                Kind::Broken(_) => {}
+            }
+            for finding in policy.check(&found) {
+                let reference = match found.kind {
+                    Kind::Broken(_) => None,
+                    _ => Some(found.text.as_str()),
+                };
+                emit(
+                    &mut out,
+                    Line {
+                        file: &file,
+                        position: Some((found.line, found.column)),
+                        severity: finding.severity,
+                        message: &finding.message,
+                        reference,
+                    },
+                );
+            }
+        }
+    }
+    if let Err(e) = out.flush() {
+        eprintln!("imagetag check: {e}");
+        return ExitCode::from(2);
+    }
+    progress.done();
+    let mut summary = format!(
+        "checked {} in {}: {}",
+        plural(references, "reference", "references"),
+        plural(files, "file", "files"),
+        plural(errors, "error", "errors"),
+    );
+    if skipped_refs > 0 {
+        summary += &format!(
+            ", {} skipped",
+            plural(skipped_refs, "reference", "references")
+        );
+    }
+    if skipped_files > 0 {
+        summary += &format!(
+            ", {} skipped",
+            plural(skipped_files, "binary file", "binary files")
+        );
+    }
+    eprintln!("{summary}");
+    if fatal {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,345 @@
+//! Finding image references where people write them, and checking them.
+//!
+//! The finder reads three kinds of file:
+//!
+//! - **Dockerfiles** (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
+//!   `Containerfile`, and the same with `Containerfile`): the image of each
+//!   `FROM` ([`dockerfile`]);
+//! - **YAML** (`*.yml`, `*.yaml`): every scalar under a key named `image`, at
+//!   any depth, in every document ([`yaml`]);
+//! - **name lists** (`*.txt`): one name per line, `#` starts a comment.
+//!
+//! Each [`Found`] says where the reference is (line, column and the byte span
+//! in the file, so that a rewrite can replace exactly those bytes) and what
+//! it is ([`Kind`]). [`Policy::check`] turns one into [`Finding`]s: an
+//! invalid name, an alias where a pinned name is required, a missing digest.
+//! [`walk`] lists the files under a directory the way `imagetag check` does,
+//! honouring `.gitignore`.
+//!
+//! ```
+//! use imagetag::check::{find_references, Kind, Policy};
+//!
+//! let text = "ARG BASE=quay.io/vessl-ai/torch:2.3.0-cuda12.4\n\
+//!             FROM ${BASE} AS build\n\
+//!             FROM build\n\
+//!             FROM nvcr.io/nvidia/pytorch:24.01-py3\n";
+//! let found = find_references("Dockerfile".as_ref(), text);
+//! assert_eq!(found.len(), 2); // `FROM build` names a stage, not an image
+//! assert_eq!(found[0].text, "quay.io/vessl-ai/torch:2.3.0-cuda12.4");
+//! assert_eq!(found[0].kind, Kind::Expanded);
+//! assert_eq!((found[1].line, found[1].column), (4, 6));
+//! assert_eq!(&text[found[1].span.clone()], "nvcr.io/nvidia/pytorch:24.01-py3");
+//!
+//! let policy = Policy { deny_alias: true, ..Policy::default() };
+//! let findings = policy.check(&found[0]);
+//! assert_eq!(findings[0].message, "\"quay.io/vessl-ai/torch:2.3.0-cuda12.4\" is an alias: pin it to a revision");
+//! assert!(policy.check(&found[1]).is_empty());
+//! ```
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::{Image, Scheme};
+
+pub mod dockerfile;
+mod walk;
+pub mod yaml;
+
+pub use walk::{walk, Walked};
+
+/// An image reference found in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// The file, as given.
+    pub file: PathBuf,
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1, in characters.
+    pub column: usize,
+    /// The bytes of the file that hold the reference as written. For a
+    /// [`Kind::Image`] they are exactly [`text`](Self::text).
+    pub span: Range<usize>,
+    /// The reference: as written, or with the Dockerfile's `ARG` defaults
+    /// filled in ([`Kind::Expanded`]).
+    pub text: String,
+    /// What was found.
+    pub kind: Kind,
+}
+
+/// What a [`Found`] is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A reference, exactly as written at its span.
+    Image,
+    /// A reference written with variables (`FROM ${BASE}`), filled in from
+    /// the file's `ARG` defaults. Checked, but not rewritten in place.
+    Expanded,
+    /// Something that may be a reference but cannot be checked here (a
+    /// variable without a default, a template); the reason says why.
+    Skipped(String),
+    /// The file itself is broken (a YAML syntax error): the message says
+    /// how. The finder stops there.
+    Broken(String),
+}
+
+/// The kinds of file the finder reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// A Dockerfile or Containerfile.
+    Dockerfile,
+    /// A YAML file.
+    Yaml,
+    /// A list of names, one a line.
+    List,
+}
+
+impl FileKind {
+    /// The kind of file `path` names, by its name: `None` for a file the
+    /// finder does not read. `*.txt` counts as a list only when `lists` is
+    /// true (`imagetag check` reads lists only when given explicitly).
+    pub fn of(path: &Path, lists: bool) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        let lower = name.to_ascii_lowercase();
+        let docker = |stem: &str| {
+            lower == stem
+                || lower.strip_prefix(stem).is_some_and(|r| r.starts_with('.'))
+                || lower
+                    .strip_suffix(stem)
+                    .is_some_and(|r| r.ends_with('.') && r.len() > 1)
+        };
+        if docker("dockerfile") || docker("containerfile") {
+            Some(FileKind::Dockerfile)
+        } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+            Some(FileKind::Yaml)
+        } else if lists && lower.ends_with(".txt") {
+            Some(FileKind::List)
+        } else {
+            None
+        }
+    }
+}
+
+/// The image references in `text`, the contents of the file `path`, read
+/// as the kind of file its name says ([`FileKind::of`], lists included);
+/// nothing for a file of another kind.
+pub fn find_references(path: &Path, text: &str) -> Vec<Found> {
+    match FileKind::of(path, true) {
+        Some(kind) => find_in(kind, path, text),
+        None => Vec::new(),
+    }
+}
+
+/// The image references in `text`, read as a file of `kind`.
+pub fn find_in(kind: FileKind, path: &Path, text: &str) -> Vec<Found> {
+    match kind {
+        FileKind::Dockerfile => dockerfile::find(path, text),
+        FileKind::Yaml => yaml::find(path, text),
+        FileKind::List => list(path, text),
+    }
+}
+
+/// Whether `bytes` (the start of a file) look binary: a NUL byte in the
+/// first 8 KiB, as git decides.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// A name list: one name a line, `#` starts a comment.
+fn list(path: &Path, text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.split('#').next().unwrap_or("");
+        let name = body.trim();
+        if !name.is_empty() {
+            let lead = body.len() - body.trim_start().len();
+            let at = start + lead;
+            out.push(found(
+                path,
+                i + 1,
+                1 + body[..lead].chars().count(),
+                at,
+                name,
+            ));
+        }
+        start += line.len();
+    }
+    out
+}
+
+/// A [`Kind::Image`] at byte `at`, or a [`Kind::Skipped`] one when the text
+/// uses variables or template syntax.
+fn found(path: &Path, line: usize, column: usize, at: usize, text: &str) -> Found {
+    let kind = if text.contains('$') || text.contains("{{") {
+        Kind::Skipped(format!("{text:?} uses variables or a template"))
+    } else {
+        Kind::Image
+    };
+    Found {
+        file: path.to_path_buf(),
+        line,
+        column,
+        span: at..at + text.len(),
+        text: text.to_owned(),
+        kind,
+    }
+}
+
+/// The 1-based line and column (in characters) of byte `at` in `text`.
+pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// What [`Policy::check`] requires of a reference.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// A moving name is an error: a standard alias, `latest`, or a name
+    /// with neither tag nor digest.
+    pub deny_alias: bool,
+    /// A name without a digest is an error.
+    pub require_digest: bool,
+    /// Read every name as a name of this scheme; `None` detects it.
+    pub scheme: Option<Scheme>,
+}
+
+/// How bad a [`Finding`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Something was not checked; not a failure.
+    Note,
+    /// A failure.
+    Error,
+}
+
+impl Severity {
+    /// `note` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What [`Policy::check`] has to say about a [`Found`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// How bad it is.
+    pub severity: Severity,
+    /// What is wrong, in lowercase, no final period.
+    pub message: String,
+}
+
+impl Policy {
+    /// The findings for `found`: none when it is a valid name that meets
+    /// the policy; a note when it was skipped; errors otherwise.
+    pub fn check(&self, found: &Found) -> Vec<Finding> {
+        let error = |message| Finding {
+            severity: Severity::Error,
+            message,
+        };
+        match &found.kind {
+            Kind::Skipped(why) => {
+                return vec![Finding {
+                    severity: Severity::Note,
+                    message: format!("skipped: {why}"),
+                }]
+            }
+            Kind::Broken(why) => return vec![error(why.clone())],
+            Kind::Image | Kind::Expanded => {}
+        }
+        let text = found.text.as_str();
+        let image = match self.scheme {
+            Some(s) => Image::parse_as(text, s),
+            None => Image::parse(text),
+        };
+        let image = match image {
+            Ok(i) => i,
+            Err(e) => return vec![error(e.to_string())],
+        };
+        let mut out = Vec::new();
+        let r = image.reference();
+        if self.deny_alias {
+            if r.tag().is_none() && r.digest().is_none() {
+                out.push(error(format!(
+                    "{text:?} has neither tag nor digest: pin it to a tag"
+                )));
+            } else if image.is_alias() && r.digest().is_none() {
+                out.push(error(format!("{text:?} is an alias: pin it to a revision")));
+            }
+        }
+        if self.require_digest && r.digest().is_none() {
+            out.push(error(format!("{text:?} has no digest: add @sha256:...")));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_kinds() {
+        let k = |p: &str| FileKind::of(Path::new(p), false);
+        assert_eq!(k("a/Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Dockerfile.cuda"), Some(FileKind::Dockerfile));
+        assert_eq!(k("gpu.Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Containerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k(".dockerfile"), None);
+        assert_eq!(k("Dockerfiles"), None);
+        assert_eq!(k("x/compose.YAML"), Some(FileKind::Yaml));
+        assert_eq!(k("ci.yml"), Some(FileKind::Yaml));
+        assert_eq!(k("images.txt"), None);
+        assert_eq!(
+            FileKind::of(Path::new("images.txt"), true),
+            Some(FileKind::List)
+        );
+    }
+
+    #[test]
+    fn lists() {
+        let text = "# images\nubuntu:22.04\n  nginx # web\n\n$IMG\n";
+        let f = list(Path::new("l.txt"), text);
+        assert_eq!(f.len(), 3);
+        assert_eq!((f[1].line, f[1].column), (3, 3));
+        assert_eq!(&text[f[1].span.clone()], "nginx");
+        assert!(matches!(f[2].kind, Kind::Skipped(_)));
+    }
+
+    #[test]
+    fn policy() {
+        let f = |t: &str| found(Path::new("l.txt"), 1, 1, 0, t);
+        let p = Policy {
+            deny_alias: true,
+            require_digest: true,
+            scheme: None,
+        };
+        let digest = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        assert!(p.check(&f(&format!("ubuntu:22.04{digest}"))).is_empty());
+        assert!(p.check(&f(&format!("ubuntu{digest}"))).is_empty());
+        let m: Vec<_> = p
+            .check(&f("ubuntu"))
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            m,
+            [
+                "\"ubuntu\" has neither tag nor digest: pin it to a tag",
+                "\"ubuntu\" has no digest: add @sha256:..."
+            ]
+        );
+        assert_eq!(Policy::default().check(&f("Ubuntu:x")).len(), 1);
+    }
+}
