@@ -558,3 +558,52 @@ fn bearer_challenge_anonymous_and_with_credentials() {
         "{err}"
     );
 }
+
+#[test]
+fn pin_reads_tags_and_digests_from_a_real_registry() {
+    let reg = Registry::start(Auth::None);
+    let digests = push(&reg.base(), "vessl-ai/torch", TAGS, None);
+    let host = reg.host();
+    let dir = TempDir::new("pin-registry");
+    let file = dir.path().join("compose.yaml");
+    let before =
+        "services:\n  train:\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4   # keep me\n";
+    std::fs::write(&file, before).unwrap();
+    let path = file.to_str().unwrap();
+
+    // --check: the diff, nothing written.
+    let out = bin(&["pin", "--check", "--mirror", &host, path], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "--- a/{p}\n+++ b/{p}\n@@ -3 +3 @@\n-    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4   # keep me\n+    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5   # keep me\n",
+            p = path.trim_start_matches('/')
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+
+    // --digest: the revision and its manifest digest, every other byte kept.
+    let out = bin(&["pin", "--digest", "--mirror", &host, path], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!(
+            "services:\n  train:\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5@{}   # keep me\n",
+            digests["2.3.0-cuda12.4-r5"]
+        )
+    );
+
+    // A repository the registry does not have: the file is left untouched.
+    let other = dir.path().join("other.yaml");
+    let text_before = "image: quay.io/vessl-ai/python:3.11\n";
+    std::fs::write(&other, text_before).unwrap();
+    let out = bin(&["pin", "--mirror", &host, other.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("HTTP 404") && err.contains("left untouched"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), text_before);
+}

@@ -8,22 +8,26 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use imagetag::check::{find_in, Found, Kind};
+use imagetag::registry::Client;
 use imagetag::{Catalog, Image};
 
 use crate::files::{self, plain, Content, Item, Progress};
 use crate::input;
+use crate::source::RegistryArgs;
 
 /// Pin every standard alias to its revision, in place.
 ///
 /// Finds image references as `imagetag check` does (Dockerfiles, YAML
 /// files, and name lists named explicitly) and rewrites each alias that
-/// resolves to a revision in the tag list
-/// (`quay.io/vessl-ai/torch:2.3.0-cuda12.4` -> `...:2.3.0-cuda12.4-r10`),
-/// replacing only the tag's bytes: comments and formatting are kept. FILE
-/// holds tags or full names, one a line (`#` starts a comment, `-` reads
-/// stdin); a bare tag is a tag of the repository being pinned. Names written
-/// with variables are left alone. A file with an alias that cannot be
-/// resolved is left untouched and reported. Writes are atomic.
+/// resolves to a revision (`quay.io/vessl-ai/torch:2.3.0-cuda12.4` ->
+/// `...:2.3.0-cuda12.4-r10`), replacing only the reference's bytes: comments
+/// and formatting are kept. The tags come from the registry itself, or from
+/// `--tags FILE`: tags or full names, one a line (`#` starts a comment, `-`
+/// reads stdin); a bare tag is a tag of the repository being pinned.
+/// `--digest` also pins each rewritten reference to the registry's manifest
+/// digest (`...:2.3.0-cuda12.4-r10@sha256:…`). Names written with variables
+/// are left alone. A file with an alias that cannot be resolved is left
+/// untouched and reported. Writes are atomic.
 ///
 /// Exits 0 when done, 1 when an alias cannot be resolved (or, with
 /// `--check`, when a file would change), 2 on a usage or I/O error.
@@ -33,9 +37,18 @@ use crate::input;
 pub struct Args {
     /// Files and directories to pin (default: the current directory).
     paths: Vec<PathBuf>,
-    /// The tag list: a file of tags or full names, or `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    tags: String,
+    /// The tag list: a file of tags or full names, or `-` for stdin
+    /// (default: the registry).
+    #[arg(long, value_name = "FILE", conflicts_with = "registry")]
+    tags: Option<String>,
+    /// Read the tags from the registry (the default without `--tags`).
+    #[arg(long)]
+    registry: bool,
+    /// Pin to the manifest digest from the registry as well (`@sha256:…`).
+    #[arg(long)]
+    digest: bool,
+    #[command(flatten)]
+    registry_args: RegistryArgs,
     /// Change nothing: print what would change as a diff, exit 1 if
     /// anything would.
     #[arg(long)]
@@ -75,6 +88,26 @@ impl TagSource for TagFile {
     }
 }
 
+/// The registry as a tag source: each repository's tags listed once.
+struct Registry<'c> {
+    client: &'c Client,
+    catalogs: HashMap<String, Catalog>,
+}
+
+impl TagSource for Registry<'_> {
+    fn catalog(&mut self, repository: &str) -> &Catalog {
+        if !self.catalogs.contains_key(repository) {
+            let catalog = self.client.catalog(repository).unwrap_or_else(|e| {
+                // Said once; every alias of the repository is then unresolved.
+                eprintln!("imagetag pin: {e}");
+                Catalog::new()
+            });
+            self.catalogs.insert(repository.to_owned(), catalog);
+        }
+        &self.catalogs[repository]
+    }
+}
+
 /// Why an alias is not rewritten.
 enum Outcome {
     /// It cannot be rewritten in place: said, but not a failure.
@@ -91,7 +124,12 @@ struct Edit {
 }
 
 /// What pinning `found` gives: `Ok(None)` when there is nothing to do.
-fn pin(found: &Found, tags: &mut dyn TagSource) -> Result<Option<Edit>, Outcome> {
+/// `digest` is the registry to pin digests from, when asked to.
+fn pin(
+    found: &Found,
+    tags: &mut dyn TagSource,
+    digest: Option<&Client>,
+) -> Result<Option<Edit>, Outcome> {
     if !matches!(found.kind, Kind::Image | Kind::Expanded) {
         return Ok(None);
     }
@@ -116,12 +154,18 @@ fn pin(found: &Found, tags: &mut dyn TagSource) -> Result<Option<Edit>, Outcome>
     let Some(tag) = pinned.reference().tag() else {
         return Ok(None);
     };
-    if r.tag() == Some(tag) {
+    let mut new = with_tag(&found.text, tag);
+    if let Some(client) = digest {
+        let d = client.digest(&pinned.to_string()).map_err(|e| {
+            Outcome::Unresolved(format!("cannot pin {:?} to a digest: {e}", found.text))
+        })?;
+        new = format!("{new}@{d}");
+    } else if r.tag() == Some(tag) {
         return Ok(None); // the list has the alias but no revision of it
     }
     Ok(Some(Edit {
         span: found.span.clone(),
-        new: with_tag(&found.text, tag),
+        new,
     }))
 }
 
@@ -193,18 +237,33 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Runs `imagetag pin`.
 pub fn run(args: Args) -> ExitCode {
-    let lines = match input::tag_list(&args.tags) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("imagetag pin: {e}");
-            return ExitCode::from(2);
+    let client = args.registry_args.client();
+    let mut tag_file;
+    let mut registry;
+    let tags: &mut dyn TagSource = match &args.tags {
+        Some(path) => match input::tag_list(path) {
+            Ok(lines) => {
+                tag_file = TagFile {
+                    lines,
+                    catalogs: HashMap::new(),
+                    warned: HashSet::new(),
+                };
+                &mut tag_file
+            }
+            Err(e) => {
+                eprintln!("imagetag pin: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => {
+            registry = Registry {
+                client: &client,
+                catalogs: HashMap::new(),
+            };
+            &mut registry
         }
     };
-    let mut tags = TagFile {
-        lines,
-        catalogs: HashMap::new(),
-        warned: HashSet::new(),
-    };
+    let digest = args.digest.then_some(&client);
     let mut progress = Progress::new("pin");
     let (mut files, mut pinned, mut changed) = (0usize, 0usize, 0usize);
     let (mut unresolved, mut fatal) = (false, false);
@@ -239,7 +298,7 @@ pub fn run(args: Args) -> ExitCode {
         let mut edits = Vec::new();
         let mut failed = false;
         for found in find_in(kind, &path, &text) {
-            match pin(&found, &mut tags) {
+            match pin(&found, tags, digest) {
                 Ok(Some(e)) => edits.push(e),
                 Ok(None) => {}
                 Err(Outcome::Note(message)) => {
