@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use imagetag::registry::{Client, Credentials, ErrorKind, Options, Secret};
-use support::{base64, push, sha256, Auth, Canned, FakeServer, Registry, TempDir};
+use support::{base64, push, sha256, Auth, Canned, FakeServer, Registry, TempDir, TokenServer};
 
 const TAGS: &[&str] = &[
     "2.3.0-cuda12.4-r4=r4",
@@ -263,6 +263,142 @@ fn basic_auth_against_a_real_registry() {
         text(&out.stdout),
         format!("{repo}:1.0@{}\n", digests["1.0"])
     );
+}
+
+#[test]
+fn bearer_auth_against_a_real_registry_and_token_server() {
+    // The token server hands out tokens only for this login; the registry
+    // (auth: token) sends every client there.
+    const LOGIN: (&str, &str) = ("carol", "t0ken-s3cret");
+    let tokens = TokenServer::start(Some(LOGIN));
+    let reg = Registry::start(tokens.auth());
+    let host = reg.host();
+    // The registry itself is closed without a token.
+    let anon = support::agent()
+        .get(&format!("{}/v2/vessl-ai/torch/tags/list", reg.base()))
+        .call()
+        .unwrap();
+    assert_eq!(anon.status().as_u16(), 401);
+    let challenge = anon.headers()["www-authenticate"].to_str().unwrap();
+    assert!(challenge.contains(&tokens.realm()), "{challenge}");
+
+    let push_token = tokens.token("repository:vessl-ai/torch:pull,push", Some(LOGIN));
+    let digests = push(&reg.base(), "vessl-ai/torch", TAGS, Some(&push_token));
+    let repo = format!("{host}/vessl-ai/torch");
+
+    // Anonymous: the token server refuses; the error says so, and what to set.
+    let e = Client::new(options()).tags(&repo).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert_eq!(e.status(), Some(401), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("token server"), "{msg}");
+    assert!(msg.contains(&tokens.realm()), "{msg}");
+    assert!(msg.contains("IMAGETAG_REGISTRY_USER"), "{msg}");
+
+    // With the login: tags, a catalog and digests, through tokens.
+    let mut o = options();
+    o.credentials = Credentials::Basic {
+        user: LOGIN.0.into(),
+        password: Secret::new(LOGIN.1),
+    };
+    let c = Client::new(o.clone());
+    let mut tags = c.tags(&repo).unwrap();
+    tags.sort();
+    let mut want: Vec<_> = TAGS.iter().map(|t| t.split('=').next().unwrap()).collect();
+    want.sort();
+    assert_eq!(tags, want);
+    assert_eq!(
+        c.digest(&format!("{repo}:2.3.0-cuda12.4")).unwrap(),
+        digests["2.3.0-cuda12.4-r5"]
+    );
+    assert_eq!(c.tag_digest(&repo, "latest").unwrap(), digests["latest"]);
+    // Through a mirror, under its quay.io name: a VESSL catalog to resolve in.
+    let mut m = o.clone();
+    m.mirror = Some(host.clone());
+    let mc = Client::new(m);
+    let catalog = mc.catalog("quay.io/vessl-ai/torch").unwrap();
+    let pinned = catalog
+        .resolve_name("quay.io/vessl-ai/torch:2.3.1-cuda12.1")
+        .unwrap();
+    assert_eq!(
+        pinned.to_string(),
+        "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r10"
+    );
+    assert_eq!(
+        mc.digest(&pinned.to_string()).unwrap(),
+        digests["2.3.1-cuda12.1-r10"]
+    );
+
+    // A wrong password: refused by the token server, the password unsaid.
+    let mut wrong = options();
+    wrong.credentials = Credentials::Basic {
+        user: LOGIN.0.into(),
+        password: Secret::new("not-the-pw"),
+    };
+    let e = Client::new(wrong).tags(&repo).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert!(e.to_string().contains("refused the credentials"), "{e}");
+    assert!(!e.to_string().contains("not-the-pw"), "{e}");
+
+    // A token without access (the token server grants nothing on deny/…):
+    // the registry still answers 401 (insufficient_scope), reported as such.
+    let e = c.tags(&format!("{host}/deny/app")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert!(e.url().starts_with(&reg.base()), "the registry's URL: {e}");
+    assert!(e.to_string().contains("access denied"), "{e}");
+
+    // The binary: anonymous is refused with exit 1 and a message...
+    let out = bin(&["tags", &repo], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("HTTP 401") && err.contains("token server"),
+        "{err}"
+    );
+
+    // ...and with the login, resolves with digests and lists tags, its
+    // --verbose output showing neither the password nor a token.
+    let env = [
+        ("IMAGETAG_REGISTRY_USER", LOGIN.0),
+        ("IMAGETAG_REGISTRY_PASSWORD", LOGIN.1),
+    ];
+    let out = bin(
+        &[
+            "resolve",
+            "--digest",
+            "--verbose",
+            "--mirror",
+            &host,
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+        ],
+        &env,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5@{}\n",
+            digests["2.3.0-cuda12.4-r5"]
+        )
+    );
+    assert!(err.contains("/token?"), "the token request is shown: {err}");
+    let basic = base64(format!("{}:{}", LOGIN.0, LOGIN.1).as_bytes());
+    for secret in [LOGIN.1, basic.as_str(), "Bearer ", "eyJ"] {
+        assert!(!err.contains(secret), "{secret:?} in --verbose: {err}");
+    }
+    let out = bin(&["tags", "--verbose", &repo], &env);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let listed = text(&out.stdout);
+    assert_eq!(
+        listed.lines().filter(|l| !l.starts_with('#')).count(),
+        TAGS.len(),
+        "{listed}"
+    );
+    for secret in [LOGIN.1, basic.as_str(), "Bearer ", "eyJ"] {
+        assert!(!err.contains(secret), "{secret:?} in --verbose: {err}");
+    }
 }
 
 // --- a canned server ---------------------------------------------------------
