@@ -401,6 +401,154 @@ fn bearer_auth_against_a_real_registry_and_token_server() {
     }
 }
 
+/// A `docker-credential-imagetagtest` in a fresh dir: `get` answers `login`
+/// for `server` (exit 1, "credentials not found", for any other), and
+/// appends each server asked for to `calls` in the dir.
+#[cfg(unix)]
+fn credential_helper(server: &str, login: (&str, &str)) -> TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("cred-helper");
+    let calls = dir.path().join("calls");
+    let script = format!(
+        "#!/bin/sh\n\
+         # A Docker credential helper for the tests: `get` only.\n\
+         [ \"$1\" = get ] || exit 2\n\
+         server=$(cat)\n\
+         printf '%s\\n' \"$server\" >>'{calls}'\n\
+         if [ \"$server\" = '{server}' ]; then\n\
+         \x20 printf '{{\"ServerURL\":\"%s\",\"Username\":\"{user}\",\"Secret\":\"{secret}\"}}\\n' \"$server\"\n\
+         \x20 exit 0\n\
+         fi\n\
+         echo 'credentials not found in native keychain'\n\
+         exit 1\n",
+        calls = calls.display(),
+        user = login.0,
+        secret = login.1,
+    );
+    let path = dir.path().join("docker-credential-imagetagtest");
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn credential_helpers_against_a_real_registry() {
+    const LOGIN: (&str, &str) = ("dave", "h3lper-s3cret");
+    let reg = Registry::start(Auth::Basic(LOGIN.0, LOGIN.1));
+    let basic = base64(format!("{}:{}", LOGIN.0, LOGIN.1).as_bytes());
+    let digests = push(
+        &reg.base(),
+        "team/app",
+        &["1.0", "1.1"],
+        Some(&format!("Basic {basic}")),
+    );
+    let host = reg.host();
+    let repo = format!("{host}/team/app");
+    let helper = credential_helper(&host, LOGIN);
+    let calls = helper.path().join("calls");
+    // The helper's dir first on the PATH of the binary, which runs it.
+    let path = format!(
+        "{}:{}",
+        helper.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |config: &str, args: &[&str]| {
+        let dir = TempDir::new("docker-config");
+        std::fs::write(dir.path().join("config.json"), config).unwrap();
+        let _ = std::fs::remove_file(&calls);
+        let out = Command::new(env!("CARGO_BIN_EXE_imagetag"))
+            .args(args)
+            .env_remove("IMAGETAG_REGISTRY_USER")
+            .env_remove("IMAGETAG_REGISTRY_PASSWORD")
+            .env("DOCKER_CONFIG", dir.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        let asked = std::fs::read_to_string(&calls).unwrap_or_default();
+        (out, asked)
+    };
+    let no_secret = |err: &str| {
+        for s in [LOGIN.1, basic.as_str()] {
+            assert!(!err.contains(s), "{s:?} in --verbose: {err}");
+        }
+    };
+    let name = format!("{repo}:1.1");
+    let resolve = ["resolve", "--digest", "--verbose", name.as_str()];
+    let want = format!("{repo}:1.1@{}\n", digests["1.1"]);
+
+    // credHelpers: the helper of this registry, asked once, with the host
+    // on stdin; the login found wins over a wrong one in auths.
+    let config = format!(
+        r#"{{"auths":{{"{host}":{{"auth":"{}"}}}},"credHelpers":{{"{host}":"imagetagtest"}}}}"#,
+        base64(b"dave:wrong")
+    );
+    let (out, asked) = run(&config, &resolve);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(text(&out.stdout), want);
+    assert_eq!(asked, format!("{host}\n"), "asked once, for the host");
+    assert!(
+        err.contains("credentials for") && err.contains("credHelpers in"),
+        "{err}"
+    );
+    no_secret(&err);
+
+    // credsStore: the helper for every registry.
+    let (out, asked) = run(
+        r#"{"credsStore":"imagetagtest"}"#,
+        &["tags", &repo, "--verbose"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(text(&out.stdout).contains("1.1"), "{}", text(&out.stdout));
+    assert_eq!(asked, format!("{host}\n"));
+    assert!(err.contains("credsStore in"), "{err}");
+    no_secret(&err);
+
+    // A helper that is not installed is skipped: auths answers.
+    let config = format!(
+        r#"{{"auths":{{"{host}":{{"auth":"{basic}"}}}},"credHelpers":{{"{host}":"imagetag-missing"}}}}"#
+    );
+    let (out, _) = run(&config, &resolve);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(text(&out.stdout), want);
+    assert!(err.contains("auths in"), "{err}");
+    no_secret(&err);
+
+    // A helper with nothing for this registry: no login, a clear refusal.
+    let other = credential_helper("127.0.0.1:1", LOGIN);
+    let path_other = format!(
+        "{}:{}",
+        other.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let dir = TempDir::new("docker-config");
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"credsStore":"imagetagtest"}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_imagetag"))
+        .args(["tags", &repo])
+        .env_remove("IMAGETAG_REGISTRY_USER")
+        .env("DOCKER_CONFIG", dir.path())
+        .env("PATH", &path_other)
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("HTTP 401") && err.contains("none were found"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.path().join("calls")).unwrap(),
+        format!("{host}\n")
+    );
+}
+
 // --- a canned server ---------------------------------------------------------
 
 fn page(tags: &[&str]) -> String {
