@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -841,4 +842,106 @@ fn bearer_challenge_anonymous_and_with_credentials() {
         !err.contains("bob-token") && !err.contains(&base64(b"bob:pw")),
         "{err}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn identity_tokens_are_traded_at_the_token_server() {
+    // An OAuth2 token server: a refresh token POSTed as a form buys a token.
+    let server = FakeServer::start(|req| {
+        let host = req.header("host").unwrap().to_owned();
+        if req.target.starts_with("/token") {
+            let form = String::from_utf8_lossy(&req.body).into_owned();
+            let ok = req.method == "POST"
+                && req.target == "/token"
+                && req.header("content-type") == Some("application/x-www-form-urlencoded")
+                && form.contains("grant_type=refresh_token")
+                && form.contains("refresh_token=id-t0ken-123")
+                && form.contains("service=test-registry")
+                && form.contains("scope=repository%3Ax%3Apull")
+                && form.contains("client_id=");
+            return if ok {
+                Canned::new(200, r#"{"access_token":"from-identity","expires_in":300}"#)
+            } else {
+                Canned::new(401, &format!("{} {}: {form}", req.method, req.target))
+            };
+        }
+        if req.target.starts_with("/v2/basic/") {
+            return Canned::new(401, "{}").header("WWW-Authenticate", "Basic realm=\"r\"");
+        }
+        match req.header("authorization") {
+            Some("Bearer from-identity") => Canned::new(200, &page(&["private"])),
+            _ => Canned::new(401, "{}").header(
+                "WWW-Authenticate",
+                &format!(
+                    "Bearer realm=\"http://{host}/token\",service=\"test-registry\",scope=\"repository:x:pull\""
+                ),
+            ),
+        }
+    });
+    let host = server.host();
+    let repo = format!("{host}/x");
+    let run = |config: &str, path: Option<&Path>, repo: &str| {
+        let dir = TempDir::new("docker-config");
+        std::fs::write(dir.path().join("config.json"), config).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_imagetag"));
+        cmd.args(["tags", repo, "--verbose"])
+            .env_remove("IMAGETAG_REGISTRY_USER")
+            .env_remove("IMAGETAG_REGISTRY_PASSWORD")
+            .env("DOCKER_CONFIG", dir.path());
+        if let Some(p) = path {
+            let path = format!(
+                "{}:{}",
+                p.display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            cmd.env("PATH", path);
+        }
+        cmd.output().unwrap()
+    };
+    let no_secret = |err: &str| {
+        for s in ["id-t0ken-123", "from-identity"] {
+            assert!(!err.contains(s), "{s:?} in --verbose: {err}");
+        }
+    };
+
+    // `identitytoken` in auths (as `docker login` leaves it, next to an
+    // `auth` with the user and no password).
+    let config = format!(
+        r#"{{"auths":{{"{host}":{{"auth":"{}","identitytoken":"id-t0ken-123"}}}}}}"#,
+        base64(b"erin:")
+    );
+    let out = run(&config, None, &repo);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(text(&out.stdout).lines().last(), Some("private"), "{err}");
+    assert!(
+        err.contains("identitytoken") && err.contains("POST http://"),
+        "{err}"
+    );
+    no_secret(&err);
+
+    // A helper's `<token>` user: its secret is an identity token.
+    let helper = credential_helper(&host, ("<token>", "id-t0ken-123"));
+    let out = run(
+        r#"{"credsStore":"imagetagtest"}"#,
+        Some(helper.path()),
+        &repo,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(text(&out.stdout).contains("private"), "{err}");
+    no_secret(&err);
+    // Never as Basic auth, not to the token server, not to the registry.
+    for s in server.seen() {
+        let a = s.header("authorization").unwrap_or("");
+        assert!(!a.starts_with("Basic"), "{s:?}");
+    }
+
+    // A registry that asks for Basic auth: an identity token cannot answer.
+    let out = run(&config, None, &format!("{host}/basic"));
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("identity token"), "{err}");
+    no_secret(&err);
 }

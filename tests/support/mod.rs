@@ -451,6 +451,7 @@ pub struct Seen {
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Seen {
@@ -536,6 +537,7 @@ fn serve(conn: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>) -> std::io
         method: method.clone(),
         target,
         headers,
+        body,
     };
     seen.lock().unwrap().push(req.clone());
     let canned = handler(&req);
