@@ -5,11 +5,12 @@
 
 mod support;
 
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use imagetag::registry::{Client, Credentials, ErrorKind, Options, Secret};
-use support::{base64, push, sha256, Auth, Canned, FakeServer, Registry, TempDir};
+use support::{base64, push, sha256, Auth, Canned, FakeServer, Registry, TempDir, TokenServer};
 
 const TAGS: &[&str] = &[
     "2.3.0-cuda12.4-r4=r4",
@@ -262,6 +263,290 @@ fn basic_auth_against_a_real_registry() {
     assert_eq!(
         text(&out.stdout),
         format!("{repo}:1.0@{}\n", digests["1.0"])
+    );
+}
+
+#[test]
+fn bearer_auth_against_a_real_registry_and_token_server() {
+    // The token server hands out tokens only for this login; the registry
+    // (auth: token) sends every client there.
+    const LOGIN: (&str, &str) = ("carol", "t0ken-s3cret");
+    let tokens = TokenServer::start(Some(LOGIN));
+    let reg = Registry::start(tokens.auth());
+    let host = reg.host();
+    // The registry itself is closed without a token.
+    let anon = support::agent()
+        .get(&format!("{}/v2/vessl-ai/torch/tags/list", reg.base()))
+        .call()
+        .unwrap();
+    assert_eq!(anon.status().as_u16(), 401);
+    let challenge = anon.headers()["www-authenticate"].to_str().unwrap();
+    assert!(challenge.contains(&tokens.realm()), "{challenge}");
+
+    let push_token = tokens.token("repository:vessl-ai/torch:pull,push", Some(LOGIN));
+    let digests = push(&reg.base(), "vessl-ai/torch", TAGS, Some(&push_token));
+    let repo = format!("{host}/vessl-ai/torch");
+
+    // Anonymous: the token server refuses; the error says so, and what to set.
+    let e = Client::new(options()).tags(&repo).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert_eq!(e.status(), Some(401), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("token server"), "{msg}");
+    assert!(msg.contains(&tokens.realm()), "{msg}");
+    assert!(msg.contains("IMAGETAG_REGISTRY_USER"), "{msg}");
+
+    // With the login: tags, a catalog and digests, through tokens.
+    let mut o = options();
+    o.credentials = Credentials::Basic {
+        user: LOGIN.0.into(),
+        password: Secret::new(LOGIN.1),
+    };
+    let c = Client::new(o.clone());
+    let mut tags = c.tags(&repo).unwrap();
+    tags.sort();
+    let mut want: Vec<_> = TAGS.iter().map(|t| t.split('=').next().unwrap()).collect();
+    want.sort();
+    assert_eq!(tags, want);
+    assert_eq!(
+        c.digest(&format!("{repo}:2.3.0-cuda12.4")).unwrap(),
+        digests["2.3.0-cuda12.4-r5"]
+    );
+    assert_eq!(c.tag_digest(&repo, "latest").unwrap(), digests["latest"]);
+    // Through a mirror, under its quay.io name: a VESSL catalog to resolve in.
+    let mut m = o.clone();
+    m.mirror = Some(host.clone());
+    let mc = Client::new(m);
+    let catalog = mc.catalog("quay.io/vessl-ai/torch").unwrap();
+    let pinned = catalog
+        .resolve_name("quay.io/vessl-ai/torch:2.3.1-cuda12.1")
+        .unwrap();
+    assert_eq!(
+        pinned.to_string(),
+        "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r10"
+    );
+    assert_eq!(
+        mc.digest(&pinned.to_string()).unwrap(),
+        digests["2.3.1-cuda12.1-r10"]
+    );
+
+    // A wrong password: refused by the token server, the password unsaid.
+    let mut wrong = options();
+    wrong.credentials = Credentials::Basic {
+        user: LOGIN.0.into(),
+        password: Secret::new("not-the-pw"),
+    };
+    let e = Client::new(wrong).tags(&repo).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert!(e.to_string().contains("refused the credentials"), "{e}");
+    assert!(!e.to_string().contains("not-the-pw"), "{e}");
+
+    // A token without access (the token server grants nothing on deny/…):
+    // the registry still answers 401 (insufficient_scope), reported as such.
+    let e = c.tags(&format!("{host}/deny/app")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+    assert!(e.url().starts_with(&reg.base()), "the registry's URL: {e}");
+    assert!(e.to_string().contains("access denied"), "{e}");
+
+    // The binary: anonymous is refused with exit 1 and a message...
+    let out = bin(&["tags", &repo], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("HTTP 401") && err.contains("token server"),
+        "{err}"
+    );
+
+    // ...and with the login, resolves with digests and lists tags, its
+    // --verbose output showing neither the password nor a token.
+    let env = [
+        ("IMAGETAG_REGISTRY_USER", LOGIN.0),
+        ("IMAGETAG_REGISTRY_PASSWORD", LOGIN.1),
+    ];
+    let out = bin(
+        &[
+            "resolve",
+            "--digest",
+            "--verbose",
+            "--mirror",
+            &host,
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+        ],
+        &env,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5@{}\n",
+            digests["2.3.0-cuda12.4-r5"]
+        )
+    );
+    assert!(err.contains("/token?"), "the token request is shown: {err}");
+    let basic = base64(format!("{}:{}", LOGIN.0, LOGIN.1).as_bytes());
+    for secret in [LOGIN.1, basic.as_str(), "Bearer ", "eyJ"] {
+        assert!(!err.contains(secret), "{secret:?} in --verbose: {err}");
+    }
+    let out = bin(&["tags", "--verbose", &repo], &env);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let listed = text(&out.stdout);
+    assert_eq!(
+        listed.lines().filter(|l| !l.starts_with('#')).count(),
+        TAGS.len(),
+        "{listed}"
+    );
+    for secret in [LOGIN.1, basic.as_str(), "Bearer ", "eyJ"] {
+        assert!(!err.contains(secret), "{secret:?} in --verbose: {err}");
+    }
+}
+
+/// A `docker-credential-imagetagtest` in a fresh dir: `get` answers `login`
+/// for `server` (exit 1, "credentials not found", for any other), and
+/// appends each server asked for to `calls` in the dir.
+#[cfg(unix)]
+fn credential_helper(server: &str, login: (&str, &str)) -> TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("cred-helper");
+    let calls = dir.path().join("calls");
+    let script = format!(
+        "#!/bin/sh\n\
+         # A Docker credential helper for the tests: `get` only.\n\
+         [ \"$1\" = get ] || exit 2\n\
+         server=$(cat)\n\
+         printf '%s\\n' \"$server\" >>'{calls}'\n\
+         if [ \"$server\" = '{server}' ]; then\n\
+         \x20 printf '{{\"ServerURL\":\"%s\",\"Username\":\"{user}\",\"Secret\":\"{secret}\"}}\\n' \"$server\"\n\
+         \x20 exit 0\n\
+         fi\n\
+         echo 'credentials not found in native keychain'\n\
+         exit 1\n",
+        calls = calls.display(),
+        user = login.0,
+        secret = login.1,
+    );
+    let path = dir.path().join("docker-credential-imagetagtest");
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn credential_helpers_against_a_real_registry() {
+    const LOGIN: (&str, &str) = ("dave", "h3lper-s3cret");
+    let reg = Registry::start(Auth::Basic(LOGIN.0, LOGIN.1));
+    let basic = base64(format!("{}:{}", LOGIN.0, LOGIN.1).as_bytes());
+    let digests = push(
+        &reg.base(),
+        "team/app",
+        &["1.0", "1.1"],
+        Some(&format!("Basic {basic}")),
+    );
+    let host = reg.host();
+    let repo = format!("{host}/team/app");
+    let helper = credential_helper(&host, LOGIN);
+    let calls = helper.path().join("calls");
+    // The helper's dir first on the PATH of the binary, which runs it.
+    let path = format!(
+        "{}:{}",
+        helper.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |config: &str, args: &[&str]| {
+        let dir = TempDir::new("docker-config");
+        std::fs::write(dir.path().join("config.json"), config).unwrap();
+        let _ = std::fs::remove_file(&calls);
+        let out = Command::new(env!("CARGO_BIN_EXE_imagetag"))
+            .args(args)
+            .env_remove("IMAGETAG_REGISTRY_USER")
+            .env_remove("IMAGETAG_REGISTRY_PASSWORD")
+            .env("DOCKER_CONFIG", dir.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        let asked = std::fs::read_to_string(&calls).unwrap_or_default();
+        (out, asked)
+    };
+    let no_secret = |err: &str| {
+        for s in [LOGIN.1, basic.as_str()] {
+            assert!(!err.contains(s), "{s:?} in --verbose: {err}");
+        }
+    };
+    let name = format!("{repo}:1.1");
+    let resolve = ["resolve", "--digest", "--verbose", name.as_str()];
+    let want = format!("{repo}:1.1@{}\n", digests["1.1"]);
+
+    // credHelpers: the helper of this registry, asked once, with the host
+    // on stdin; the login found wins over a wrong one in auths.
+    let config = format!(
+        r#"{{"auths":{{"{host}":{{"auth":"{}"}}}},"credHelpers":{{"{host}":"imagetagtest"}}}}"#,
+        base64(b"dave:wrong")
+    );
+    let (out, asked) = run(&config, &resolve);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(text(&out.stdout), want);
+    assert_eq!(asked, format!("{host}\n"), "asked once, for the host");
+    assert!(
+        err.contains("credentials for") && err.contains("credHelpers in"),
+        "{err}"
+    );
+    no_secret(&err);
+
+    // credsStore: the helper for every registry.
+    let (out, asked) = run(
+        r#"{"credsStore":"imagetagtest"}"#,
+        &["tags", &repo, "--verbose"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(text(&out.stdout).contains("1.1"), "{}", text(&out.stdout));
+    assert_eq!(asked, format!("{host}\n"));
+    assert!(err.contains("credsStore in"), "{err}");
+    no_secret(&err);
+
+    // A helper that is not installed is skipped: auths answers.
+    let config = format!(
+        r#"{{"auths":{{"{host}":{{"auth":"{basic}"}}}},"credHelpers":{{"{host}":"imagetag-missing"}}}}"#
+    );
+    let (out, _) = run(&config, &resolve);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(text(&out.stdout), want);
+    assert!(err.contains("auths in"), "{err}");
+    no_secret(&err);
+
+    // A helper with nothing for this registry: no login, a clear refusal.
+    let other = credential_helper("127.0.0.1:1", LOGIN);
+    let path_other = format!(
+        "{}:{}",
+        other.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let dir = TempDir::new("docker-config");
+    std::fs::write(
+        dir.path().join("config.json"),
+        r#"{"credsStore":"imagetagtest"}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_imagetag"))
+        .args(["tags", &repo])
+        .env_remove("IMAGETAG_REGISTRY_USER")
+        .env("DOCKER_CONFIG", dir.path())
+        .env("PATH", &path_other)
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("HTTP 401") && err.contains("none were found"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.path().join("calls")).unwrap(),
+        format!("{host}\n")
     );
 }
 
@@ -606,4 +891,106 @@ fn pin_reads_tags_and_digests_from_a_real_registry() {
         "{err}"
     );
     assert_eq!(std::fs::read_to_string(&other).unwrap(), text_before);
+}
+
+#[cfg(unix)]
+#[test]
+fn identity_tokens_are_traded_at_the_token_server() {
+    // An OAuth2 token server: a refresh token POSTed as a form buys a token.
+    let server = FakeServer::start(|req| {
+        let host = req.header("host").unwrap().to_owned();
+        if req.target.starts_with("/token") {
+            let form = String::from_utf8_lossy(&req.body).into_owned();
+            let ok = req.method == "POST"
+                && req.target == "/token"
+                && req.header("content-type") == Some("application/x-www-form-urlencoded")
+                && form.contains("grant_type=refresh_token")
+                && form.contains("refresh_token=id-t0ken-123")
+                && form.contains("service=test-registry")
+                && form.contains("scope=repository%3Ax%3Apull")
+                && form.contains("client_id=");
+            return if ok {
+                Canned::new(200, r#"{"access_token":"from-identity","expires_in":300}"#)
+            } else {
+                Canned::new(401, &format!("{} {}: {form}", req.method, req.target))
+            };
+        }
+        if req.target.starts_with("/v2/basic/") {
+            return Canned::new(401, "{}").header("WWW-Authenticate", "Basic realm=\"r\"");
+        }
+        match req.header("authorization") {
+            Some("Bearer from-identity") => Canned::new(200, &page(&["private"])),
+            _ => Canned::new(401, "{}").header(
+                "WWW-Authenticate",
+                &format!(
+                    "Bearer realm=\"http://{host}/token\",service=\"test-registry\",scope=\"repository:x:pull\""
+                ),
+            ),
+        }
+    });
+    let host = server.host();
+    let repo = format!("{host}/x");
+    let run = |config: &str, path: Option<&Path>, repo: &str| {
+        let dir = TempDir::new("docker-config");
+        std::fs::write(dir.path().join("config.json"), config).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_imagetag"));
+        cmd.args(["tags", repo, "--verbose"])
+            .env_remove("IMAGETAG_REGISTRY_USER")
+            .env_remove("IMAGETAG_REGISTRY_PASSWORD")
+            .env("DOCKER_CONFIG", dir.path());
+        if let Some(p) = path {
+            let path = format!(
+                "{}:{}",
+                p.display(),
+                std::env::var("PATH").unwrap_or_default()
+            );
+            cmd.env("PATH", path);
+        }
+        cmd.output().unwrap()
+    };
+    let no_secret = |err: &str| {
+        for s in ["id-t0ken-123", "from-identity"] {
+            assert!(!err.contains(s), "{s:?} in --verbose: {err}");
+        }
+    };
+
+    // `identitytoken` in auths (as `docker login` leaves it, next to an
+    // `auth` with the user and no password).
+    let config = format!(
+        r#"{{"auths":{{"{host}":{{"auth":"{}","identitytoken":"id-t0ken-123"}}}}}}"#,
+        base64(b"erin:")
+    );
+    let out = run(&config, None, &repo);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(text(&out.stdout).lines().last(), Some("private"), "{err}");
+    assert!(
+        err.contains("identitytoken") && err.contains("POST http://"),
+        "{err}"
+    );
+    no_secret(&err);
+
+    // A helper's `<token>` user: its secret is an identity token.
+    let helper = credential_helper(&host, ("<token>", "id-t0ken-123"));
+    let out = run(
+        r#"{"credsStore":"imagetagtest"}"#,
+        Some(helper.path()),
+        &repo,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(text(&out.stdout).contains("private"), "{err}");
+    no_secret(&err);
+    // Never as Basic auth, not to the token server, not to the registry.
+    for s in server.seen() {
+        let a = s.header("authorization").unwrap_or("");
+        assert!(!a.starts_with("Basic"), "{s:?}");
+    }
+
+    // A registry that asks for Basic auth: an identity token cannot answer.
+    let out = run(&config, None, &format!("{host}/basic"));
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("identity token"), "{err}");
+    no_secret(&err);
 }

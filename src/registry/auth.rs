@@ -51,6 +51,11 @@ pub enum Credentials {
     ///    then `auths[registry].auth` (base64 `user:password`), then
     ///    `credsStore` (a helper for every registry). A helper that is not
     ///    installed is skipped.
+    ///
+    /// An identity token — `auths[registry].identitytoken`, or a helper's
+    /// answer with the user `<token>` — is an OAuth2 refresh token: it is
+    /// `POST`ed to the bearer token server (`grant_type=refresh_token`),
+    /// never sent as Basic auth.
     #[default]
     Auto,
     /// This user and password, for every registry.
@@ -67,7 +72,15 @@ pub enum Credentials {
 pub(crate) struct Login {
     pub(crate) user: String,
     pub(crate) password: Secret,
+    /// `password` is an identity token (an OAuth2 refresh token: a
+    /// helper's `<token>` user, or `identitytoken` in `auths`), to be
+    /// traded at a token server, never sent as Basic auth.
+    pub(crate) identity: bool,
 }
+
+/// The user name with which a credential helper hands back an identity
+/// token.
+const IDENTITY_USER: &str = "<token>";
 
 impl Login {
     /// The `Authorization` value for Basic auth.
@@ -91,6 +104,7 @@ impl Credentials {
                 Login {
                     user: user.clone(),
                     password: password.clone(),
+                    identity: false,
                 },
                 "the given credentials".to_owned(),
             )),
@@ -101,6 +115,7 @@ impl Credentials {
                         Login {
                             user,
                             password: Secret(password),
+                            identity: false,
                         },
                         format!("${ENV_USER}"),
                     ));
@@ -162,22 +177,41 @@ fn docker_config_login(registry: &str) -> Option<(Login, String)> {
     }
     if let Some(auths) = config.get("auths").and_then(|a| a.as_object()) {
         for key in &keys {
-            let entry = auths
+            let Some((_, entry)) = auths
                 .iter()
-                .find(|(k, _)| *k == key || strip_url(k) == strip_url(key));
-            let Some(auth) = entry
-                .and_then(|(_, v)| v.get("auth"))
-                .and_then(|a| a.as_str())
+                .find(|(k, _)| *k == key || strip_url(k) == strip_url(key))
             else {
                 continue;
             };
-            let decoded = base64_decode(auth)?;
-            let decoded = String::from_utf8(decoded).ok()?;
-            let (user, password) = decoded.split_once(':')?;
+            let auth = entry.get("auth").and_then(|a| a.as_str());
+            let decoded = auth
+                .and_then(base64_decode)
+                .and_then(|d| String::from_utf8(d).ok());
+            let pair = decoded.as_deref().and_then(|d| d.split_once(':'));
+            // `docker login` to a registry with an OAuth2 token server keeps
+            // its refresh token here, next to an `auth` without a password.
+            if let Some(token) = entry
+                .get("identitytoken")
+                .and_then(|t| t.as_str())
+                .filter(|t| !t.is_empty())
+            {
+                return Some((
+                    Login {
+                        user: pair.map_or("", |(u, _)| u).to_owned(),
+                        password: Secret(token.to_owned()),
+                        identity: true,
+                    },
+                    format!("auths (identitytoken) in {where_}"),
+                ));
+            }
+            let Some((user, password)) = pair else {
+                continue;
+            };
             return Some((
                 Login {
                     user: user.to_owned(),
                     password: Secret(password.to_owned()),
+                    identity: false,
                 },
                 format!("auths in {where_}"),
             ));
@@ -216,9 +250,11 @@ fn run_helper(helper: &str, server: &str) -> Option<Login> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
     let user = v.get("Username")?.as_str()?.to_owned();
     let secret = v.get("Secret")?.as_str()?.to_owned();
+    let identity = user == IDENTITY_USER;
     Some(Login {
-        user,
+        user: if identity { String::new() } else { user },
         password: Secret(secret),
+        identity,
     })
 }
 

@@ -65,6 +65,17 @@ impl Method {
     }
 }
 
+/// How a token request authenticates.
+#[derive(Clone, Copy)]
+enum TokenAuth<'a> {
+    /// Anonymously.
+    None,
+    /// `GET` with this `Authorization: Basic …`.
+    Basic(&'a Secret),
+    /// `POST` of this form (`grant_type=refresh_token&…`).
+    Form(&'a Secret),
+}
+
 impl Client {
     /// A client with these options.
     pub fn new(options: Options) -> Client {
@@ -411,7 +422,7 @@ impl Client {
             }
         };
         let mut response =
-            result.map_err(|e| self.transport_error(target, method, url, e, timeout))?;
+            result.map_err(|e| self.transport_error(target, method.as_str(), url, e, timeout))?;
         let status = response.status().as_u16();
         // Read even a HEAD's (empty) body: the connection goes back to the
         // pool only once its response is read to the end.
@@ -420,7 +431,7 @@ impl Client {
             .with_config()
             .limit(self.options.max_body)
             .read_to_vec()
-            .map_err(|e| self.transport_error(target, method, url, e, timeout))?;
+            .map_err(|e| self.transport_error(target, method.as_str(), url, e, timeout))?;
         self.log(format_args!(
             "{} {url} -> {status} ({} ms{})",
             method.as_str(),
@@ -441,7 +452,7 @@ impl Client {
     fn transport_error(
         &self,
         target: &Target,
-        method: Method,
+        method: &str,
         url: &str,
         e: ureq::Error,
         timeout: Duration,
@@ -464,8 +475,7 @@ impl Client {
             _ => (
                 ErrorKind::Transport,
                 format!(
-                    "{} failed: {e}{}",
-                    method.as_str(),
+                    "{method} failed: {e}{}",
                     if target.scheme == "https" {
                         " (a registry on plain HTTP needs --plain-http)"
                     } else {
@@ -512,7 +522,7 @@ impl Client {
         };
         match challenge {
             Some(Challenge::Basic) => {
-                let Some((login, _)) = login else {
+                let Some((login, source)) = login else {
                     return Err(Error::new(
                         ErrorKind::Unauthorized,
                         &target.registry,
@@ -521,6 +531,18 @@ impl Client {
                         no_login(),
                     ));
                 };
+                if login.identity {
+                    return Err(Error::new(
+                        ErrorKind::Unauthorized,
+                        &target.registry,
+                        url,
+                        Some(401),
+                        format!(
+                            "the registry asks for Basic auth, and the credentials from \
+                             {source} are an identity token, good only with a token server"
+                        ),
+                    ));
+                }
                 let mut auth = self.auth.lock().unwrap_or_else(|e| e.into_inner());
                 auth.insert(target.api_host.clone(), login.basic());
                 Ok(())
@@ -540,12 +562,34 @@ impl Client {
                 }
                 token_url.push_str("scope=");
                 token_url.push_str(&percent_encode(&scope));
-                let basic = login.as_ref().map(|(l, _)| l.basic());
                 let realm_target = Target {
                     registry: format!("{} (token server)", target.registry),
                     ..target.clone()
                 };
-                let token = self.send_token(&realm_target, &token_url, basic.as_ref())?;
+                let token = match &login {
+                    // An identity token is an OAuth2 refresh token: POSTed
+                    // to the realm, never sent as Basic auth.
+                    Some((l, _)) if l.identity => {
+                        let mut form = format!(
+                            "grant_type=refresh_token&client_id=imagetag&scope={}",
+                            percent_encode(&scope)
+                        );
+                        if let Some(service) = params.get("service") {
+                            form.push_str("&service=");
+                            form.push_str(&percent_encode(service));
+                        }
+                        form.push_str("&refresh_token=");
+                        form.push_str(&percent_encode(l.password.expose()));
+                        let form = Secret::new(form);
+                        token_url = realm.clone();
+                        self.send_token(&realm_target, &token_url, TokenAuth::Form(&form))?
+                    }
+                    Some((l, _)) => {
+                        let basic = l.basic();
+                        self.send_token(&realm_target, &token_url, TokenAuth::Basic(&basic))?
+                    }
+                    None => self.send_token(&realm_target, &token_url, TokenAuth::None)?,
+                };
                 if token.status == 401 || token.status == 403 {
                     let message = match &login {
                         Some((_, source)) => {
@@ -602,15 +646,14 @@ impl Client {
     }
 
     /// A token request: retried like any other, never re-authenticated.
-    fn send_token(
-        &self,
-        target: &Target,
-        url: &str,
-        basic: Option<&Secret>,
-    ) -> Result<Answer, Error> {
+    fn send_token(&self, target: &Target, url: &str, auth: TokenAuth<'_>) -> Result<Answer, Error> {
         let mut tries = 0;
         loop {
-            let a = self.once(target, Method::Get, url, None, basic, None)?;
+            let a = match auth {
+                TokenAuth::None => self.once(target, Method::Get, url, None, None, None)?,
+                TokenAuth::Basic(b) => self.once(target, Method::Get, url, None, Some(b), None)?,
+                TokenAuth::Form(form) => self.post_form(target, url, form)?,
+            };
             if matches!(a.status, 429 | 500 | 502 | 503 | 504) && tries < self.options.retries {
                 tries += 1;
                 self.pause(target, url, self.backoff(tries), None)?;
@@ -618,6 +661,34 @@ impl Client {
             }
             return Ok(a);
         }
+    }
+
+    /// A `POST` of a form (an OAuth2 token request), read whole.
+    fn post_form(&self, target: &Target, url: &str, form: &Secret) -> Result<Answer, Error> {
+        let started = Instant::now();
+        let timeout = self.options.timeout;
+        let mut response = self
+            .agent
+            .post(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(form.expose())
+            .map_err(|e| self.transport_error(target, "POST", url, e, timeout))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.options.max_body)
+            .read_to_vec()
+            .map_err(|e| self.transport_error(target, "POST", url, e, timeout))?;
+        self.log(format_args!(
+            "POST {url} -> {status} ({} ms, with an identity token)",
+            started.elapsed().as_millis()
+        ));
+        Ok(Answer {
+            status,
+            headers: response.headers().clone(),
+            body,
+        })
     }
 
     fn status_error(&self, target: &Target, url: &str, answer: &Answer, doing: &str) -> Error {

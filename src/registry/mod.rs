@@ -31,7 +31,9 @@
 //!   Credentials come from [`Credentials`]: by default the environment
 //!   (`IMAGETAG_REGISTRY_USER`, `IMAGETAG_REGISTRY_PASSWORD`), then the
 //!   Docker config file (`$DOCKER_CONFIG/config.json` or
-//!   `~/.docker/config.json`: `credHelpers`, `auths`, `credsStore`).
+//!   `~/.docker/config.json`: `credHelpers`, `auths`, `credsStore`);
+//!   identity tokens (`identitytoken`, a helper's `<token>` user) are
+//!   traded at the token server with an OAuth2 `refresh_token` grant.
 //! - Docker Hub: `docker.io` is reached at `registry-1.docker.io`, and
 //!   official images get their `library/` prefix.
 //! - Plain HTTP for `localhost`, `127.0.0.1` and `[::1]` (any port), or for

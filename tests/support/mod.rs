@@ -16,6 +16,10 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 pub const INSTALL: &str = "docker-registry not found: install it with `apt-get install -y docker-registry` (.ci/test does)";
+pub const INSTALL_PYTHON: &str =
+    "python3 not found: install it with `apt-get install -y python3` (.ci/test does)";
+pub const INSTALL_OPENSSL: &str =
+    "openssl not found: install it with `apt-get install -y openssl` (.ci/test does)";
 
 /// A fresh temp dir, removed on drop.
 pub struct TempDir(pub PathBuf);
@@ -175,6 +179,141 @@ impl Drop for Registry {
     }
 }
 
+/// `tests/support/token-server.py` (a copy of the shared tool), run with
+/// python3 on 127.0.0.1, on a port the kernel picks: it signs registry
+/// bearer tokens with a fresh RSA key whose self-signed certificate is
+/// [`cert`](Self::cert), the registry's `rootcertbundle`. With `login`, the
+/// token server answers 401 to requests without that Basic login. Killed,
+/// and its key removed, on drop.
+pub struct TokenServer {
+    child: Child,
+    pub port: u16,
+    dir: TempDir,
+}
+
+impl TokenServer {
+    pub fn start(login: Option<(&str, &str)>) -> TokenServer {
+        let dir = TempDir::new("token-server");
+        let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
+        let out = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args(["-subj", "/CN=local-token-issuer", "-keyout"])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stdin(Stdio::null())
+            .output()
+            .expect(INSTALL_OPENSSL);
+        assert!(
+            out.status.success(),
+            "openssl could not make a key: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/token-server.py");
+        let mut cmd = Command::new("python3");
+        cmd.arg(script).arg("0").arg(dir.path());
+        if let Some((user, password)) = login {
+            cmd.arg(format!("{user}:{password}"));
+        }
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect(INSTALL_PYTHON);
+        // The server prints "token server on http://127.0.0.1:PORT/token"
+        // once it listens; read stderr on a thread, for a bounded wait.
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = TokenServer {
+            child,
+            port: 0,
+            dir,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut said = Vec::new();
+        while server.port == 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    const HEAD: &str = "token server on http://127.0.0.1:";
+                    if let Some(rest) = line.strip_prefix(HEAD) {
+                        let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                        server.port = port.parse().unwrap();
+                    }
+                    said.push(line);
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    panic!("token-server.py did not start within 10 s: {said:?}")
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = server.child.wait();
+                    panic!("token-server.py exited ({status:?}): {said:?}")
+                }
+            }
+        }
+        server
+    }
+
+    /// The realm URL, for the registry's config.
+    pub fn realm(&self) -> String {
+        format!("http://127.0.0.1:{}/token", self.port)
+    }
+
+    /// The certificate of the signing key, for the registry's config.
+    pub fn cert(&self) -> PathBuf {
+        self.dir.path().join("cert.pem")
+    }
+
+    /// The registry's config for this token server.
+    pub fn auth(&self) -> Auth {
+        Auth::Token {
+            realm: self.realm(),
+            cert: self.cert(),
+        }
+    }
+
+    /// A token for `scope` (`repository:team/app:pull,push`), got as a
+    /// client would: the `Authorization` value to send, `Bearer …`.
+    pub fn token(&self, scope: &str, login: Option<(&str, &str)>) -> String {
+        let url = format!(
+            "{}?service=local-registry&scope={}",
+            self.realm(),
+            scope
+                .replace(':', "%3A")
+                .replace('/', "%2F")
+                .replace(',', "%2C")
+        );
+        let mut req = agent().get(&url);
+        if let Some((user, password)) = login {
+            let basic = format!("Basic {}", base64(format!("{user}:{password}").as_bytes()));
+            req = req.header("Authorization", basic);
+        }
+        let mut resp = req.call().unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "token for {scope}");
+        let body = resp.body_mut().read_to_string().unwrap();
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        format!("Bearer {}", json["token"].as_str().unwrap())
+    }
+}
+
+impl Drop for TokenServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -312,6 +451,7 @@ pub struct Seen {
     pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Seen {
@@ -397,6 +537,7 @@ fn serve(conn: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>) -> std::io
         method: method.clone(),
         target,
         headers,
+        body,
     };
     seen.lock().unwrap().push(req.clone());
     let canned = handler(&req);
