@@ -102,6 +102,8 @@ pub struct VesslTag {
     /// The leading version (framework, Python or CUDA version), or an NGC
     /// release as numbers: the position on the track.
     lead: Option<Version>,
+    /// The framework of a legacy `hub` tag (`torch` of `torch2.1.0`); that
+    /// of an `ngc-*-kernel` tag is read off the repository.
     framework: Option<Span>,
     cuda: Option<Version>,
     cudnn: Option<u32>,
@@ -153,9 +155,11 @@ impl Kind {
     }
 }
 
-/// A byte range in `name`.
+/// A byte range in the tag (at most [`TAG_MAX`](crate::reference::TAG_MAX)
+/// bytes long, so a byte each): a catalog holds many values, and their size
+/// is most of its memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Span(usize, usize);
+struct Span(u8, u8);
 
 /// What the grammar read, borrowed from the tag.
 #[derive(Default)]
@@ -199,7 +203,7 @@ impl VesslTag {
     pub fn framework(&self) -> Option<&str> {
         match self.kind {
             Kind::Kernels => None,
-            Kind::NgcKernel | Kind::Hub => self.framework.map(|s| self.at(s)),
+            Kind::NgcKernel | Kind::Hub => self.legacy_framework(),
             _ => Some(self.repo_name()),
         }
     }
@@ -350,7 +354,18 @@ impl VesslTag {
     }
 
     fn at(&self, s: Span) -> &str {
-        &self.name[s.0..s.1]
+        &self.tag()[usize::from(s.0)..usize::from(s.1)]
+    }
+
+    /// The framework of a legacy `hub` or `ngc-*-kernel` tag.
+    fn legacy_framework(&self) -> Option<&str> {
+        match self.kind {
+            Kind::NgcKernel => {
+                let n = self.repo_name();
+                Some(&n["ngc-".len()..n.len() - "-kernel".len()])
+            }
+            _ => self.framework.map(|s| self.at(s)),
+        }
     }
 
     fn repo_name(&self) -> &str {
@@ -362,7 +377,7 @@ impl VesslTag {
     fn same_track(&self, o: &Self) -> bool {
         self.repository() == o.repository()
             && self.kind == o.kind
-            && self.framework.map(|s| self.at(s)) == o.framework.map(|s| o.at(s))
+            && self.legacy_framework() == o.legacy_framework()
             && self.cuda == o.cuda
             && self.cudnn == o.cudnn
             && self.python == o.python
@@ -425,6 +440,18 @@ impl Tagged for VesslTag {
                 "expected a tag, as in :2.3.0-cuda12.4-r5",
             ));
         };
+        if t.len() > crate::reference::TAG_MAX {
+            // Only a tag set with `Reference::with_tag` can be this long.
+            return Err(Error::new(
+                ErrorKind::TooLong,
+                SUBJECT,
+                input,
+                input.find(t).unwrap_or(0),
+                t,
+                Component::Tag,
+                "tag must be at most 128 characters",
+            ));
+        }
         let kind = Kind::of(r.name());
         let parts = match kind {
             Kind::Kernels => kernels(t),
@@ -445,21 +472,17 @@ impl Tagged for VesslTag {
         name.reserve(t.len() + 1);
         name.push(':');
         name.push_str(t);
-        let tag_at = colon + 1;
-        // Every borrowed part is a slice of `t`, which `name` ends with.
-        let span = |s: &str| Span(tag_at + offset(t, s), tag_at + offset(t, s) + s.len());
-        let framework = match kind {
-            Kind::NgcKernel => {
-                let at = name[..colon].rfind('/').map_or(0, |i| i + 1) + "ngc-".len();
-                Some(Span(at, colon - "-kernel".len()))
-            }
-            _ => parts.framework.map(span),
+        // Every borrowed part is a slice of `t`, at most `TAG_MAX` (128)
+        // bytes long: its offsets fit in a byte.
+        let span = |s: &str| {
+            let at = offset(t, s);
+            Span(at as u8, (at + s.len()) as u8)
         };
         Ok(VesslTag {
             colon,
             kind,
             lead: parts.lead,
-            framework,
+            framework: parts.framework.map(span),
             cuda: parts.cuda,
             cudnn: parts.cudnn,
             python: parts.python,
