@@ -113,6 +113,11 @@ pub struct VesslTag {
     variant: Option<Span>,
     revision: Option<u32>,
     build: Option<Span>,
+    /// Where the leading version ends in the tag, and where `-rN` starts
+    /// (the tag's length without one): the alias and the catalog's track
+    /// key are slices, found without counting digits.
+    lead_end: u8,
+    rev_at: u8,
 }
 
 /// Which grammar the repository uses.
@@ -165,6 +170,8 @@ struct Span(u8, u8);
 #[derive(Default)]
 struct Parts<'a> {
     lead: Option<Version>,
+    /// The length of the leading version, in the standard grammar.
+    lead_len: usize,
     framework: Option<&'a str>,
     cuda: Option<Version>,
     cudnn: Option<u32>,
@@ -289,13 +296,7 @@ impl VesslTag {
         if !self.documented() {
             return None;
         }
-        let t = self.tag();
-        let cut = match self.revision {
-            // "-r" and the digits, written without leading zeros.
-            Some(n) => 2 + digits(n),
-            None => 0,
-        };
-        Some(&t[..t.len() - cut])
+        Some(&self.tag()[..usize::from(self.rev_at)])
     }
 
     /// The tag's text between the leading version and `-rN`
@@ -306,12 +307,9 @@ impl VesslTag {
         if self.is_legacy() {
             return None;
         }
-        let lead = self.lead?;
-        let parts = lead.parts();
-        let lead_len = parts.iter().map(|&p| digits(p)).sum::<usize>() + parts.len() - 1;
-        let t = self.tag();
-        let rev_len = self.revision.map_or(0, |n| 2 + digits(n));
-        t.get(lead_len..t.len() - rev_len)
+        self.lead?;
+        self.tag()
+            .get(usize::from(self.lead_end)..usize::from(self.rev_at))
     }
 
     /// Writes the track's text (see [`Tagged::track`]) to `out`, without
@@ -466,10 +464,8 @@ impl Tagged for VesslTag {
             }
             Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
         };
-        let repository = r.without_tag_or_digest().canonical().to_string();
-        let colon = repository.len();
-        let mut name = repository;
-        name.reserve(t.len() + 1);
+        let mut name = String::new();
+        let colon = r.push_canonical_repository(&mut name, 1 + t.len());
         name.push(':');
         name.push_str(t);
         // Every borrowed part is a slice of `t`, at most `TAG_MAX` (128)
@@ -490,6 +486,9 @@ impl Tagged for VesslTag {
             variant: parts.variant.map(span),
             revision: parts.revision,
             build: parts.build.map(span),
+            lead_end: parts.lead_len as u8,
+            // "-r" and the digits, written without leading zeros.
+            rev_at: (t.len() - parts.revision.map_or(0, |n| 2 + digits(n))) as u8,
             name,
         })
     }
@@ -709,6 +708,7 @@ fn standard(t: &str, kind: Kind) -> Res<'_, Parts<'_>> {
     let (mut rest, lead) = version(t, lead_component)?;
     let mut p = Parts {
         lead: Some(lead),
+        lead_len: t.len() - rest.len(),
         ..Parts::default()
     };
     let mut stage = Stage::Lead;
