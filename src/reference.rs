@@ -719,7 +719,19 @@ impl From<Reference<'_>> for OwnedReference {
         // Every part is bounded by the grammar (domain and path by their
         // lengths, tag 128, digest 128 hex), but a domain has no limit: fall
         // back to saturating positions, which `Display` never relies on.
-        let mut text = String::with_capacity(64);
+        // The exact length: kept references (a catalog holds many) waste
+        // no capacity.
+        let len = r.domain.map_or(0, |d| d.len() + 1)
+            + if r.library {
+                OFFICIAL_NAMESPACE.len() + 1
+            } else {
+                0
+            }
+            + r.path.len()
+            + r.tag.map_or(0, |t| t.len() + 1)
+            + r.digest
+                .map_or(0, |d| d.algorithm.as_str().len() + d.hex.len() + 2);
+        let mut text = String::with_capacity(len);
         let span = |text: &mut String, s: &str| {
             let a = u16::try_from(text.len()).unwrap_or(u16::MAX);
             text.push_str(s);
