@@ -43,7 +43,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::hash::{BuildHasher, Hasher, RandomState};
 
 use crate::error::{Component, Error, ErrorKind};
@@ -69,8 +69,16 @@ pub struct Catalog {
     seen: Map<u64, Bucket>,
     /// The bases of standard VESSL tags, by track group and version: the
     /// alias text is the version plus the track's text, so this is the
-    /// alias, keyed without a string.
-    vessl_bases: Map<(usize, Version), Base>,
+    /// alias, keyed without a string. Most bases hold one or two tags, and
+    /// a catalog holds tens of thousands of them: entries are kept small
+    /// (40 bytes), and the older revisions of a base live in `older`.
+    vessl_bases: Map<(u32, Version), VesslBase>,
+    /// The revisions of VESSL bases other than their newest, as linked
+    /// lists through one vector: no allocation per base.
+    older: Vec<Older>,
+    /// How many images the caller announced, for `seen`, which only names
+    /// other than standard VESSL tags use: reserved on first use.
+    hint: usize,
     hasher: Seeded,
     /// Reused for look-ups by repository and track text, so that known
     /// repositories and tracks cost no allocation.
@@ -177,10 +185,6 @@ struct Base {
     /// The revision of `newest`, for VESSL tags: comparing numbers here
     /// spares a look at the (cold) image.
     newest_revision: Option<u32>,
-    /// The other revisions of a VESSL base and their images: with
-    /// `newest`, the base is the set for these tags (no allocation for a
-    /// base of one revision).
-    revisions: Vec<(u32, usize)>,
 }
 
 /// What places a standard VESSL tag in the catalog without a string key:
@@ -206,6 +210,64 @@ impl<'i> VesslKey<'i> {
     }
 }
 
+/// No image (for the `u32` indices of [`VesslBase`] and [`Older`]).
+const NONE: u32 = u32::MAX;
+
+/// The tags of one standard VESSL alias base, as image indices (`NONE` for
+/// none).
+#[derive(Clone, Copy, Debug)]
+struct VesslBase {
+    alias: u32,
+    newest: u32,
+    /// The revision of `newest` (meaningless when `newest` is `NONE`):
+    /// comparing numbers here spares a look at the (cold) image.
+    newest_revision: u32,
+    /// The first of the other revisions, in [`Catalog::older`].
+    older: u32,
+}
+
+impl Default for VesslBase {
+    fn default() -> Self {
+        VesslBase {
+            alias: NONE,
+            newest: NONE,
+            newest_revision: 0,
+            older: NONE,
+        }
+    }
+}
+
+impl VesslBase {
+    fn alias(&self) -> Option<usize> {
+        (self.alias != NONE).then_some(self.alias as usize)
+    }
+
+    fn newest(&self) -> Option<usize> {
+        (self.newest != NONE).then_some(self.newest as usize)
+    }
+}
+
+/// A revision of a VESSL base other than its newest.
+#[derive(Clone, Copy, Debug)]
+struct Older {
+    revision: u32,
+    image: u32,
+    /// The next one of the same base, or `NONE`.
+    next: u32,
+}
+
+/// The index of the next image, as a `u32`.
+///
+/// # Panics
+///
+/// When the catalog already holds `u32::MAX` images.
+fn index32(idx: usize) -> u32 {
+    u32::try_from(idx)
+        .ok()
+        .filter(|&i| i != NONE)
+        .expect("a catalog holds fewer than 2^32 - 1 images")
+}
+
 #[derive(Clone, Debug)]
 enum Bucket {
     One(usize),
@@ -225,7 +287,7 @@ impl Catalog {
     pub fn with_capacity(n: usize) -> Catalog {
         let mut c = Catalog::default();
         c.images.reserve(n);
-        c.seen.reserve(n);
+        c.hint = n;
         c
     }
 
@@ -312,6 +374,9 @@ impl Catalog {
         // Equal images have equal references: hash the reference only.
         let hash = self.hasher.hash_one(image.reference());
         let idx = self.images.len();
+        if self.hint > 0 {
+            self.seen.reserve(std::mem::take(&mut self.hint));
+        }
         match self.seen.get_mut(&hash) {
             None => {
                 self.seen.insert(hash, Bucket::One(idx));
@@ -369,40 +434,74 @@ impl Catalog {
         lead: Version,
         revision: Option<u32>,
     ) -> bool {
-        let idx = self.images.len();
-        let base = self.vessl_bases.entry((track, lead)).or_default();
+        let idx = index32(self.images.len());
+        // Track groups are far fewer than images.
+        let base = self.vessl_bases.entry((track as u32, lead)).or_default();
         match revision {
-            None if base.alias.is_some() => return false,
-            None => base.alias = Some(idx),
-            Some(r) if base.newest_revision == Some(r) => return false,
-            Some(r) if base.revisions.iter().any(|&(n, _)| n == r) => return false,
-            Some(r) => match (base.newest_revision, base.newest) {
-                (Some(old), Some(i)) if r > old => {
-                    base.revisions.push((old, i));
-                    base.newest = Some(idx);
-                    base.newest_revision = Some(r);
+            None if base.alias != NONE => return false,
+            None => base.alias = idx,
+            Some(_) if base.newest == NONE => {
+                base.newest = idx;
+                base.newest_revision = revision.unwrap_or(0);
+            }
+            Some(r) => {
+                if r == base.newest_revision {
+                    return false;
                 }
-                (Some(_), Some(_)) => base.revisions.push((r, idx)),
-                _ => {
-                    base.newest = Some(idx);
-                    base.newest_revision = Some(r);
+                let mut at = base.older;
+                while at != NONE {
+                    let o = self.older[at as usize];
+                    if o.revision == r {
+                        return false;
+                    }
+                    at = o.next;
                 }
-            },
+                let older = if r > base.newest_revision {
+                    let o = Older {
+                        revision: base.newest_revision,
+                        image: base.newest,
+                        next: base.older,
+                    };
+                    base.newest = idx;
+                    base.newest_revision = r;
+                    o
+                } else {
+                    Older {
+                        revision: r,
+                        image: idx,
+                        next: base.older,
+                    }
+                };
+                base.older = index32(self.older.len());
+                self.older.push(older);
+            }
         }
-        self.tracks[track].members.push(idx);
+        self.tracks[track].members.push(idx as usize);
         self.images.push(image);
         true
     }
 
     fn repo_id(&mut self, r: &Reference<'_>) -> usize {
         if let Some(last) = self.last_repo {
-            if same_repository(&self.repos[last].name, r) {
+            if r.is_canonical_repository(&self.repos[last].name) {
                 return last;
+            }
+        }
+        // A tag list of a few repositories may interleave them: comparing
+        // with each is cheaper than formatting and hashing the name.
+        if self.repos.len() <= FEW_REPOS {
+            if let Some(id) = self
+                .repos
+                .iter()
+                .position(|x| r.is_canonical_repository(&x.name))
+            {
+                self.last_repo = Some(id);
+                return id;
             }
         }
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
-        let _ = write!(scratch, "{}", r.without_tag_or_digest().canonical());
+        r.push_canonical_repository(&mut scratch, 0);
         let id = match self.repo_index.get(scratch.as_str()) {
             Some(&id) => id,
             None => {
@@ -459,17 +558,9 @@ impl Catalog {
     }
 }
 
-/// Whether `r` names the repository `name` (canonical), without
-/// formatting `r`.
-fn same_repository(name: &str, r: &Reference<'_>) -> bool {
-    let (Some(domain), path) = (r.domain(), r.path()) else {
-        return false;
-    };
-    name.len() == domain.len() + 1 + path.len()
-        && name.starts_with(domain)
-        && name.as_bytes()[domain.len()] == b'/'
-        && name.ends_with(&*path)
-}
+/// Up to this many repositories, `Catalog::repo_id` compares a name
+/// with each instead of hashing it.
+const FEW_REPOS: usize = 8;
 
 /// Access
 impl Catalog {
@@ -502,13 +593,19 @@ impl Catalog {
         if let Some(key) = VesslKey::of(image) {
             let base = self.vessl_base(image, &key)?;
             return match key.revision {
-                None => base.alias,
-                Some(r) if base.newest_revision == Some(r) => base.newest,
-                Some(r) => base
-                    .revisions
-                    .iter()
-                    .find(|&&(n, _)| n == r)
-                    .map(|&(_, i)| i),
+                None => base.alias(),
+                Some(r) if base.newest != NONE && base.newest_revision == r => base.newest(),
+                Some(r) => {
+                    let mut at = base.older;
+                    while at != NONE {
+                        let o = self.older[at as usize];
+                        if o.revision == r {
+                            return Some(o.image as usize);
+                        }
+                        at = o.next;
+                    }
+                    None
+                }
             };
         }
         match self.seen.get(&self.hasher.hash_one(image.reference()))? {
@@ -518,14 +615,15 @@ impl Catalog {
     }
 
     /// The base of a standard VESSL tag, if the catalog has any of it.
-    fn vessl_base(&self, image: &Image, key: &VesslKey<'_>) -> Option<&Base> {
+    fn vessl_base(&self, image: &Image, key: &VesslKey<'_>) -> Option<&VesslBase> {
         let repo = self.repo_of(&image.reference())?;
         let track = *self.repos[repo].vessl_tracks.get(key.middle)?;
-        self.vessl_bases.get(&(track, key.lead))
+        self.vessl_bases.get(&(track as u32, key.lead))
     }
 
     fn repo_of(&self, r: &Reference<'_>) -> Option<usize> {
-        let name = r.without_tag_or_digest().canonical().to_string();
+        let mut name = String::new();
+        r.push_canonical_repository(&mut name, 0);
         self.repo_index.get(&name).copied()
     }
 }
@@ -556,13 +654,16 @@ impl Catalog {
                 "expected an alias whose scheme names its revisions",
             ));
         };
-        let base = match VesslKey::of(alias) {
-            Some(key) => self.vessl_base(alias, &key),
+        let found = match VesslKey::of(alias) {
+            Some(key) => self
+                .vessl_base(alias, &key)
+                .and_then(|b| b.newest().or(b.alias())),
             None => self
                 .repo_of(&alias.reference())
-                .and_then(|repo| self.repos[repo].bases.get(&tag)),
+                .and_then(|repo| self.repos[repo].bases.get(&tag))
+                .and_then(|b| b.newest.or(b.alias)),
         };
-        match base.and_then(|b| b.newest.or(b.alias)) {
+        match found {
             Some(i) => Ok(&self.images[i]),
             None => Err(not_found(
                 alias,

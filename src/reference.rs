@@ -520,13 +520,59 @@ pub struct Canonical<'a>(Reference<'a>);
 
 impl fmt::Display for Canonical<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let r = &self.0;
-        let domain = match r.domain {
+        let (domain, library) = self.0.canonical_domain();
+        write_reference(f, Some(domain), library, &self.0)
+    }
+}
+
+impl<'a> Reference<'a> {
+    /// The domain of the canonical form, and whether it adds `library/`.
+    fn canonical_domain(&self) -> (&'a str, bool) {
+        let domain = match self.domain {
             None | Some(LEGACY_DOMAIN) => DEFAULT_DOMAIN,
             Some(d) => d,
         };
-        let library = r.library || (domain == DEFAULT_DOMAIN && !r.path.contains('/'));
-        write_reference(f, Some(domain), library, r)
+        let library = self.library || (domain == DEFAULT_DOMAIN && !self.path.contains('/'));
+        (domain, library)
+    }
+
+    /// Whether `name` is the canonical repository of this reference
+    /// (`docker.io/library/ubuntu`), compared without formatting.
+    pub(crate) fn is_canonical_repository(&self, name: &str) -> bool {
+        let (domain, library) = self.canonical_domain();
+        let rest = name.strip_prefix(domain).and_then(|r| r.strip_prefix('/'));
+        let rest = match rest {
+            Some(r) if library => r
+                .strip_prefix(OFFICIAL_NAMESPACE)
+                .and_then(|r| r.strip_prefix('/')),
+            r => r,
+        };
+        rest == Some(self.path)
+    }
+
+    /// Appends the canonical repository (`docker.io/library/ubuntu`, no tag
+    /// or digest) to `out`: what `without_tag_or_digest().canonical()`
+    /// displays, without the formatting machinery, and reserving once.
+    /// Returns the number of bytes written.
+    pub(crate) fn push_canonical_repository(&self, out: &mut String, extra: usize) -> usize {
+        let (domain, library) = self.canonical_domain();
+        let len = domain.len()
+            + 1
+            + if library {
+                OFFICIAL_NAMESPACE.len() + 1
+            } else {
+                0
+            }
+            + self.path.len();
+        out.reserve(len + extra);
+        out.push_str(domain);
+        out.push('/');
+        if library {
+            out.push_str(OFFICIAL_NAMESPACE);
+            out.push('/');
+        }
+        out.push_str(self.path);
+        len
     }
 }
 
@@ -673,7 +719,19 @@ impl From<Reference<'_>> for OwnedReference {
         // Every part is bounded by the grammar (domain and path by their
         // lengths, tag 128, digest 128 hex), but a domain has no limit: fall
         // back to saturating positions, which `Display` never relies on.
-        let mut text = String::with_capacity(64);
+        // The exact length: kept references (a catalog holds many) waste
+        // no capacity.
+        let len = r.domain.map_or(0, |d| d.len() + 1)
+            + if r.library {
+                OFFICIAL_NAMESPACE.len() + 1
+            } else {
+                0
+            }
+            + r.path.len()
+            + r.tag.map_or(0, |t| t.len() + 1)
+            + r.digest
+                .map_or(0, |d| d.algorithm.as_str().len() + d.hex.len() + 2);
+        let mut text = String::with_capacity(len);
         let span = |text: &mut String, s: &str| {
             let a = u16::try_from(text.len()).unwrap_or(u16::MAX);
             text.push_str(s);

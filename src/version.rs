@@ -48,7 +48,36 @@ pub const MAX_PARTS: usize = 4;
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Version {
     parts: [u32; MAX_PARTS],
-    len: u8,
+    len: Len,
+}
+
+/// How many numbers a [`Version`] holds: an enum rather than a `u8`, so
+/// that `Option<Version>` needs no room of its own (scheme values hold
+/// several, and a catalog holds many values).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+enum Len {
+    Zero,
+    One,
+    Two,
+    Three,
+    Four,
+}
+
+impl Len {
+    fn get(self) -> usize {
+        self as usize
+    }
+
+    /// One more; saturates at four (callers stop at `MAX_PARTS`).
+    fn inc(self) -> Len {
+        match self {
+            Len::Zero => Len::One,
+            Len::One => Len::Two,
+            Len::Two => Len::Three,
+            Len::Three | Len::Four => Len::Four,
+        }
+    }
 }
 
 const SUBJECT: &str = "version";
@@ -59,11 +88,11 @@ impl Version {
     pub fn new(parts: &[u32]) -> Version {
         let mut v = Version {
             parts: [0; MAX_PARTS],
-            len: 0,
+            len: Len::Zero,
         };
         for (slot, &p) in v.parts.iter_mut().zip(parts) {
             *slot = p;
-            v.len += 1;
+            v.len = v.len.inc();
         }
         v
     }
@@ -99,7 +128,7 @@ impl Version {
     fn read(i: &str, component: Component, lenient: bool) -> Res<'_, Version> {
         let mut v = Version {
             parts: [0; MAX_PARTS],
-            len: 0,
+            len: Len::Zero,
         };
         let mut rest = i;
         loop {
@@ -115,12 +144,12 @@ impl Version {
                     PErr::new(start, why).spanning(start.len() - r.len()),
                 ));
             }
-            v.parts[usize::from(v.len)] = n;
-            v.len += 1;
+            v.parts[v.len.get()] = n;
+            v.len = v.len.inc();
             rest = r;
             match rest.strip_prefix('.') {
                 Some(after) if after.starts_with(|c: char| c.is_ascii_digit()) => {
-                    if usize::from(v.len) == MAX_PARTS {
+                    if v.len.get() == MAX_PARTS {
                         let why = Why {
                             kind: ErrorKind::TooLong,
                             component,
@@ -137,7 +166,7 @@ impl Version {
 
     /// The numbers as written.
     pub fn parts(&self) -> &[u32] {
-        &self.parts[..usize::from(self.len)]
+        &self.parts[..self.len.get()]
     }
 
     /// The first number.

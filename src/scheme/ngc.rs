@@ -95,7 +95,13 @@ pub enum NgcPosition {
 /// `rapidsai:cuda10.0_ubuntu16.04` (`_` after the CUDA version),
 /// `pytorch:24.13-py3` (no such month), `pytorch:24.01-py3-py3` (two Python parts).
 #[derive(Clone)]
-pub struct NgcTag {
+pub struct NgcTag(Box<Ngc>);
+
+/// The parts of an NGC tag, behind a box: its many strings would make every
+/// [`Value`](crate::Value), and so every [`Image`](crate::Image), this
+/// large, whatever its scheme.
+#[derive(Clone)]
+struct Ngc {
     text: String,
     registry: Option<String>,
     repository: String,
@@ -145,33 +151,33 @@ impl NgcTag {
 impl NgcTag {
     /// The registry, if written (`nvcr.io`).
     pub fn registry(&self) -> Option<&str> {
-        self.registry.as_deref()
+        self.0.registry.as_deref()
     }
 
     /// The repository path (`nvidia/pytorch`).
     pub fn repository(&self) -> &str {
-        &self.repository
+        &self.0.repository
     }
 
     /// The framework: the repository name (`pytorch`), `rapidsai` for the
     /// RAPIDS flavors; `None` for NIM model repositories (`nim/meta/…`).
     pub fn framework(&self) -> Option<&str> {
-        self.framework.as_deref()
+        self.0.framework.as_deref()
     }
 
     /// The RAPIDS flavor (`nvidia/rapidsai/<flavor>`).
     pub fn flavor(&self) -> Option<&str> {
-        self.flavor.as_deref()
+        self.0.flavor.as_deref()
     }
 
     /// The position on the track.
     pub fn position(&self) -> NgcPosition {
-        self.position
+        self.0.position
     }
 
     /// The NGC release (`24.01`).
     pub fn release(&self) -> Option<Release> {
-        match self.position {
+        match self.0.position {
             NgcPosition::Release(r) => Some(r),
             _ => None,
         }
@@ -179,47 +185,47 @@ impl NgcTag {
 
     /// The CUDA version (`12.1.1`), or `multi` (`cuda_multi`).
     pub fn cuda(&self) -> Option<&str> {
-        self.cuda.as_deref()
+        self.0.cuda.as_deref()
     }
 
     /// The cuDNN version (`8`), or `unversioned` (a bare `cudnn`).
     pub fn cudnn(&self) -> Option<&str> {
-        self.cudnn.as_deref()
+        self.0.cudnn.as_deref()
     }
 
     /// The variant words before Python, joined by `-` (`trtllm-python`, `devel`).
     pub fn variant(&self) -> Option<&str> {
-        self.variant.as_deref()
+        self.0.variant.as_deref()
     }
 
     /// The package DIGITS is built on (`tensorflow`).
     pub fn package(&self) -> Option<&str> {
-        self.package.as_deref()
+        self.0.package.as_deref()
     }
 
     /// The Python part as written (`py3`, RAPIDS' `py3.6`).
     pub fn python(&self) -> Option<&str> {
-        self.python.as_deref()
+        self.0.python.as_deref()
     }
 
     /// The words after Python, joined by `-` (`sdk`, `igpu-min`).
     pub fn suffix(&self) -> Option<&str> {
-        self.suffix.as_deref()
+        self.0.suffix.as_deref()
     }
 
     /// The operating system (`ubuntu22.04`).
     pub fn os(&self) -> Option<&str> {
-        self.os.as_deref()
+        self.0.os.as_deref()
     }
 
     /// The tag as written, if any.
     pub fn tag(&self) -> Option<&str> {
-        self.tag.as_deref()
+        self.0.tag.as_deref()
     }
 
     /// The text as written.
     pub fn as_str(&self) -> &str {
-        &self.text
+        &self.0.text
     }
 }
 
@@ -231,22 +237,22 @@ impl NgcTag {
     /// release, or with words TWCC names do not carry (a suffix, CUDA, OS,
     /// both a package and Python).
     pub fn to_twcc(&self) -> Option<TwccName> {
-        let NgcPosition::Release(r) = self.position else {
+        let NgcPosition::Release(r) = self.0.position else {
             return None;
         };
-        let fw = self.repository.strip_prefix("nvidia/")?;
+        let fw = self.0.repository.strip_prefix("nvidia/")?;
         if fw.contains('/')
-            || self.suffix.is_some()
-            || self.cuda.is_some()
-            || self.cudnn.is_some()
-            || self.os.is_some()
-            || self.compiler.is_some()
-            || (self.package.is_some() && self.python.is_some())
+            || self.0.suffix.is_some()
+            || self.0.cuda.is_some()
+            || self.0.cudnn.is_some()
+            || self.0.os.is_some()
+            || self.0.compiler.is_some()
+            || (self.0.package.is_some() && self.0.python.is_some())
         {
             return None;
         }
         let mut s = format!("{fw}-{r}");
-        for part in [&self.variant, &self.python, &self.package]
+        for part in [&self.0.variant, &self.0.python, &self.0.package]
             .into_iter()
             .flatten()
         {
@@ -260,20 +266,20 @@ impl NgcTag {
 
 impl NgcTag {
     fn repository_written(&self) -> String {
-        match &self.registry {
-            Some(r) => format!("{r}/{}", self.repository),
-            None => self.repository.clone(),
+        match &self.0.registry {
+            Some(r) => format!("{r}/{}", self.0.repository),
+            None => self.0.repository.clone(),
         }
     }
 
     fn is_latest(&self) -> bool {
-        matches!(self.tag.as_deref(), None | Some(DEFAULT_TAG))
+        matches!(self.0.tag.as_deref(), None | Some(DEFAULT_TAG))
     }
 }
 
 impl PartialEq for NgcTag {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
+        self.0.text == other.0.text
     }
 }
 
@@ -281,20 +287,20 @@ impl Eq for NgcTag {}
 
 impl Hash for NgcTag {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.text.hash(state);
+        self.0.text.hash(state);
     }
 }
 
 impl fmt::Display for NgcTag {
     /// The name exactly as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(&self.0.text)
     }
 }
 
 impl fmt::Debug for NgcTag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NgcTag({:?})", self.text)
+        write!(f, "NgcTag({:?})", self.0.text)
     }
 }
 
@@ -337,27 +343,31 @@ impl Tagged for NgcTag {
 
     fn track(&self) -> Track {
         let mut parts = vec![self.repository_written()];
-        match self.position {
+        match self.0.position {
             NgcPosition::Release(_) => parts.push("release".into()),
             NgcPosition::Version(Some(c), _) => parts.push(format!("version={c}")),
             NgcPosition::Version(None, _) => parts.push("version".into()),
             NgcPosition::Vendor(_) => parts.push("vendor".into()),
-            NgcPosition::None if self.other || self.is_latest() => parts.push(format!(
+            NgcPosition::None if self.0.other || self.is_latest() => parts.push(format!(
                 "tag={}",
-                self.tag.as_deref().unwrap_or(DEFAULT_TAG)
+                self.0.tag.as_deref().unwrap_or(DEFAULT_TAG)
             )),
             NgcPosition::None => parts.push("cuda-only".into()),
         }
-        let cuda = if self.cuda_repo { &None } else { &self.cuda };
+        let cuda = if self.0.cuda_repo {
+            &None
+        } else {
+            &self.0.cuda
+        };
         for (k, v) in [
             ("cuda", cuda),
-            ("cudnn", &self.cudnn),
-            ("variant", &self.variant),
-            ("package", &self.package),
-            ("python", &self.python),
-            ("suffix", &self.suffix),
-            ("os", &self.os),
-            ("compiler", &self.compiler),
+            ("cudnn", &self.0.cudnn),
+            ("variant", &self.0.variant),
+            ("package", &self.0.package),
+            ("python", &self.0.python),
+            ("suffix", &self.0.suffix),
+            ("os", &self.0.os),
+            ("compiler", &self.0.compiler),
         ] {
             if let Some(v) = v {
                 parts.push(format!("{k}={v}"));
@@ -381,13 +391,13 @@ impl Tagged for NgcTag {
                 f.push(Field::text(k, v));
             }
         };
-        push("registry", self.registry.as_deref());
-        push("repository", Some(&self.repository));
-        push("framework", self.framework.as_deref());
-        push("flavor", self.flavor.as_deref());
-        let pos = match self.position {
+        push("registry", self.0.registry.as_deref());
+        push("repository", Some(&self.0.repository));
+        push("framework", self.0.framework.as_deref());
+        push("flavor", self.0.flavor.as_deref());
+        let pos = match self.0.position {
             NgcPosition::Release(r) => Some(("release", r.to_string())),
-            NgcPosition::Version(_, _) if self.cuda_repo => None,
+            NgcPosition::Version(_, _) if self.0.cuda_repo => None,
             NgcPosition::Version(c, v) => Some((
                 "version",
                 format!("{}{v}", c.map(String::from).unwrap_or_default()),
@@ -398,26 +408,26 @@ impl Tagged for NgcTag {
         if let Some((k, v)) = &pos {
             push(k, Some(v));
         }
-        push("cuda", self.cuda.as_deref());
-        push("cudnn", self.cudnn.as_deref());
-        push("variant", self.variant.as_deref());
-        push("package", self.package.as_deref());
+        push("cuda", self.0.cuda.as_deref());
+        push("cudnn", self.0.cudnn.as_deref());
+        push("variant", self.0.variant.as_deref());
+        push("package", self.0.package.as_deref());
         // NGC's framework tags write the Python major as a word (`py3`),
         // reported as written; RAPIDS' CUDA-style tags write the full
         // version (`py3.6`), reported as the version (`3.6`).
-        let python = match (self.position, self.python.as_deref()) {
+        let python = match (self.0.position, self.0.python.as_deref()) {
             (NgcPosition::Release(_), p) => p,
             (_, Some(p)) if p.contains('.') => Some(&p[2..]),
             (_, p) => p,
         };
         push("python", python);
-        push("suffix", self.suffix.as_deref());
-        push("os", self.os.as_deref());
-        push("compiler", self.compiler.as_deref());
-        if self.other {
-            push("tag", self.tag.as_deref());
+        push("suffix", self.0.suffix.as_deref());
+        push("os", self.0.os.as_deref());
+        push("compiler", self.0.compiler.as_deref());
+        if self.0.other {
+            push("tag", self.0.tag.as_deref());
         }
-        push("digest", self.digest.as_deref());
+        push("digest", self.0.digest.as_deref());
         f
     }
 
@@ -428,7 +438,7 @@ impl Tagged for NgcTag {
         if self.track() != other.track() {
             return None;
         }
-        let o = match (self.position, other.position) {
+        let o = match (self.0.position, other.0.position) {
             (NgcPosition::Release(a), NgcPosition::Release(b)) => a.cmp_calendar(&b),
             (NgcPosition::Version(_, a), NgcPosition::Version(_, b)) => cmp_numbers(&a, &b),
             (NgcPosition::Vendor(a), NgcPosition::Vendor(b)) => a.cmp_calendar(&b),
@@ -485,7 +495,7 @@ impl NgcTag {
             (true, Some(NgcPosition::Version(None, v))) => Some(v.to_string()),
             _ => own(w.cuda),
         };
-        NgcTag {
+        NgcTag(Box::new(Ngc {
             text: input.to_owned(),
             registry: own(registry),
             repository: r.path().into_owned(),
@@ -504,7 +514,7 @@ impl NgcTag {
             tag: own(r.tag()),
             other: w.other,
             digest: r.digest().map(|d| d.to_string()),
-        }
+        }))
     }
 }
 

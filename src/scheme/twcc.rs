@@ -92,7 +92,13 @@ pub enum TwccPosition {
 /// release), `pytorch-24.13-py3` (no such month), `pytorch-24.01-tf2-foo`
 /// (no Python part after the variant).
 #[derive(Clone)]
-pub struct TwccName {
+pub struct TwccName(Box<Twcc>);
+
+/// The parts of a TWCC name, behind a box: its many strings would make every
+/// [`Value`](crate::Value), and so every [`Image`](crate::Image), this
+/// large, whatever its scheme.
+#[derive(Clone)]
+struct Twcc {
     text: String,
     registry: Option<String>,
     path: Option<String>,
@@ -131,33 +137,33 @@ impl TwccName {
 impl TwccName {
     /// The registry, if written (`registry.twcc.ai`).
     pub fn registry(&self) -> Option<&str> {
-        self.registry.as_deref()
+        self.0.registry.as_deref()
     }
 
     /// The path before the image, if written (`ngc/nvidia`).
     pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
+        self.0.path.as_deref()
     }
 
     /// The image name (the last path component): `tensorflow-20.11-tf2-py3`.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     /// The framework (`tensorflow`, `tensorrtserver`, `matlab`). `None` for
     /// an internal image outside an `nvidia` path (`registry.twcc.ai/ngc/vtr`).
     pub fn framework(&self) -> Option<&str> {
-        self.framework.as_deref()
+        self.0.framework.as_deref()
     }
 
     /// The position: release, vendor release or none.
     pub fn position(&self) -> TwccPosition {
-        self.position
+        self.0.position
     }
 
     /// The NGC release the image is built from (`20.11`).
     pub fn release(&self) -> Option<Release> {
-        match self.position {
+        match self.0.position {
             TwccPosition::Release(r) => Some(r),
             _ => None,
         }
@@ -165,7 +171,7 @@ impl TwccName {
 
     /// The vendor's release (`r2019b` of `matlab-r2019b`).
     pub fn vendor_release(&self) -> Option<VendorRelease> {
-        match self.position {
+        match self.0.position {
             TwccPosition::Vendor(v) => Some(v),
             _ => None,
         }
@@ -173,42 +179,42 @@ impl TwccName {
 
     /// The variant words, joined by `-` (`tf2`, `trtllm-python`).
     pub fn variant(&self) -> Option<&str> {
-        self.variant.as_deref()
+        self.0.variant.as_deref()
     }
 
     /// The Python part (`py3`).
     pub fn python(&self) -> Option<&str> {
-        self.python.as_deref()
+        self.0.python.as_deref()
     }
 
     /// The package in place of Python (`tensorflow` of `digits-19.08-tensorflow`).
     pub fn package(&self) -> Option<&str> {
-        self.package.as_deref()
+        self.0.package.as_deref()
     }
 
     /// Whether the image is a TWCC-optimised build (`-v1`).
     pub fn is_optimized(&self) -> bool {
-        self.optimized
+        self.0.optimized
     }
 
     /// The TWCC tag; `latest` when none was written.
     pub fn tag(&self) -> &str {
-        self.tag.as_deref().unwrap_or(DEFAULT_TAG)
+        self.0.tag.as_deref().unwrap_or(DEFAULT_TAG)
     }
 
     /// The tag as written, if any.
     pub fn written_tag(&self) -> Option<&str> {
-        self.tag.as_deref()
+        self.0.tag.as_deref()
     }
 
     /// The digest, if written (`sha256:…`).
     pub fn digest(&self) -> Option<&str> {
-        self.digest.as_deref()
+        self.0.digest.as_deref()
     }
 
     /// The text as written.
     pub fn as_str(&self) -> &str {
-        &self.text
+        &self.0.text
     }
 }
 
@@ -219,11 +225,11 @@ impl TwccName {
     /// TWCC tag, `-v1`, registry and path are TWCC's own and are dropped.
     /// `None` for a name without an NGC release (`matlab-r2019b`).
     pub fn to_ngc(&self) -> Option<NgcTag> {
-        let (TwccPosition::Release(r), Some(fw)) = (self.position, &self.framework) else {
+        let (TwccPosition::Release(r), Some(fw)) = (self.0.position, &self.0.framework) else {
             return None;
         };
         let mut s = format!("nvcr.io/nvidia/{fw}:{r}");
-        for part in [&self.variant, &self.python, &self.package]
+        for part in [&self.0.variant, &self.0.python, &self.0.package]
             .into_iter()
             .flatten()
         {
@@ -245,25 +251,25 @@ impl TwccName {
         &Option<String>,
     ) {
         (
-            &self.registry,
-            &self.path,
-            &self.name,
+            &self.0.registry,
+            &self.0.path,
+            &self.0.name,
             self.tag(),
-            &self.digest,
+            &self.0.digest,
         )
     }
 
     /// The repository as written: registry, path and framework (or name).
     fn repository(&self) -> String {
         let mut s = String::new();
-        for p in [self.registry.as_deref(), self.path.as_deref()]
+        for p in [self.0.registry.as_deref(), self.0.path.as_deref()]
             .into_iter()
             .flatten()
         {
             s.push_str(p);
             s.push('/');
         }
-        s.push_str(self.framework.as_deref().unwrap_or(&self.name));
+        s.push_str(self.0.framework.as_deref().unwrap_or(&self.0.name));
         s
     }
 }
@@ -285,13 +291,13 @@ impl Hash for TwccName {
 impl fmt::Display for TwccName {
     /// The name exactly as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(&self.0.text)
     }
 }
 
 impl fmt::Debug for TwccName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TwccName({:?})", self.text)
+        write!(f, "TwccName({:?})", self.0.text)
     }
 }
 
@@ -322,7 +328,7 @@ impl Tagged for TwccName {
                 .filter(|_| path.is_some_and(|p| p.rsplit('/').next() == Some("nvidia"))),
         };
         let own = |s: Option<&str>| s.map(str::to_owned);
-        Ok(TwccName {
+        Ok(TwccName(Box::new(Twcc {
             text: input.to_owned(),
             registry: own(registry),
             path: own(path),
@@ -335,26 +341,26 @@ impl Tagged for TwccName {
             optimized: img.optimized,
             tag: own(r.tag()),
             digest: r.digest().map(|d| d.to_string()),
-        })
+        })))
     }
 
     fn track(&self) -> Track {
         let mut parts = vec![self.repository()];
-        match self.position {
+        match self.0.position {
             TwccPosition::Release(_) => parts.push("release".into()),
             TwccPosition::Vendor(_) => parts.push("vendor".into()),
             TwccPosition::None => parts.push(format!("tag={}", self.tag())),
         }
         for (k, v) in [
-            ("variant", &self.variant),
-            ("python", &self.python),
-            ("package", &self.package),
+            ("variant", &self.0.variant),
+            ("python", &self.0.python),
+            ("package", &self.0.package),
         ] {
             if let Some(v) = v {
                 parts.push(format!("{k}={v}"));
             }
         }
-        if self.optimized {
+        if self.0.optimized {
             parts.push("v1".into());
         }
         Track::new(parts.iter().map(String::as_str))
@@ -375,10 +381,10 @@ impl Tagged for TwccName {
                 f.push(Field::text(k, v));
             }
         };
-        text("registry", &self.registry);
-        text("path", &self.path);
-        text("framework", &self.framework);
-        match self.position {
+        text("registry", &self.0.registry);
+        text("path", &self.0.path);
+        text("framework", &self.0.framework);
+        match self.0.position {
             TwccPosition::Release(r) => f.push(Field::text("release", r)),
             TwccPosition::Vendor(v) => f.push(Field::text("version", v)),
             TwccPosition::None => {}
@@ -388,16 +394,16 @@ impl Tagged for TwccName {
                 f.push(Field::text(k, v));
             }
         };
-        text("variant", &self.variant);
-        text("python", &self.python);
-        text("package", &self.package);
-        if self.optimized {
+        text("variant", &self.0.variant);
+        text("python", &self.0.python);
+        text("package", &self.0.package);
+        if self.0.optimized {
             f.push(Field::flag("optimized", true));
         }
-        if let Some(t) = &self.tag {
+        if let Some(t) = &self.0.tag {
             f.push(Field::text("tag", t));
         }
-        if let Some(d) = &self.digest {
+        if let Some(d) = &self.0.digest {
             f.push(Field::text("digest", d));
         }
         f
@@ -410,7 +416,7 @@ impl Tagged for TwccName {
         if self.track() != other.track() {
             return None;
         }
-        let o = match (self.position, other.position) {
+        let o = match (self.0.position, other.0.position) {
             (TwccPosition::Release(a), TwccPosition::Release(b)) => a.cmp_calendar(&b),
             (TwccPosition::Vendor(a), TwccPosition::Vendor(b)) => a.cmp_calendar(&b),
             _ => return None,

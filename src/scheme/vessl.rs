@@ -102,6 +102,8 @@ pub struct VesslTag {
     /// The leading version (framework, Python or CUDA version), or an NGC
     /// release as numbers: the position on the track.
     lead: Option<Version>,
+    /// The framework of a legacy `hub` tag (`torch` of `torch2.1.0`); that
+    /// of an `ngc-*-kernel` tag is read off the repository.
     framework: Option<Span>,
     cuda: Option<Version>,
     cudnn: Option<u32>,
@@ -111,6 +113,11 @@ pub struct VesslTag {
     variant: Option<Span>,
     revision: Option<u32>,
     build: Option<Span>,
+    /// Where the leading version ends in the tag, and where `-rN` starts
+    /// (the tag's length without one): the alias and the catalog's track
+    /// key are slices, found without counting digits.
+    lead_end: u8,
+    rev_at: u8,
 }
 
 /// Which grammar the repository uses.
@@ -153,14 +160,18 @@ impl Kind {
     }
 }
 
-/// A byte range in `name`.
+/// A byte range in the tag (at most [`TAG_MAX`](crate::reference::TAG_MAX)
+/// bytes long, so a byte each): a catalog holds many values, and their size
+/// is most of its memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-struct Span(usize, usize);
+struct Span(u8, u8);
 
 /// What the grammar read, borrowed from the tag.
 #[derive(Default)]
 struct Parts<'a> {
     lead: Option<Version>,
+    /// The length of the leading version, in the standard grammar.
+    lead_len: usize,
     framework: Option<&'a str>,
     cuda: Option<Version>,
     cudnn: Option<u32>,
@@ -199,7 +210,7 @@ impl VesslTag {
     pub fn framework(&self) -> Option<&str> {
         match self.kind {
             Kind::Kernels => None,
-            Kind::NgcKernel | Kind::Hub => self.framework.map(|s| self.at(s)),
+            Kind::NgcKernel | Kind::Hub => self.legacy_framework(),
             _ => Some(self.repo_name()),
         }
     }
@@ -285,13 +296,7 @@ impl VesslTag {
         if !self.documented() {
             return None;
         }
-        let t = self.tag();
-        let cut = match self.revision {
-            // "-r" and the digits, written without leading zeros.
-            Some(n) => 2 + digits(n),
-            None => 0,
-        };
-        Some(&t[..t.len() - cut])
+        Some(&self.tag()[..usize::from(self.rev_at)])
     }
 
     /// The tag's text between the leading version and `-rN`
@@ -302,12 +307,9 @@ impl VesslTag {
         if self.is_legacy() {
             return None;
         }
-        let lead = self.lead?;
-        let parts = lead.parts();
-        let lead_len = parts.iter().map(|&p| digits(p)).sum::<usize>() + parts.len() - 1;
-        let t = self.tag();
-        let rev_len = self.revision.map_or(0, |n| 2 + digits(n));
-        t.get(lead_len..t.len() - rev_len)
+        self.lead?;
+        self.tag()
+            .get(usize::from(self.lead_end)..usize::from(self.rev_at))
     }
 
     /// Writes the track's text (see [`Tagged::track`]) to `out`, without
@@ -350,7 +352,18 @@ impl VesslTag {
     }
 
     fn at(&self, s: Span) -> &str {
-        &self.name[s.0..s.1]
+        &self.tag()[usize::from(s.0)..usize::from(s.1)]
+    }
+
+    /// The framework of a legacy `hub` or `ngc-*-kernel` tag.
+    fn legacy_framework(&self) -> Option<&str> {
+        match self.kind {
+            Kind::NgcKernel => {
+                let n = self.repo_name();
+                Some(&n["ngc-".len()..n.len() - "-kernel".len()])
+            }
+            _ => self.framework.map(|s| self.at(s)),
+        }
     }
 
     fn repo_name(&self) -> &str {
@@ -362,7 +375,7 @@ impl VesslTag {
     fn same_track(&self, o: &Self) -> bool {
         self.repository() == o.repository()
             && self.kind == o.kind
-            && self.framework.map(|s| self.at(s)) == o.framework.map(|s| o.at(s))
+            && self.legacy_framework() == o.legacy_framework()
             && self.cuda == o.cuda
             && self.cudnn == o.cudnn
             && self.python == o.python
@@ -425,6 +438,18 @@ impl Tagged for VesslTag {
                 "expected a tag, as in :2.3.0-cuda12.4-r5",
             ));
         };
+        if t.len() > crate::reference::TAG_MAX {
+            // Only a tag set with `Reference::with_tag` can be this long.
+            return Err(Error::new(
+                ErrorKind::TooLong,
+                SUBJECT,
+                input,
+                input.find(t).unwrap_or(0),
+                t,
+                Component::Tag,
+                "tag must be at most 128 characters",
+            ));
+        }
         let kind = Kind::of(r.name());
         let parts = match kind {
             Kind::Kernels => kernels(t),
@@ -439,27 +464,21 @@ impl Tagged for VesslTag {
             }
             Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
         };
-        let repository = r.without_tag_or_digest().canonical().to_string();
-        let colon = repository.len();
-        let mut name = repository;
-        name.reserve(t.len() + 1);
+        let mut name = String::new();
+        let colon = r.push_canonical_repository(&mut name, 1 + t.len());
         name.push(':');
         name.push_str(t);
-        let tag_at = colon + 1;
-        // Every borrowed part is a slice of `t`, which `name` ends with.
-        let span = |s: &str| Span(tag_at + offset(t, s), tag_at + offset(t, s) + s.len());
-        let framework = match kind {
-            Kind::NgcKernel => {
-                let at = name[..colon].rfind('/').map_or(0, |i| i + 1) + "ngc-".len();
-                Some(Span(at, colon - "-kernel".len()))
-            }
-            _ => parts.framework.map(span),
+        // Every borrowed part is a slice of `t`, at most `TAG_MAX` (128)
+        // bytes long: its offsets fit in a byte.
+        let span = |s: &str| {
+            let at = offset(t, s);
+            Span(at as u8, (at + s.len()) as u8)
         };
         Ok(VesslTag {
             colon,
             kind,
             lead: parts.lead,
-            framework,
+            framework: parts.framework.map(span),
             cuda: parts.cuda,
             cudnn: parts.cudnn,
             python: parts.python,
@@ -467,6 +486,9 @@ impl Tagged for VesslTag {
             variant: parts.variant.map(span),
             revision: parts.revision,
             build: parts.build.map(span),
+            lead_end: parts.lead_len as u8,
+            // "-r" and the digits, written without leading zeros.
+            rev_at: (t.len() - parts.revision.map_or(0, |n| 2 + digits(n))) as u8,
             name,
         })
     }
@@ -686,6 +708,7 @@ fn standard(t: &str, kind: Kind) -> Res<'_, Parts<'_>> {
     let (mut rest, lead) = version(t, lead_component)?;
     let mut p = Parts {
         lead: Some(lead),
+        lead_len: t.len() - rest.len(),
         ..Parts::default()
     };
     let mut stage = Stage::Lead;
