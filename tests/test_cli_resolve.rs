@@ -293,3 +293,35 @@ fn help_has_examples() {
         assert_eq!(out.status.code(), Some(0));
     }
 }
+
+#[test]
+fn latest_released_after_a_month() {
+    let tags = "23.05-py3\n23.06-py3\n23.07-py3\n";
+    let repo = "nvcr.io/nvidia/pytorch";
+    let err = check(
+        &["latest", repo, "--released-after", "2023-06", "--tags", "-"],
+        Some(tags),
+        0,
+        "nvcr.io/nvidia/pytorch:23.07-py3\n",
+    );
+    assert_eq!(
+        err,
+        "track: ngc nvcr.io/nvidia/pytorch release python=py3\n"
+    );
+    check(
+        &["latest", repo, "--released-after", "2023-07", "--tags", "-"],
+        Some(tags),
+        1,
+        "",
+    );
+    let err = check(
+        &["latest", repo, "--released-after", "june", "--tags", "-"],
+        Some(tags),
+        2,
+        "",
+    );
+    assert!(
+        err.contains("expected a month as YYYY-MM (2023-06), found \"june\""),
+        "{err}"
+    );
+}

@@ -39,6 +39,10 @@ pub struct Args {
     /// Only pinned (`-rN`) images, no standard alias.
     #[arg(long)]
     pinned: bool,
+    /// Only NGC and TWCC images released in a later month (`2023-06`:
+    /// `23.07` is, `23.06` is not).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    released_after: Option<chrono::NaiveDate>,
     /// The tag list: a file of tags or full names, or `-` for stdin.
     #[arg(long, value_name = "FILE", conflicts_with = "from_registry")]
     tags: Option<String>,
@@ -47,6 +51,13 @@ pub struct Args {
     from_registry: bool,
     #[command(flatten)]
     registry: RegistryArgs,
+}
+
+/// `2023-06` or `2023-06-15`.
+fn parse_month(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d"))
+        .map_err(|_| format!("expected a month as YYYY-MM (2023-06), found {s:?}"))
 }
 
 fn parse_version(s: &str) -> Result<Version, String> {
@@ -78,6 +89,9 @@ pub fn run(args: Args) -> ExitCode {
         query = query.variant(v);
     }
     query = query.pinned(args.pinned);
+    if let Some(d) = args.released_after {
+        query = query.released_after(d);
+    }
     let repository = query.repository().to_owned();
     let client = args.registry.client();
     let Some(catalog) = source::catalog(args.tags.as_deref(), &repository, &client, "latest")
