@@ -129,8 +129,12 @@ fn to_text(e: &Explained<'_>, out: &mut impl Write) -> io::Result<()> {
         return writeln!(out, "{}: error: {err}", e.input);
     }
     writeln!(out, "{}", e.input)?;
-    let row =
-        |out: &mut dyn Write, k: &str, v: &dyn std::fmt::Display| writeln!(out, "  {k:<10} {v}");
+    let fields = e.image.as_ref().map(Image::fields).unwrap_or_default();
+    // One column for the values: as wide as the longest key, at least "canonical ".
+    let width = fields.iter().map(|f| f.key.len()).fold(10, usize::max);
+    let row = |out: &mut dyn Write, k: &str, v: &dyn std::fmt::Display| {
+        writeln!(out, "  {k:<width$} {v}")
+    };
     match e.reference {
         Some(AnyReference::Name(r)) => {
             row(out, "canonical", &r.canonical())?;
@@ -150,7 +154,7 @@ fn to_text(e: &Explained<'_>, out: &mut impl Write) -> io::Result<()> {
         row(out, "scheme", &img.scheme())?;
         row(out, "track", &img.track())?;
         row(out, "alias", &if img.is_alias() { "yes" } else { "no" })?;
-        for f in img.fields() {
+        for f in &fields {
             row(out, f.key, &f.value)?;
         }
     }
