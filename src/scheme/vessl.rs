@@ -344,6 +344,12 @@ impl VesslTag {
         }
     }
 
+    /// The full name (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`): an
+    /// [`Image`](crate::Image) shares it as its reference's text.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
     fn documented(&self) -> bool {
         matches!(
             self.kind,
