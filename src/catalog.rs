@@ -79,6 +79,10 @@ pub struct Catalog {
     /// How many images the caller announced, for `seen`, which only names
     /// other than standard VESSL tags use: reserved on first use.
     hint: usize,
+    /// The same for `vessl_bases`, which holds half as many: most bases
+    /// hold one to three revisions, and reserving spares the table the
+    /// rehashes (and the fresh pages) of growing from empty.
+    vessl_hint: usize,
     hasher: Seeded,
     /// Reused for look-ups by repository and track text, so that known
     /// repositories and tracks cost no allocation.
@@ -288,6 +292,7 @@ impl Catalog {
         let mut c = Catalog::default();
         c.images.reserve(n);
         c.hint = n;
+        c.vessl_hint = n / 2;
         c
     }
 
@@ -435,6 +440,10 @@ impl Catalog {
         revision: Option<u32>,
     ) -> bool {
         let idx = index32(self.images.len());
+        if self.vessl_hint > 0 {
+            self.vessl_bases
+                .reserve(std::mem::take(&mut self.vessl_hint));
+        }
         // Track groups are far fewer than images.
         let base = self.vessl_bases.entry((track as u32, lead)).or_default();
         match revision {
