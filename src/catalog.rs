@@ -79,6 +79,10 @@ pub struct Catalog {
     /// How many images the caller announced, for `seen`, which only names
     /// other than standard VESSL tags use: reserved on first use.
     hint: usize,
+    /// The same for `vessl_bases`, which holds half as many: most bases
+    /// hold one to three revisions, and reserving spares the table the
+    /// rehashes (and the fresh pages) of growing from empty.
+    vessl_hint: usize,
     hasher: Seeded,
     /// Reused for look-ups by repository and track text, so that known
     /// repositories and tracks cost no allocation.
@@ -190,6 +194,8 @@ struct Base {
 /// What places a standard VESSL tag in the catalog without a string key:
 /// the text that stands for its track, its version, and its revision.
 struct VesslKey<'i> {
+    /// The canonical repository, as the value spells it.
+    repository: &'i str,
     middle: &'i str,
     lead: Version,
     revision: Option<u32>,
@@ -203,6 +209,7 @@ impl<'i> VesslKey<'i> {
         };
         v.alias()?;
         Some(VesslKey {
+            repository: v.repository(),
             middle: v.track_key()?,
             lead: v.lead()?,
             revision: v.revision(),
@@ -288,6 +295,7 @@ impl Catalog {
         let mut c = Catalog::default();
         c.images.reserve(n);
         c.hint = n;
+        c.vessl_hint = n / 2;
         c
     }
 
@@ -354,7 +362,7 @@ impl Catalog {
     /// Adds an image; `false` if it was there already.
     pub fn insert(&mut self, image: Image) -> bool {
         if let Some(key) = VesslKey::of(&image) {
-            let repo = self.repo_id(&image.reference());
+            let repo = self.repo_id_named(key.repository);
             let track = match self.repos[repo].vessl_tracks.get(key.middle) {
                 Some(&t) => {
                     debug_assert_eq!(self.tracks[t].track, image.track(), "{image}");
@@ -435,6 +443,10 @@ impl Catalog {
         revision: Option<u32>,
     ) -> bool {
         let idx = index32(self.images.len());
+        if self.vessl_hint > 0 {
+            self.vessl_bases
+                .reserve(std::mem::take(&mut self.vessl_hint));
+        }
         // Track groups are far fewer than images.
         let base = self.vessl_bases.entry((track as u32, lead)).or_default();
         match revision {
@@ -502,23 +514,46 @@ impl Catalog {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         r.push_canonical_repository(&mut scratch, 0);
-        let id = match self.repo_index.get(scratch.as_str()) {
-            Some(&id) => id,
-            None => {
-                let id = self.repos.len();
-                self.repos.push(Repo {
-                    name: scratch.clone(),
-                    tracks: Vec::new(),
-                    track_index: Map::default(),
-                    vessl_tracks: Map::default(),
-                    bases: Map::default(),
-                });
-                self.repo_index.insert(scratch.clone(), id);
-                id
-            }
-        };
+        let id = self.repo_index_id(&scratch);
         self.scratch = scratch;
         self.last_repo = Some(id);
+        id
+    }
+
+    /// [`repo_id`](Self::repo_id) by the canonical repository's text, which
+    /// a VESSL value has written already: repositories of different lengths
+    /// (`quay.io/vessl-ai/torch`, `…/python`) differ at the first compare,
+    /// where the reference's parts take several.
+    fn repo_id_named(&mut self, name: &str) -> usize {
+        if let Some(last) = self.last_repo {
+            if self.repos[last].name == name {
+                return last;
+            }
+        }
+        let id = if self.repos.len() <= FEW_REPOS {
+            self.repos.iter().position(|x| x.name == name)
+        } else {
+            None
+        };
+        let id = id.unwrap_or_else(|| self.repo_index_id(name));
+        self.last_repo = Some(id);
+        id
+    }
+
+    /// The repository named `name` in `repo_index`, made if new.
+    fn repo_index_id(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.repo_index.get(name) {
+            return id;
+        }
+        let id = self.repos.len();
+        self.repos.push(Repo {
+            name: name.to_owned(),
+            tracks: Vec::new(),
+            track_index: Map::default(),
+            vessl_tracks: Map::default(),
+            bases: Map::default(),
+        });
+        self.repo_index.insert(name.to_owned(), id);
         id
     }
 

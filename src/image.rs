@@ -2,10 +2,11 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use crate::error::Error;
-use crate::reference::{OwnedReference, Reference};
+use crate::reference::{Reference, Spans};
 use crate::scheme::generic::GenericTag;
 use crate::scheme::ngc::NgcTag;
 use crate::scheme::twcc::TwccName;
@@ -59,9 +60,15 @@ macro_rules! each {
 /// assert_eq!(ngc.compare(&twcc), None); // different schemes: incomparable
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Image {
-    reference: OwnedReference,
+    /// The reference's text (its `Display` form), unless the value holds
+    /// it: a VESSL value keeps its full name, which is the reference's text
+    /// whenever there is no digest, and a catalog holds many VESSL images,
+    /// so the text is kept (and allocated) once.
+    text: Option<Box<str>>,
+    /// Where the reference's parts are in the text.
+    spans: Spans,
     value: Value,
 }
 
@@ -95,18 +102,40 @@ impl Image {
         let value = match scheme {
             Scheme::Twcc => Value::Twcc(TwccName::from_reference(&r, s)?),
             Scheme::Ngc => Value::Ngc(NgcTag::from_reference(&r, s)?),
-            Scheme::Vessl => Value::Vessl(VesslTag::from_reference(&r, s)?),
+            Scheme::Vessl => {
+                let v = VesslTag::from_reference(&r, s)?;
+                if r.displays_as_canonical_name() {
+                    debug_assert_eq!(v.name(), r.to_string());
+                    return Ok(Image {
+                        text: None,
+                        spans: Spans::of(&r).0,
+                        value: Value::Vessl(v),
+                    });
+                }
+                Value::Vessl(v)
+            }
             Scheme::Generic => Value::Generic(GenericTag::from_reference(&r, s)?),
         };
+        let (text, spans) = r.into_owned().into_parts();
         Ok(Image {
-            reference: r.into_owned(),
+            text: Some(text),
+            spans,
             value,
         })
     }
 
+    /// The reference's text, wherever it is kept.
+    fn text(&self) -> &str {
+        match (&self.text, &self.value) {
+            (Some(t), _) => t,
+            (None, Value::Vessl(v)) => v.name(),
+            (None, _) => unreachable!("only a VESSL value holds the reference's text"),
+        }
+    }
+
     /// The reference.
     pub fn reference(&self) -> Reference<'_> {
-        self.reference.as_reference()
+        self.spans.view(self.text())
     }
 
     /// The scheme's reading.
@@ -172,7 +201,38 @@ pub fn detect(r: &Reference<'_>, input: &str) -> Scheme {
 impl fmt::Display for Image {
     /// The reference, in full normalized form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.reference.fmt(f)
+        f.write_str(self.text())
+    }
+}
+
+impl fmt::Debug for Image {
+    /// As a derived `Debug` of the reference and the value would print it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Owned<'a>(&'a str);
+        impl fmt::Debug for Owned<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "OwnedReference({:?})", self.0)
+            }
+        }
+        f.debug_struct("Image")
+            .field("reference", &Owned(self.text()))
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+impl PartialEq for Image {
+    fn eq(&self, other: &Image) -> bool {
+        self.reference() == other.reference() && self.value == other.value
+    }
+}
+
+impl Eq for Image {}
+
+impl Hash for Image {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.reference().hash(state);
+        self.value.hash(state);
     }
 }
 

@@ -679,7 +679,21 @@ impl fmt::Display for AnyReference<'_> {
 /// ```
 #[derive(Clone)]
 pub struct OwnedReference {
-    text: String,
+    /// Exactly as long as the text: kept references (a catalog holds many)
+    /// waste no capacity.
+    text: Box<str>,
+    spans: Spans,
+}
+
+/// Where the parts of a reference are in its `Display` text: what an
+/// [`OwnedReference`] keeps beside its text, and what an
+/// [`Image`](crate::Image) keeps when its scheme value holds the text.
+///
+/// Every part is bounded by the grammar (domain and path by their lengths,
+/// tag 128, digest 128 hex), but a domain has no limit: positions saturate
+/// at `u16::MAX`, which `Display` never relies on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Spans {
     domain: Option<(u16, u16)>,
     library: bool,
     path: (u16, u16),
@@ -687,15 +701,44 @@ pub struct OwnedReference {
     digest: Option<(Algorithm, u16, u16)>,
 }
 
-impl OwnedReference {
-    /// Reads `s` normalized and keeps an owned copy.
-    pub fn parse(s: &str) -> Result<OwnedReference, Error> {
-        Reference::parse_normalized(s).map(OwnedReference::from)
+impl Spans {
+    /// The positions of `r`'s parts in its `Display` text, and that text's
+    /// length, computed without writing it.
+    pub(crate) fn of(r: &Reference<'_>) -> (Spans, usize) {
+        let pos = |at: usize| u16::try_from(at).unwrap_or(u16::MAX);
+        let mut at = 0;
+        let mut span = |skip: usize, len: usize| {
+            let a = at + skip;
+            at = a + len;
+            (pos(a), pos(at))
+        };
+        let domain = r.domain.map(|d| span(0, d.len()));
+        let lead = usize::from(domain.is_some())
+            + if r.library {
+                OFFICIAL_NAMESPACE.len() + 1
+            } else {
+                0
+            };
+        let path = span(lead, r.path.len());
+        let tag = r.tag.map(|t| span(1, t.len()));
+        let digest = r.digest.map(|d| {
+            let (a, b) = span(d.algorithm.as_str().len() + 2, d.hex.len());
+            (d.algorithm, a, b)
+        });
+        let spans = Spans {
+            domain,
+            library: r.library,
+            path,
+            tag,
+            digest,
+        };
+        (spans, at)
     }
 
-    /// The borrowed view, with every accessor.
-    pub fn as_reference(&self) -> Reference<'_> {
-        let at = |(a, b): (u16, u16)| &self.text[usize::from(a)..usize::from(b)];
+    /// The borrowed view of `text`, the `Display` text these positions were
+    /// computed for.
+    pub(crate) fn view<'t>(&self, text: &'t str) -> Reference<'t> {
+        let at = |(a, b): (u16, u16)| &text[usize::from(a)..usize::from(b)];
         Reference {
             domain: self.domain.map(at),
             library: self.library,
@@ -707,63 +750,80 @@ impl OwnedReference {
             }),
         }
     }
+}
+
+impl OwnedReference {
+    /// Reads `s` normalized and keeps an owned copy.
+    pub fn parse(s: &str) -> Result<OwnedReference, Error> {
+        Reference::parse_normalized(s).map(OwnedReference::from)
+    }
+
+    /// The borrowed view, with every accessor.
+    pub fn as_reference(&self) -> Reference<'_> {
+        self.spans.view(&self.text)
+    }
 
     /// The reference as text (its `Display` form).
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// The text and the positions of the parts in it.
+    pub(crate) fn into_parts(self) -> (Box<str>, Spans) {
+        (self.text, self.spans)
+    }
 }
 
 impl From<Reference<'_>> for OwnedReference {
     fn from(r: Reference<'_>) -> Self {
-        // Every part is bounded by the grammar (domain and path by their
-        // lengths, tag 128, digest 128 hex), but a domain has no limit: fall
-        // back to saturating positions, which `Display` never relies on.
-        // The exact length: kept references (a catalog holds many) waste
-        // no capacity.
-        let len = r.domain.map_or(0, |d| d.len() + 1)
-            + if r.library {
-                OFFICIAL_NAMESPACE.len() + 1
-            } else {
-                0
-            }
-            + r.path.len()
-            + r.tag.map_or(0, |t| t.len() + 1)
-            + r.digest
-                .map_or(0, |d| d.algorithm.as_str().len() + d.hex.len() + 2);
+        let (spans, len) = Spans::of(&r);
         let mut text = String::with_capacity(len);
-        let span = |text: &mut String, s: &str| {
-            let a = u16::try_from(text.len()).unwrap_or(u16::MAX);
-            text.push_str(s);
-            (a, u16::try_from(text.len()).unwrap_or(u16::MAX))
-        };
-        let domain = r.domain.map(|d| {
-            let s = span(&mut text, d);
-            text.push('/');
-            s
-        });
-        if r.library {
-            text.push_str("library/");
-        }
-        let path = span(&mut text, r.path);
-        let tag = r.tag.map(|t| {
-            text.push(':');
-            span(&mut text, t)
-        });
-        let digest = r.digest.map(|d| {
-            text.push('@');
-            text.push_str(d.algorithm.as_str());
-            text.push(':');
-            let (a, b) = span(&mut text, d.hex);
-            (d.algorithm, a, b)
-        });
+        r.push_display(&mut text);
+        debug_assert_eq!(text.len(), len);
         OwnedReference {
-            text,
-            domain,
-            library: r.library,
-            path,
-            tag,
-            digest,
+            text: text.into_boxed_str(),
+            spans,
+        }
+    }
+}
+
+impl Reference<'_> {
+    /// Appends the `Display` text to `out`, without the formatting
+    /// machinery.
+    fn push_display(&self, out: &mut String) {
+        if let Some(d) = self.domain {
+            out.push_str(d);
+            out.push('/');
+        }
+        if self.library {
+            out.push_str(OFFICIAL_NAMESPACE);
+            out.push('/');
+        }
+        out.push_str(self.path);
+        if let Some(t) = self.tag {
+            out.push(':');
+            out.push_str(t);
+        }
+        if let Some(d) = self.digest {
+            out.push('@');
+            out.push_str(d.algorithm.as_str());
+            out.push(':');
+            out.push_str(d.hex);
+        }
+    }
+
+    /// Whether the `Display` text is the canonical repository, `:` and
+    /// the tag: what [`push_canonical_repository`](Self::push_canonical_repository)
+    /// and the tag spell (a VESSL value's name), decided without comparing
+    /// text. True when a domain is given, is not a legacy spelling, and
+    /// `library/` is written exactly where the canonical form has it, and
+    /// there is a tag and no digest.
+    pub(crate) fn displays_as_canonical_name(&self) -> bool {
+        match self.domain {
+            Some(d) if self.tag.is_some() && self.digest.is_none() => {
+                d != LEGACY_DOMAIN && self.canonical_domain().1 == self.library
+            }
+            _ => false,
         }
     }
 }
@@ -810,7 +870,7 @@ impl AsRef<str> for OwnedReference {
 
 impl From<OwnedReference> for String {
     fn from(r: OwnedReference) -> String {
-        r.text
+        r.text.into_string()
     }
 }
 

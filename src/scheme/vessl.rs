@@ -94,10 +94,12 @@ const ORDER: &str =
 /// `2.3.0-cuda12.4-r05` (a leading zero), a missing tag.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VesslTag {
-    /// `quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`, without a digest.
-    name: String,
+    /// `quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`, without a digest: no
+    /// spare capacity, and 8 bytes smaller than a `String` (a catalog holds
+    /// many values, and their size is most of its memory).
+    name: Box<str>,
     /// Where the `:` before the tag is in `name`.
-    colon: usize,
+    colon: u32,
     kind: Kind,
     /// The leading version (framework, Python or CUDA version), or an NGC
     /// release as numbers: the position on the track.
@@ -106,12 +108,18 @@ pub struct VesslTag {
     /// of an `ngc-*-kernel` tag is read off the repository.
     framework: Option<Span>,
     cuda: Option<Version>,
-    cudnn: Option<u32>,
+    /// The cuDNN version and the revision, 0 where absent: see `present`.
+    /// Two `Option<u32>`s would take 8 bytes more (a catalog holds many
+    /// values, and their size is most of its memory).
+    cudnn: u32,
+    revision: u32,
+    /// Which of `cudnn` ([`CUDNN`]) and `revision` ([`REVISION`]) the tag
+    /// has.
+    present: u8,
     python: Option<Version>,
     /// The Python part as written, where it is not a version (`py3`).
     python_text: Option<Span>,
     variant: Option<Span>,
-    revision: Option<u32>,
     build: Option<Span>,
     /// Where the leading version ends in the tag, and where `-rN` starts
     /// (the tag's length without one): the alias and the catalog's track
@@ -119,6 +127,11 @@ pub struct VesslTag {
     lead_end: u8,
     rev_at: u8,
 }
+
+/// The bit of [`VesslTag::present`] that says there is a cuDNN version.
+const CUDNN: u8 = 1;
+/// The bit of [`VesslTag::present`] that says there is a revision.
+const REVISION: u8 = 2;
 
 /// Which grammar the repository uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -196,12 +209,12 @@ impl VesslTag {
 impl VesslTag {
     /// The repository, without tag (`quay.io/vessl-ai/torch`).
     pub fn repository(&self) -> &str {
-        &self.name[..self.colon]
+        &self.name[..self.colon as usize]
     }
 
     /// The tag (`2.3.0-cuda12.4-r5`).
     pub fn tag(&self) -> &str {
-        &self.name[self.colon + 1..]
+        &self.name[self.colon as usize + 1..]
     }
 
     /// The framework: the repository name (`torch`, `python`, `cuda`,
@@ -252,7 +265,7 @@ impl VesslTag {
 
     /// The cuDNN major version (`9` of `cudnn9`).
     pub fn cudnn(&self) -> Option<u32> {
-        self.cudnn
+        (self.present & CUDNN != 0).then_some(self.cudnn)
     }
 
     /// The Python version (`3.10`; the leading version of a `python` image;
@@ -271,7 +284,7 @@ impl VesslTag {
 
     /// The revision (`5` of `-r5`).
     pub fn revision(&self) -> Option<u32> {
-        self.revision
+        (self.present & REVISION != 0).then_some(self.revision)
     }
 
     /// The build stamp of a legacy tag (`202301160809`).
@@ -287,7 +300,7 @@ impl VesslTag {
     /// Whether this is a standard alias: a tag without `-rN` in one of the
     /// documented repositories (`python`, `cuda`, `torch`, `tensorflow`).
     pub fn is_standard_alias(&self) -> bool {
-        self.documented() && self.revision.is_none()
+        self.documented() && self.present & REVISION == 0
     }
 
     /// The standard alias this tag belongs to, borrowed: the tag without
@@ -325,7 +338,7 @@ impl VesslTag {
         if let Some(v) = self.cuda {
             let _ = write!(out, " cuda{v}");
         }
-        if let Some(n) = self.cudnn {
+        if let Some(n) = self.cudnn() {
             let _ = write!(out, " cudnn{n}");
         }
         match (self.python_text, self.python) {
@@ -342,6 +355,12 @@ impl VesslTag {
             out.push(' ');
             out.push_str(v);
         }
+    }
+
+    /// The full name (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`): an
+    /// [`Image`](crate::Image) shares it as its reference's text.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
     }
 
     fn documented(&self) -> bool {
@@ -377,7 +396,7 @@ impl VesslTag {
             && self.kind == o.kind
             && self.legacy_framework() == o.legacy_framework()
             && self.cuda == o.cuda
-            && self.cudnn == o.cudnn
+            && self.cudnn() == o.cudnn()
             && self.python == o.python
             && self.python_text.map(|s| self.at(s)) == o.python_text.map(|s| o.at(s))
             && self.variant() == o.variant()
@@ -385,7 +404,7 @@ impl VesslTag {
 
     /// The pin on a position: the revision, or a legacy build stamp.
     fn pin(&self) -> Option<u64> {
-        match (self.revision, self.build()) {
+        match (self.revision(), self.build()) {
             (Some(r), _) => Some(u64::from(r)),
             // 12 digits always fit.
             (None, Some(b)) => b.parse().ok(),
@@ -466,8 +485,23 @@ impl Tagged for VesslTag {
         };
         let mut name = String::new();
         let colon = r.push_canonical_repository(&mut name, 1 + t.len());
+        let Ok(colon) = u32::try_from(colon) else {
+            // Only a domain of gigabytes makes a repository this long.
+            return Err(Error::new(
+                ErrorKind::TooLong,
+                SUBJECT,
+                input,
+                0,
+                "",
+                Component::Name,
+                "repository must be shorter than 4 GiB",
+            ));
+        };
         name.push(':');
         name.push_str(t);
+        // `push_canonical_repository` reserved the exact length: this does
+        // not reallocate.
+        let name = name.into_boxed_str();
         // Every borrowed part is a slice of `t`, at most `TAG_MAX` (128)
         // bytes long: its offsets fit in a byte.
         let span = |s: &str| {
@@ -480,11 +514,17 @@ impl Tagged for VesslTag {
             lead: parts.lead,
             framework: parts.framework.map(span),
             cuda: parts.cuda,
-            cudnn: parts.cudnn,
+            cudnn: parts.cudnn.unwrap_or(0),
+            revision: parts.revision.unwrap_or(0),
+            present: if parts.cudnn.is_some() { CUDNN } else { 0 }
+                | if parts.revision.is_some() {
+                    REVISION
+                } else {
+                    0
+                },
             python: parts.python,
             python_text: parts.python_text.map(span),
             variant: parts.variant.map(span),
-            revision: parts.revision,
             build: parts.build.map(span),
             lead_end: parts.lead_len as u8,
             // "-r" and the digits, written without leading zeros.
@@ -496,7 +536,7 @@ impl Tagged for VesslTag {
     /// The repository, then each part that is not the position:
     /// `quay.io/vessl-ai/torch cuda12.4 cudnn9 py3.13 slim`.
     fn track(&self) -> Track {
-        let mut s = String::with_capacity(self.colon + 32);
+        let mut s = String::with_capacity(self.colon as usize + 32);
         self.write_track(&mut s);
         Track::new([s.as_str()])
     }
@@ -530,7 +570,7 @@ impl Tagged for VesslTag {
         if let Some(v) = self.cuda() {
             f.push(Field::text("cuda", v));
         }
-        if let Some(n) = self.cudnn {
+        if let Some(n) = self.cudnn() {
             f.push(Field::number("cudnn", u64::from(n)));
         }
         match (self.python_text, self.python()) {
@@ -541,7 +581,7 @@ impl Tagged for VesslTag {
         if let Some(v) = self.variant() {
             f.push(Field::text("variant", v));
         }
-        if let Some(n) = self.revision {
+        if let Some(n) = self.revision() {
             f.push(Field::number("revision", u64::from(n)));
         }
         if self.documented() {
