@@ -231,6 +231,27 @@ struct VesslBase {
     newest_revision: u32,
     /// The first of the other revisions, in [`Catalog::older`].
     older: u32,
+    /// Which revisions below 64 the base holds (bit `r` for `-rN`): a
+    /// duplicate, or a new revision, is told without walking `older`,
+    /// whose entries lie all over the vector (a cache miss each; a base of
+    /// a `python` or `cuda` image holds dozens of revisions).
+    revisions: [u32; 2],
+}
+
+impl VesslBase {
+    /// Whether the base holds revision `r`, when `r` is below 64: `None`
+    /// for higher revisions, which the caller looks up in `older`.
+    fn has_revision(&self, r: u32) -> Option<bool> {
+        let word = self.revisions.get((r / 32) as usize)?;
+        Some(word & (1 << (r % 32)) != 0)
+    }
+
+    /// Notes revision `r` in `revisions`, when it is below 64.
+    fn mark_revision(&mut self, r: u32) {
+        if let Some(word) = self.revisions.get_mut((r / 32) as usize) {
+            *word |= 1 << (r % 32);
+        }
+    }
 }
 
 impl Default for VesslBase {
@@ -240,6 +261,7 @@ impl Default for VesslBase {
             newest: NONE,
             newest_revision: 0,
             older: NONE,
+            revisions: [0; 2],
         }
     }
 }
@@ -452,22 +474,30 @@ impl Catalog {
         match revision {
             None if base.alias != NONE => return false,
             None => base.alias = idx,
-            Some(_) if base.newest == NONE => {
+            Some(r) if base.newest == NONE => {
                 base.newest = idx;
-                base.newest_revision = revision.unwrap_or(0);
+                base.newest_revision = r;
+                base.mark_revision(r);
             }
             Some(r) => {
-                if r == base.newest_revision {
-                    return false;
-                }
-                let mut at = base.older;
-                while at != NONE {
-                    let o = self.older[at as usize];
-                    if o.revision == r {
-                        return false;
+                match base.has_revision(r) {
+                    Some(true) => return false,
+                    Some(false) => {}
+                    None => {
+                        if r == base.newest_revision {
+                            return false;
+                        }
+                        let mut at = base.older;
+                        while at != NONE {
+                            let o = self.older[at as usize];
+                            if o.revision == r {
+                                return false;
+                            }
+                            at = o.next;
+                        }
                     }
-                    at = o.next;
                 }
+                base.mark_revision(r);
                 let older = if r > base.newest_revision {
                     let o = Older {
                         revision: base.newest_revision,
@@ -630,6 +660,7 @@ impl Catalog {
             return match key.revision {
                 None => base.alias(),
                 Some(r) if base.newest != NONE && base.newest_revision == r => base.newest(),
+                Some(r) if base.has_revision(r) == Some(false) => None,
                 Some(r) => {
                     let mut at = base.older;
                     while at != NONE {
