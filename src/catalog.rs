@@ -71,7 +71,8 @@ pub struct Catalog {
     /// alias text is the version plus the track's text, so this is the
     /// alias, keyed without a string. Most bases hold one or two tags, and
     /// a catalog holds tens of thousands of them: entries are kept small
-    /// (40 bytes), and the older revisions of a base live in `older`.
+    /// (48 bytes, 8 of them a bitmask of the base's revisions), and the
+    /// older revisions of a base live in `older`.
     vessl_bases: Map<(u32, Version), VesslBase>,
     /// The revisions of VESSL bases other than their newest, as linked
     /// lists through one vector: no allocation per base.
