@@ -76,8 +76,7 @@ impl Image {
     /// Reads a name and detects its scheme.
     pub fn parse(s: &str) -> Result<Image, Error> {
         let r = Reference::parse_normalized(s)?;
-        let scheme = detect(&r, s);
-        Image::with_scheme(r, s, scheme)
+        Image::from_reference(r, s, None)
     }
 
     /// Reads a name as a name of `scheme`: an error if it is a valid
@@ -94,8 +93,15 @@ impl Image {
         input: &str,
         scheme: Option<Scheme>,
     ) -> Result<Image, Error> {
-        let scheme = scheme.unwrap_or_else(|| detect(&r, input));
-        Image::with_scheme(r, input, scheme)
+        if let Some(scheme) = scheme.or_else(|| by_registry(&r)) {
+            return Image::with_scheme(r, input, scheme);
+        }
+        // Detection by shape reads the name as TWCC: keep what it read
+        // rather than reading it twice.
+        match TwccName::from_reference(&r, input) {
+            Ok(v) => Ok(Image::store(r, Value::Twcc(v))),
+            Err(_) => Image::with_scheme(r, input, Scheme::Generic),
+        }
     }
 
     fn with_scheme(r: Reference<'_>, s: &str, scheme: Scheme) -> Result<Image, Error> {
@@ -116,12 +122,17 @@ impl Image {
             }
             Scheme::Generic => Value::Generic(GenericTag::from_reference(&r, s)?),
         };
+        Ok(Image::store(r, value))
+    }
+
+    /// An image of `r` and its scheme's reading, owning the reference's text.
+    fn store(r: Reference<'_>, value: Value) -> Image {
         let (text, spans) = r.into_owned().into_parts();
-        Ok(Image {
+        Image {
             text: Some(text),
             spans,
             value,
-        })
+        }
     }
 
     /// The reference's text, wherever it is kept.
@@ -189,12 +200,20 @@ impl Image {
 
 /// The scheme a name belongs to, by registry, then by shape.
 pub fn detect(r: &Reference<'_>, input: &str) -> Scheme {
+    match by_registry(r) {
+        Some(scheme) => scheme,
+        None if TwccName::from_reference(r, input).is_ok() => Scheme::Twcc,
+        None => Scheme::Generic,
+    }
+}
+
+/// The scheme a registry (and namespace) says a name belongs to, if any.
+fn by_registry(r: &Reference<'_>) -> Option<Scheme> {
     match r.domain() {
-        Some("nvcr.io") => Scheme::Ngc,
-        Some("quay.io") if r.namespace() == Some("vessl-ai") => Scheme::Vessl,
-        Some("registry.twcc.ai") => Scheme::Twcc,
-        _ if TwccName::from_reference(r, input).is_ok() => Scheme::Twcc,
-        _ => Scheme::Generic,
+        Some("nvcr.io") => Some(Scheme::Ngc),
+        Some("quay.io") if r.namespace() == Some("vessl-ai") => Some(Scheme::Vessl),
+        Some("registry.twcc.ai") => Some(Scheme::Twcc),
+        _ => None,
     }
 }
 

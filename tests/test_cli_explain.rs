@@ -1,22 +1,14 @@
 //! `imagetag explain`, run as a user runs it: the real binary, exact output
 //! and exit codes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+#![cfg(feature = "cli")]
+
+mod util;
+
+use std::process::Output;
 
 fn imagetag(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imagetag"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the imagetag binary runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    pipe.write_all(stdin.unwrap_or_default())
-        .expect("write stdin");
-    drop(pipe);
-    child.wait_with_output().expect("imagetag finishes")
+    util::imagetag(args, stdin.unwrap_or_default())
 }
 
 fn stdout(o: &Output) -> String {

@@ -2,28 +2,16 @@
 //! tag lists in `tests/data/tags/`.
 #![cfg(feature = "cli")]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod util;
+
+use std::process::Output;
 
 fn data(name: &str) -> String {
     format!("{}/tests/data/tags/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imagetag"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run imagetag");
-    {
-        let mut input = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            input.write_all(s.as_bytes()).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
+    util::imagetag(args, stdin.unwrap_or_default().as_bytes())
 }
 
 #[track_caller]

@@ -285,6 +285,22 @@ impl Policy {
     }
 }
 
+/// Each finding's line, column, text and kind, after checking that an
+/// [`Kind::Image`]'s span holds exactly its text: what the finders' unit
+/// tests compare.
+#[cfg(test)]
+pub(crate) fn positions(found: Vec<Found>, text: &str) -> Vec<(usize, usize, String, Kind)> {
+    found
+        .into_iter()
+        .map(|f| {
+            if f.kind == Kind::Image {
+                assert_eq!(text[f.span.clone()], f.text);
+            }
+            (f.line, f.column, f.text, f.kind)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

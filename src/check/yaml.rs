@@ -205,15 +205,7 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<(usize, usize, String, Kind)> {
-        find(Path::new("x.yaml"), text)
-            .into_iter()
-            .map(|f| {
-                if f.kind == Kind::Image {
-                    assert_eq!(text[f.span.clone()], f.text);
-                }
-                (f.line, f.column, f.text, f.kind)
-            })
-            .collect()
+        crate::check::positions(find(Path::new("x.yaml"), text), text)
     }
 
     #[test]

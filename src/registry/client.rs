@@ -399,28 +399,18 @@ impl Client {
             timeout = timeout.min(left);
         }
         let started = Instant::now();
-        let result = match method {
-            Method::Get => {
-                let mut req = self.agent.get(url);
-                if let Some(a) = accept {
-                    req = req.header("Accept", a);
-                }
-                if let Some(a) = authorization {
-                    req = req.header("Authorization", a.expose());
-                }
-                req.config().timeout_global(Some(timeout)).build().call()
-            }
-            Method::Head => {
-                let mut req = self.agent.head(url);
-                if let Some(a) = accept {
-                    req = req.header("Accept", a);
-                }
-                if let Some(a) = authorization {
-                    req = req.header("Authorization", a.expose());
-                }
-                req.config().timeout_global(Some(timeout)).build().call()
-            }
+        // GET and HEAD build the same way: both are requests without a body.
+        let mut req = match method {
+            Method::Get => self.agent.get(url),
+            Method::Head => self.agent.head(url),
         };
+        if let Some(a) = accept {
+            req = req.header("Accept", a);
+        }
+        if let Some(a) = authorization {
+            req = req.header("Authorization", a.expose());
+        }
+        let result = req.config().timeout_global(Some(timeout)).build().call();
         let mut response =
             result.map_err(|e| self.transport_error(target, method.as_str(), url, e, timeout))?;
         let status = response.status().as_u16();

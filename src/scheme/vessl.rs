@@ -830,6 +830,28 @@ fn part_end(i: &str, component: Component) -> Res<'_, ()> {
     }
 }
 
+/// The version of a `cudaX.Y[.Z]` or `pyX.Y` part, `(part, after keyword)`:
+/// a version right after the keyword, then the end of the part. `leading`
+/// says the image already gave this version first (`cuda:12.4-cuda12.4`),
+/// which is the error `twice`.
+fn keyword_version<'a>(
+    (part, after): (&'a str, &'a str),
+    leading: bool,
+    component: Component,
+    twice: &'static str,
+    missing: &'static str,
+) -> Res<'a, Version> {
+    if leading {
+        return fail(part, component, twice);
+    }
+    if !starts_with_digit(after) {
+        return fail(after, component, missing);
+    }
+    let (rest, v) = version(after, component)?;
+    let (rest, ()) = part_end(rest, component)?;
+    Ok((rest, v))
+}
+
 // part     ::= "cuda" version | "cudnn" number | "py" version | "r" number | word
 // word     ::= [a-z] [a-z0-9]*
 fn segment(s: &str, kind: Kind) -> Res<'_, Part> {
@@ -850,41 +872,23 @@ fn segment(s: &str, kind: Kind) -> Res<'_, Part> {
         return Ok((rest, Part::Cudnn(n)));
     }
     if let Some(after) = keyword(s, "cuda") {
-        if kind == Kind::Cuda {
-            return fail(
-                s,
-                Component::Cuda,
-                "a cuda image gives its CUDA version first, not as a -cuda part",
-            );
-        }
-        if !starts_with_digit(after) {
-            return fail(
-                after,
-                Component::Cuda,
-                "expected a CUDA version right after 'cuda', as in cuda12.4",
-            );
-        }
-        let (rest, v) = version(after, Component::Cuda)?;
-        let (rest, ()) = part_end(rest, Component::Cuda)?;
+        let (rest, v) = keyword_version(
+            (s, after),
+            kind == Kind::Cuda,
+            Component::Cuda,
+            "a cuda image gives its CUDA version first, not as a -cuda part",
+            "expected a CUDA version right after 'cuda', as in cuda12.4",
+        )?;
         return Ok((rest, Part::Cuda(v)));
     }
     if let Some(after) = keyword(s, "py") {
-        if kind == Kind::Python {
-            return fail(
-                s,
-                Component::Python,
-                "a python image gives its Python version first, not as a -py part",
-            );
-        }
-        if !starts_with_digit(after) {
-            return fail(
-                after,
-                Component::Python,
-                "expected a Python version right after 'py', as in py3.11",
-            );
-        }
-        let (rest, v) = version(after, Component::Python)?;
-        let (rest, ()) = part_end(rest, Component::Python)?;
+        let (rest, v) = keyword_version(
+            (s, after),
+            kind == Kind::Python,
+            Component::Python,
+            "a python image gives its Python version first, not as a -py part",
+            "expected a Python version right after 'py', as in py3.11",
+        )?;
         return Ok((rest, Part::Python(v)));
     }
     if let Some(after) = keyword(s, "r") {

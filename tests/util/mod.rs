@@ -95,3 +95,22 @@ pub fn fields(s: &str) -> Vec<(String, String)> {
 pub fn assert_to_string(err: impl std::fmt::Display, expected: &str) {
     assert_eq!(err.to_string(), expected);
 }
+
+/// Runs the real `imagetag` binary with `args`, writing `stdin` to it.
+#[cfg(feature = "cli")]
+#[track_caller]
+pub fn imagetag(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imagetag"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the imagetag binary runs");
+    let mut pipe = child.stdin.take().expect("stdin");
+    pipe.write_all(stdin).expect("write stdin");
+    drop(pipe);
+    child.wait_with_output().expect("imagetag finishes")
+}

@@ -155,8 +155,10 @@ pub fn run(args: Args) -> ExitCode {
             } => (path, kind, explicit),
         };
         let file = path.display().to_string();
-        let text = match files::read(&path) {
-            Content::Text(t) => t,
+        // A file found while walking that cannot be read is a finding about
+        // that file, so that one bad file does not hide the rest.
+        let unreadable = match files::read(&path) {
+            Content::Text(t) => Ok(t),
             Content::Binary => {
                 skipped_files += 1;
                 continue;
@@ -166,22 +168,12 @@ pub fn run(args: Args) -> ExitCode {
                 fatal = true;
                 continue;
             }
-            Content::Error(e) => {
-                let message = format!("cannot read: {e}");
-                emit(
-                    &mut out,
-                    Line {
-                        file: &file,
-                        position: None,
-                        severity: Severity::Error,
-                        message: &message,
-                        reference: None,
-                    },
-                );
-                continue;
-            }
-            Content::NotUtf8(at) => {
-                let message = format!("not UTF-8 text: invalid byte at offset {at}");
+            Content::Error(e) => Err(format!("cannot read: {e}")),
+            Content::NotUtf8(at) => Err(format!("not UTF-8 text: invalid byte at offset {at}")),
+        };
+        let text = match unreadable {
+            Ok(t) => t,
+            Err(message) => {
                 emit(
                     &mut out,
                     Line {
