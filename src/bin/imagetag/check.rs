@@ -54,6 +54,20 @@ struct Line<'a> {
     reference: Option<&'a str>,
 }
 
+impl<'a> Line<'a> {
+    /// An error about a whole file (it cannot be read): no position, no
+    /// reference.
+    fn file_error(file: &'a str, message: &'a str) -> Line<'a> {
+        Line {
+            file,
+            position: None,
+            severity: Severity::Error,
+            message,
+            reference: None,
+        }
+    }
+}
+
 fn print(out: &mut impl Write, format: &str, l: &Line<'_>) -> io::Result<()> {
     match format {
         "json" => {
@@ -136,16 +150,8 @@ pub fn run(args: Args) -> ExitCode {
             }
             Item::Unreadable { path, message } => {
                 let file = path.display().to_string();
-                emit(
-                    &mut out,
-                    Line {
-                        file: &file,
-                        position: None,
-                        severity: Severity::Error,
-                        message: &format!("cannot read: {message}"),
-                        reference: None,
-                    },
-                );
+                let message = format!("cannot read: {message}");
+                emit(&mut out, Line::file_error(&file, &message));
                 continue;
             }
             Item::File {
@@ -174,16 +180,7 @@ pub fn run(args: Args) -> ExitCode {
         let text = match unreadable {
             Ok(t) => t,
             Err(message) => {
-                emit(
-                    &mut out,
-                    Line {
-                        file: &file,
-                        position: None,
-                        severity: Severity::Error,
-                        message: &message,
-                        reference: None,
-                    },
-                );
+                emit(&mut out, Line::file_error(&file, &message));
                 continue;
             }
         };
