@@ -41,6 +41,7 @@ fn bin(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.args(args)
         .env_remove("IMAGETAG_REGISTRY_USER")
         .env_remove("IMAGETAG_REGISTRY_PASSWORD")
+        .env_remove("IMAGETAG_REGISTRY_HOST")
         .env("DOCKER_CONFIG", "/nonexistent-imagetag-test");
     for (k, v) in env {
         cmd.env(k, v);
@@ -206,6 +207,7 @@ fn basic_auth_against_a_real_registry() {
     // Given credentials.
     let mut o = options();
     o.credentials = Credentials::Basic {
+        registry: reg.host(),
         user: "alice".into(),
         password: Secret::new("s3cr3t-pw"),
     };
@@ -218,6 +220,7 @@ fn basic_auth_against_a_real_registry() {
 
     // Wrong password.
     o.credentials = Credentials::Basic {
+        registry: reg.host(),
         user: "alice".into(),
         password: Secret::new("nope"),
     };
@@ -228,6 +231,7 @@ fn basic_auth_against_a_real_registry() {
     let out = bin(
         &["tags", &repo, "--verbose"],
         &[
+            ("IMAGETAG_REGISTRY_HOST", reg.host().as_str()),
             ("IMAGETAG_REGISTRY_USER", "alice"),
             ("IMAGETAG_REGISTRY_PASSWORD", "s3cr3t-pw"),
         ],
@@ -299,6 +303,7 @@ fn bearer_auth_against_a_real_registry_and_token_server() {
     // With the login: tags, a catalog and digests, through tokens.
     let mut o = options();
     o.credentials = Credentials::Basic {
+        registry: host.clone(),
         user: LOGIN.0.into(),
         password: Secret::new(LOGIN.1),
     };
@@ -333,6 +338,7 @@ fn bearer_auth_against_a_real_registry_and_token_server() {
     // A wrong password: refused by the token server, the password unsaid.
     let mut wrong = options();
     wrong.credentials = Credentials::Basic {
+        registry: host.clone(),
         user: LOGIN.0.into(),
         password: Secret::new("not-the-pw"),
     };
@@ -360,6 +366,7 @@ fn bearer_auth_against_a_real_registry_and_token_server() {
     // ...and with the login, resolves with digests and lists tags, its
     // --verbose output showing neither the password nor a token.
     let env = [
+        ("IMAGETAG_REGISTRY_HOST", host.as_str()),
         ("IMAGETAG_REGISTRY_USER", LOGIN.0),
         ("IMAGETAG_REGISTRY_PASSWORD", LOGIN.1),
     ];
@@ -750,7 +757,10 @@ fn a_missing_digest_header_means_hashing_the_manifest() {
         Canned::new(200, MANIFEST)
             .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
     });
-    let d = Client::new(options())
+    // Trusting the header: a HEAD first, then a GET when it is missing.
+    let mut trusting = options();
+    trusting.verify_digests = false;
+    let d = Client::new(trusting)
         .digest(&format!("{}/x:1.0", server.host()))
         .unwrap();
     assert_eq!(d, sha256(MANIFEST.as_bytes()));
@@ -759,6 +769,12 @@ fn a_missing_digest_header_means_hashing_the_manifest() {
         seen.iter().map(|s| s.method.as_str()).collect::<Vec<_>>(),
         ["HEAD", "GET"]
     );
+    // Verifying (the default): one GET, hashed.
+    let d = Client::new(options())
+        .digest(&format!("{}/x:1.0", server.host()))
+        .unwrap();
+    assert_eq!(d, sha256(MANIFEST.as_bytes()));
+    assert_eq!(server.seen()[2].method, "GET");
     let accept = seen[0].header("accept").unwrap();
     for t in [
         "application/vnd.oci.image.index.v1+json",
@@ -808,6 +824,7 @@ fn bearer_challenge_anonymous_and_with_credentials() {
     assert_eq!(Client::new(options()).tags(&repo).unwrap(), ["public"]);
     let mut o = options();
     o.credentials = Credentials::Basic {
+        registry: server.host(),
         user: "bob".into(),
         password: Secret::new("pw"),
     };
@@ -819,6 +836,7 @@ fn bearer_challenge_anonymous_and_with_credentials() {
     assert_eq!(server.seen().len(), before + 1);
 
     o.credentials = Credentials::Basic {
+        registry: server.host(),
         user: "bob".into(),
         password: Secret::new("wrong"),
     };
@@ -831,6 +849,7 @@ fn bearer_challenge_anonymous_and_with_credentials() {
     let out = bin(
         &["tags", &repo, "--verbose"],
         &[
+            ("IMAGETAG_REGISTRY_HOST", server.host().as_str()),
             ("IMAGETAG_REGISTRY_USER", "bob"),
             ("IMAGETAG_REGISTRY_PASSWORD", "pw"),
         ],

@@ -37,6 +37,12 @@ impl fmt::Display for Secret {
 
 /// Where a [`Client`](super::Client) finds a user name and password for a
 /// registry.
+///
+/// Every source is scoped to a registry host: a credential is sent only to
+/// the registry it was configured for (and to the token realm that registry
+/// names, when [trusted](super#which-hosts-get-credentials)). A secret with
+/// no host is sent nowhere. Hosts compare without case, ports exactly;
+/// `docker.io`, `index.docker.io` and `registry-1.docker.io` are one host.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum Credentials {
@@ -45,7 +51,9 @@ pub enum Credentials {
     /// The environment, then the Docker config file:
     ///
     /// 1. `IMAGETAG_REGISTRY_USER` and `IMAGETAG_REGISTRY_PASSWORD`, for
-    ///    every registry;
+    ///    the registries listed in `IMAGETAG_REGISTRY_HOST` (one host or
+    ///    several, comma-separated) and no other; without
+    ///    `IMAGETAG_REGISTRY_HOST` they are not sent anywhere;
     /// 2. `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`:
     ///    `credHelpers[registry]` (runs `docker-credential-<helper> get`),
     ///    then `auths[registry].auth` (base64 `user:password`), then
@@ -58,8 +66,10 @@ pub enum Credentials {
     /// never sent as Basic auth.
     #[default]
     Auto,
-    /// This user and password, for every registry.
+    /// This user and password, for one registry.
     Basic {
+        /// The registry host they belong to (`quay.io`, `127.0.0.1:5000`).
+        registry: String,
         /// The user name.
         user: String,
         /// The password or token.
@@ -93,6 +103,22 @@ impl Login {
 /// The environment variables of [`Credentials::Auto`].
 pub(crate) const ENV_USER: &str = "IMAGETAG_REGISTRY_USER";
 pub(crate) const ENV_PASSWORD: &str = "IMAGETAG_REGISTRY_PASSWORD";
+pub(crate) const ENV_HOST: &str = "IMAGETAG_REGISTRY_HOST";
+
+/// `registry` as a key for comparing hosts: no `https://` or path, lower
+/// case, Docker Hub's three names as one.
+pub(crate) fn host_key(registry: &str) -> String {
+    let host = strip_url(registry.trim()).to_ascii_lowercase();
+    match host.as_str() {
+        "index.docker.io" | "registry-1.docker.io" => "docker.io".to_owned(),
+        _ => host,
+    }
+}
+
+/// Whether the credentials filed under `configured` belong to `registry`.
+pub(crate) fn same_registry(configured: &str, registry: &str) -> bool {
+    !configured.trim().is_empty() && host_key(configured) == host_key(registry)
+}
 
 impl Credentials {
     /// The login for `registry` (`docker.io`, `quay.io`, `127.0.0.1:5000`),
@@ -100,25 +126,34 @@ impl Credentials {
     pub(crate) fn lookup(&self, registry: &str) -> Option<(Login, String)> {
         match self {
             Credentials::None => None,
-            Credentials::Basic { user, password } => Some((
-                Login {
-                    user: user.clone(),
-                    password: password.clone(),
-                    identity: false,
-                },
-                "the given credentials".to_owned(),
-            )),
+            Credentials::Basic {
+                registry: configured,
+                user,
+                password,
+            } => same_registry(configured, registry).then(|| {
+                (
+                    Login {
+                        user: user.clone(),
+                        password: password.clone(),
+                        identity: false,
+                    },
+                    format!("the credentials given for {configured}"),
+                )
+            }),
             Credentials::Auto => {
                 if let Ok(user) = std::env::var(ENV_USER) {
-                    let password = std::env::var(ENV_PASSWORD).unwrap_or_default();
-                    return Some((
-                        Login {
-                            user,
-                            password: Secret(password),
-                            identity: false,
-                        },
-                        format!("${ENV_USER}"),
-                    ));
+                    let hosts = std::env::var(ENV_HOST).unwrap_or_default();
+                    if hosts.split(',').any(|h| same_registry(h, registry)) {
+                        let password = std::env::var(ENV_PASSWORD).unwrap_or_default();
+                        return Some((
+                            Login {
+                                user,
+                                password: Secret(password),
+                                identity: false,
+                            },
+                            format!("${ENV_USER} (scoped by ${ENV_HOST})"),
+                        ));
+                    }
                 }
                 docker_config_login(registry)
             }
@@ -136,18 +171,14 @@ fn docker_config_path() -> Option<PathBuf> {
     Some(PathBuf::from(home).join(".docker").join("config.json"))
 }
 
-/// The keys a registry's credentials may be filed under.
-fn config_keys(registry: &str) -> Vec<String> {
-    let mut keys = vec![registry.to_owned()];
-    if matches!(
-        registry,
-        "docker.io" | "index.docker.io" | "registry-1.docker.io"
-    ) {
-        keys.insert(0, "https://index.docker.io/v1/".to_owned());
-        keys.push("index.docker.io".to_owned());
-        keys.push("registry-1.docker.io".to_owned());
+/// The key `docker login` files a registry's credentials under, and the
+/// server name a credential helper is asked for.
+fn config_key(registry: &str) -> String {
+    if host_key(registry) == "docker.io" {
+        "https://index.docker.io/v1/".to_owned()
+    } else {
+        registry.to_owned()
     }
-    keys
 }
 
 /// `https://quay.io/v1/` → `quay.io`.
@@ -163,26 +194,28 @@ fn docker_config_login(registry: &str) -> Option<(Login, String)> {
     let path = docker_config_path()?;
     let text = std::fs::read_to_string(&path).ok()?;
     let config: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let keys = config_keys(registry);
+    let key = config_key(registry);
     let where_ = path.display().to_string();
 
     if let Some(helpers) = config.get("credHelpers").and_then(|h| h.as_object()) {
         for (k, helper) in helpers {
-            if keys.iter().any(|key| strip_url(k) == strip_url(key)) {
-                if let Some(login) = helper.as_str().and_then(|h| run_helper(h, &keys[0])) {
+            if same_registry(k, registry) {
+                if let Some(login) = helper.as_str().and_then(|h| run_helper(h, &key)) {
                     return Some((login, format!("credHelpers in {where_}")));
                 }
             }
         }
     }
     if let Some(auths) = config.get("auths").and_then(|a| a.as_object()) {
-        for key in &keys {
-            let Some((_, entry)) = auths
+        // The exact key first (`https://index.docker.io/v1/` for Docker
+        // Hub), then any key naming the same host.
+        let exact = auths.get(&key);
+        for entry in exact.into_iter().chain(
+            auths
                 .iter()
-                .find(|(k, _)| *k == key || strip_url(k) == strip_url(key))
-            else {
-                continue;
-            };
+                .filter(|(k, _)| same_registry(k, registry))
+                .map(|(_, e)| e),
+        ) {
             let auth = entry.get("auth").and_then(|a| a.as_str());
             let decoded = auth
                 .and_then(base64_decode)
@@ -218,7 +251,7 @@ fn docker_config_login(registry: &str) -> Option<(Login, String)> {
         }
     }
     if let Some(store) = config.get("credsStore").and_then(|s| s.as_str()) {
-        if let Some(login) = run_helper(store, &keys[0]) {
+        if let Some(login) = run_helper(store, &key) {
             return Some((login, format!("credsStore in {where_}")));
         }
     }
@@ -374,6 +407,7 @@ mod tests {
         let s = Secret::new("hunter2");
         assert_eq!(format!("{s:?} {s}"), "*** ***");
         let c = Credentials::Basic {
+            registry: "quay.io".into(),
             user: "u".into(),
             password: s,
         };
@@ -415,8 +449,30 @@ mod tests {
 
     #[test]
     fn config_keys_for_docker_hub() {
-        assert_eq!(config_keys("docker.io")[0], "https://index.docker.io/v1/");
+        assert_eq!(config_key("docker.io"), "https://index.docker.io/v1/");
+        assert_eq!(config_key("quay.io"), "quay.io");
         assert_eq!(strip_url("https://quay.io/v1/"), "quay.io");
         assert_eq!(strip_url("127.0.0.1:5000"), "127.0.0.1:5000");
+    }
+
+    #[test]
+    fn credentials_belong_to_one_host() {
+        assert!(same_registry("https://index.docker.io/v1/", "docker.io"));
+        assert!(same_registry("registry-1.docker.io", "index.docker.io"));
+        assert!(same_registry("Quay.IO", "quay.io"));
+        assert!(same_registry("https://quay.io/v1/", "quay.io"));
+        assert!(!same_registry("quay.io", "quay.io:443"));
+        assert!(!same_registry("quay.io", "evil.example"));
+        assert!(!same_registry("", "quay.io"));
+        assert!(!same_registry("127.0.0.1:5000", "127.0.0.1:5001"));
+
+        let given = Credentials::Basic {
+            registry: "quay.io".into(),
+            user: "u".into(),
+            password: Secret::new("p"),
+        };
+        assert!(given.lookup("quay.io").is_some());
+        assert!(given.lookup("evil.example").is_none());
+        assert!(given.lookup("docker.io").is_none());
     }
 }

@@ -6,11 +6,13 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use sha2::{Digest as _, Sha256};
+use sha2::{Digest as _, Sha256, Sha384, Sha512};
 
-use super::auth::{Challenge, Login, Secret, ENV_PASSWORD, ENV_USER};
-use super::{Error, ErrorKind, Options, Target};
-use crate::Catalog;
+use super::auth::{Challenge, Login, Secret, ENV_HOST, ENV_PASSWORD, ENV_USER};
+use super::page::{self, PageError};
+use super::redact::redact;
+use super::{is_loopback, Error, ErrorKind, Options, Target, Url};
+use crate::{Algorithm, Catalog};
 
 /// The manifest types asked for, so that a registry answers with the digest
 /// `docker pull` would see (an index for a multi-platform image).
@@ -21,6 +23,9 @@ application/vnd.docker.distribution.manifest.v2+json";
 
 /// How much of an error body goes into a message.
 const EXCERPT: usize = 200;
+
+/// How many redirects one request follows.
+const MAX_REDIRECTS: u32 = 5;
 
 /// A client for OCI Distribution registries. Cheap to share by reference:
 /// it keeps one connection pool and the tokens it got, per repository.
@@ -83,7 +88,9 @@ impl Client {
             .http_status_as_error(false)
             .timeout_global(Some(options.timeout))
             .user_agent(concat!("imagetag/", env!("CARGO_PKG_VERSION")))
-            .max_redirects(5)
+            // Redirects are followed in `send`, which decides where the
+            // registry's credentials may go.
+            .max_redirects(0)
             .build()
             .new_agent();
         Client {
@@ -125,6 +132,8 @@ impl Client {
         );
         let mut seen = HashSet::new();
         let mut tags = Vec::new();
+        let mut listed_bytes = 0u64;
+        let mut skipped = 0usize;
         for page in 0.. {
             if page >= self.options.max_pages {
                 return Err(Error::new(
@@ -145,41 +154,45 @@ impl Client {
             if answer.status != 200 {
                 return Err(self.status_error(target, &url, &answer, "listing tags"));
             }
-            let json: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|e| {
-                Error::new(
-                    ErrorKind::Protocol,
+            listed_bytes += answer.body.len() as u64;
+            if listed_bytes > self.options.max_list_bytes {
+                return Err(Error::new(
+                    ErrorKind::Limit,
                     &target.registry,
                     &url,
                     Some(200),
-                    format!("tag list is not JSON ({e}): {}", excerpt(&answer.body)),
-                )
-            })?;
-            match json.get("tags") {
-                Some(serde_json::Value::Array(list)) => {
-                    for t in list {
-                        match t.as_str() {
-                            Some(s) => tags.push(s.to_owned()),
-                            None => {
-                                return Err(Error::new(
-                                    ErrorKind::Protocol,
-                                    &target.registry,
-                                    &url,
-                                    Some(200),
-                                    format!("a tag that is not a string: {t}"),
-                                ))
-                            }
-                        }
-                    }
-                }
-                // A repository with no tags left: `"tags": null`.
-                Some(serde_json::Value::Null) => {}
-                _ => {
-                    return Err(Error::new(
+                    format!(
+                        "the tag list's pages add up to more than {} bytes ({} tags so far); \
+                         raise the limit (--max-tags) if the repository really is that large",
+                        self.options.max_list_bytes,
+                        tags.len()
+                    ),
+                ));
+            }
+            let fail = |kind, message: String| {
+                Error::new(kind, &target.registry, &url, Some(200), message)
+            };
+            match page::read_page(&answer.body, &mut tags, self.options.max_tags) {
+                Ok(invalid) => skipped += invalid,
+                Err(PageError::Json(e)) => {
+                    return Err(fail(
                         ErrorKind::Protocol,
-                        &target.registry,
-                        &url,
-                        Some(200),
-                        format!("no \"tags\" list in {}", excerpt(&answer.body)),
+                        format!("not a tag list: {}", self.quote(e.as_bytes())),
+                    ))
+                }
+                Err(PageError::NoTags) => {
+                    return Err(fail(
+                        ErrorKind::Protocol,
+                        "not a tag list: no \"tags\" key".to_owned(),
+                    ))
+                }
+                Err(PageError::TooMany(n)) => {
+                    return Err(fail(
+                        ErrorKind::Limit,
+                        format!(
+                            "the repository lists more than {n} tags; raise the limit \
+                             (--max-tags) if it really is that large"
+                        ),
                     ))
                 }
             }
@@ -192,7 +205,10 @@ impl Client {
                     &target.registry,
                     &url,
                     Some(200),
-                    format!("Link header points away from {base}: {link}"),
+                    format!(
+                        "Link header points away from {base}: {}",
+                        self.quote(link.as_bytes())
+                    ),
                 )
             })?;
             if seen.contains(&next) {
@@ -201,17 +217,27 @@ impl Client {
                     &target.registry,
                     &url,
                     Some(200),
-                    format!("Link header loops back to a page already read: {next}"),
+                    format!(
+                        "Link header loops back to a page already read: {}",
+                        self.quote(next.as_bytes())
+                    ),
                 ));
             }
             url = next;
         }
-        self.log(format_args!(
-            "{} tags of {} in {} ms",
-            tags.len(),
-            target.canonical,
-            start.elapsed().as_millis()
-        ));
+        self.log(|| {
+            format!(
+                "{} tags of {} in {} ms{}",
+                tags.len(),
+                target.canonical,
+                start.elapsed().as_millis(),
+                if skipped > 0 {
+                    format!(" ({skipped} listed names that are not valid tags left out)")
+                } else {
+                    String::new()
+                }
+            )
+        });
         Ok(tags)
     }
 
@@ -247,50 +273,72 @@ impl Client {
 
     fn digest_of(&self, target: &Target, reference: &str) -> Result<String, Error> {
         let url = format!("{}/v2/{}/manifests/{reference}", target.base(), target.path);
-        let head = self.send(target, Method::Head, &url, Some(MANIFEST_ACCEPT), None)?;
-        if head.status != 200 {
-            return Err(self.status_error(target, &url, &head, "reading a manifest digest"));
+        let fail = |message: String| {
+            Error::new(
+                ErrorKind::Protocol,
+                &target.registry,
+                &url,
+                Some(200),
+                message,
+            )
+        };
+        let bad_header = |e: crate::Error| {
+            fail(format!(
+                "bad Docker-Content-Digest: {}",
+                self.quote(e.to_string().as_bytes())
+            ))
+        };
+        if !self.options.verify_digests {
+            let head = self.send(target, Method::Head, &url, Some(MANIFEST_ACCEPT), None)?;
+            if head.status != 200 {
+                return Err(self.status_error(target, &url, &head, "reading a manifest digest"));
+            }
+            if let Some(d) = header(&head.headers, "docker-content-digest") {
+                return crate::Digest::parse(d)
+                    .map(|_| d.to_owned())
+                    .map_err(bad_header);
+            }
+            self.log(|| {
+                format!(
+                    "no Docker-Content-Digest from {}: hashing the manifest",
+                    target.registry
+                )
+            });
         }
-        if let Some(d) = header(&head.headers, "docker-content-digest") {
-            return match crate::Digest::parse(d) {
-                Ok(_) => Ok(d.to_owned()),
-                Err(e) => Err(Error::new(
-                    ErrorKind::Protocol,
-                    &target.registry,
-                    &url,
-                    Some(200),
-                    format!("bad Docker-Content-Digest: {e}"),
-                )),
-            };
-        }
-        // No header: the digest is the hash of the manifest's bytes.
-        self.log(format_args!(
-            "no Docker-Content-Digest from {}: hashing the manifest",
-            target.registry
-        ));
         let get = self.send(target, Method::Get, &url, Some(MANIFEST_ACCEPT), None)?;
         if get.status != 200 {
             return Err(self.status_error(target, &url, &get, "reading a manifest"));
         }
-        let hash = Sha256::digest(&get.body);
-        let mut out = String::with_capacity(71);
-        out.push_str("sha256:");
-        for b in hash {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{b:02x}");
+        // The manifest's digest is the hash of its bytes, with the
+        // algorithm the registry names (SHA-256 when it names none).
+        let claimed = header(&get.headers, "docker-content-digest")
+            .map(crate::Digest::parse)
+            .transpose()
+            .map_err(bad_header)?;
+        let algorithm = claimed.map_or(Algorithm::Sha256, |d| d.algorithm());
+        let computed = hash(algorithm, &get.body);
+        match claimed {
+            Some(d) if d.hex() != &computed[algorithm.as_str().len() + 1..] => Err(fail(format!(
+                "the registry's Docker-Content-Digest does not match the manifest it sent \
+                 (whose own digest is {computed}): neither is used"
+            ))),
+            _ => Ok(computed),
         }
-        Ok(out)
     }
 
-    fn log(&self, args: fmt::Arguments<'_>) {
+    /// A `--verbose` line; `line` runs only when it is printed.
+    fn log(&self, line: impl FnOnce() -> String) {
         if self.options.verbose {
-            eprintln!("imagetag: {args}");
+            eprintln!("imagetag: {}", line());
         }
     }
 
-    /// One request, with authentication and retries. Any status comes back
-    /// as an answer, except 401 after authenticating, and 429/5xx after
-    /// every retry (which come back too, for the caller's message).
+    /// One request, with authentication, redirects and retries. Any status
+    /// comes back as an answer, except 401 after authenticating, and
+    /// 429/5xx after every retry (which come back too, for the caller's
+    /// message). Redirects are followed here, not by ureq, so that the
+    /// registry's `Authorization` goes only to the registry's own origin
+    /// (see [the module docs](super#which-hosts-get-credentials)).
     fn send(
         &self,
         target: &Target,
@@ -300,19 +348,26 @@ impl Client {
         deadline: Option<Instant>,
     ) -> Result<Answer, Error> {
         let repo_key = format!("{}/{}", target.api_host, target.path);
+        let home = Url::parse(&target.base());
         let mut authenticated = false;
         let mut tries = 0u32;
+        let mut current = url.to_owned();
+        let mut redirects = 0u32;
         loop {
-            let authorization = {
+            let at = Url::parse(&current);
+            let at_home = matches!((&at, &home), (Some(a), Some(h)) if a.same_origin(h));
+            let authorization = if at_home {
                 let auth = self.auth.lock().unwrap_or_else(|e| e.into_inner());
                 auth.get(&repo_key)
                     .or_else(|| auth.get(&target.api_host))
                     .cloned()
+            } else {
+                None
             };
             let answer = match self.once(
                 target,
                 method,
-                url,
+                &current,
                 accept,
                 authorization.as_ref(),
                 deadline,
@@ -326,9 +381,29 @@ impl Client {
                 Err(e) => return Err(e),
             };
             match answer.status {
+                301 | 302 | 303 | 307 | 308 => {
+                    current = self.redirect(target, url, at.as_ref(), &answer, &mut redirects)?;
+                }
+                401 if !at_home => {
+                    let host = at.as_ref().map_or("another host", |a| a.authority.as_str());
+                    return Err(Error::new(
+                        ErrorKind::Untrusted,
+                        &target.registry,
+                        url,
+                        Some(401),
+                        format!(
+                            "the registry redirected to {host}, which asks for credentials: \
+                             credentials for {} are sent only to {} and the token server it \
+                             names, never to a host reached by a redirect",
+                            target.registry, target.registry
+                        ),
+                    ));
+                }
                 401 if !authenticated => {
                     authenticated = true;
                     self.authenticate(target, url, &answer, &repo_key)?;
+                    current = url.to_owned();
+                    redirects = 0;
                 }
                 429 | 500 | 502 | 503 | 504 if tries < self.options.retries => {
                     tries += 1;
@@ -341,6 +416,51 @@ impl Client {
                 _ => return Ok(answer),
             }
         }
+    }
+
+    /// Where a redirect goes: the next URL, or an error for a redirect
+    /// without a usable `Location`, one too many, or one from https to
+    /// http.
+    fn redirect(
+        &self,
+        target: &Target,
+        url: &str,
+        from: Option<&Url>,
+        answer: &Answer,
+        redirects: &mut u32,
+    ) -> Result<String, Error> {
+        let fail = |kind, message: String| {
+            Error::new(kind, &target.registry, url, Some(answer.status), message)
+        };
+        *redirects += 1;
+        if *redirects > MAX_REDIRECTS {
+            return Err(fail(
+                ErrorKind::Limit,
+                format!("more than {MAX_REDIRECTS} redirects"),
+            ));
+        }
+        let location = header(&answer.headers, "location").unwrap_or("");
+        let Some(next) = from.and_then(|f| f.join(location)) else {
+            return Err(fail(
+                ErrorKind::Protocol,
+                format!(
+                    "a redirect to something that is not an http(s) URL: {}",
+                    self.quote(location.as_bytes())
+                ),
+            ));
+        };
+        if from.is_some_and(|f| f.scheme == "https") && next.scheme == "http" {
+            return Err(fail(
+                ErrorKind::Protocol,
+                format!(
+                    "a redirect from https to plain http ({}) is not followed",
+                    self.quote(next.to_string().as_bytes())
+                ),
+            ));
+        }
+        let next = next.to_string();
+        self.log(|| format!("redirected to {}", self.quote(next.as_bytes())));
+        Ok(next)
     }
 
     fn backoff(&self, tries: u32) -> Duration {
@@ -362,7 +482,13 @@ impl Client {
                 return Err(self.deadline_error(target, url));
             }
         }
-        self.log(format_args!("retrying {url} in {} ms", wait.as_millis()));
+        self.log(|| {
+            format!(
+                "retrying {} in {} ms",
+                self.quote(url.as_bytes()),
+                wait.as_millis()
+            )
+        });
         std::thread::sleep(wait);
         Ok(())
     }
@@ -422,16 +548,19 @@ impl Client {
             .limit(self.options.max_body)
             .read_to_vec()
             .map_err(|e| self.transport_error(target, method.as_str(), url, e, timeout))?;
-        self.log(format_args!(
-            "{} {url} -> {status} ({} ms{})",
-            method.as_str(),
-            started.elapsed().as_millis(),
-            if authorization.is_some() {
-                ", with auth"
-            } else {
-                ""
-            }
-        ));
+        self.log(|| {
+            format!(
+                "{} {} -> {status} ({} ms{})",
+                method.as_str(),
+                self.quote(url.as_bytes()),
+                started.elapsed().as_millis(),
+                if authorization.is_some() {
+                    ", with auth"
+                } else {
+                    ""
+                }
+            )
+        });
         Ok(Answer {
             status,
             headers: response.headers().clone(),
@@ -485,7 +614,7 @@ impl Client {
             .or_insert_with(|| {
                 let found = self.options.credentials.lookup(registry);
                 if let Some((_, source)) = &found {
-                    self.log(format_args!("credentials for {registry} from {source}"));
+                    self.log(|| format!("credentials for {registry} from {source}"));
                 }
                 found
             })
@@ -504,10 +633,20 @@ impl Client {
         let challenge = header(&answer.headers, "www-authenticate").and_then(Challenge::parse);
         let login = self.login(&target.registry);
         let no_login = || {
+            let unscoped = if std::env::var_os(ENV_USER).is_some() {
+                format!(
+                    " ({ENV_USER} is set, but {ENV_HOST} does not name {}: credentials from \
+                     the environment go only to the hosts it names)",
+                    target.registry
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "the registry asks for credentials and none were found: set {ENV_USER} and \
-                 {ENV_PASSWORD}, or log in with `docker login {}`",
-                target.registry
+                "the registry asks for credentials and none were found for {reg}{unscoped}: \
+                 set {ENV_HOST}={reg} with {ENV_USER} and {ENV_PASSWORD}, or log in with \
+                 `docker login {reg}`",
+                reg = target.registry
             )
         };
         match challenge {
@@ -539,6 +678,15 @@ impl Client {
             }
             Some(Challenge::Bearer(params)) => {
                 let realm = &params["realm"];
+                if let Err(why) = self.trust_realm(target, realm) {
+                    return Err(Error::new(
+                        ErrorKind::Untrusted,
+                        &target.registry,
+                        url,
+                        Some(401),
+                        why,
+                    ));
+                }
                 let scope = params
                     .get("scope")
                     .cloned()
@@ -629,10 +777,38 @@ impl Client {
                 Some(401),
                 format!(
                     "unauthorized, with no usable WWW-Authenticate challenge: {}",
-                    excerpt(&answer.body)
+                    self.quote(&answer.body)
                 ),
             )),
         }
+    }
+
+    /// Whether the registry's credentials (and a token request at all) may
+    /// go to the bearer realm it named: an https realm, or a plain http one
+    /// from a plain-http registry on loopback or with `plain_http`.
+    fn trust_realm(&self, target: &Target, realm: &str) -> Result<(), String> {
+        let Some(url) = Url::parse(realm) else {
+            return Err(format!(
+                "the token realm is not an http(s) URL without user info: {}",
+                self.quote(realm.as_bytes())
+            ));
+        };
+        if url.scheme == "https"
+            || (target.scheme == "http" && (self.options.plain_http || is_loopback(url.host())))
+        {
+            return Ok(());
+        }
+        Err(format!(
+            "the token realm {} is plain http{}: credentials are sent to a plain-http realm \
+             only from a plain-http registry, when the realm is on a loopback host or with \
+             --plain-http",
+            self.quote(url.to_string().as_bytes()),
+            if target.scheme == "https" {
+                " while the registry is https"
+            } else {
+                " on a host that is not loopback"
+            }
+        ))
     }
 
     /// A token request: retried like any other, never re-authenticated.
@@ -670,10 +846,13 @@ impl Client {
             .limit(self.options.max_body)
             .read_to_vec()
             .map_err(|e| self.transport_error(target, "POST", url, e, timeout))?;
-        self.log(format_args!(
-            "POST {url} -> {status} ({} ms, with an identity token)",
-            started.elapsed().as_millis()
-        ));
+        self.log(|| {
+            format!(
+                "POST {} -> {status} ({} ms, with an identity token)",
+                self.quote(url.as_bytes()),
+                started.elapsed().as_millis()
+            )
+        });
         Ok(Answer {
             status,
             headers: response.headers().clone(),
@@ -696,7 +875,7 @@ impl Client {
             429 => "rate limited, even after retrying",
             _ => "unexpected answer",
         };
-        let body = excerpt(&answer.body);
+        let body = self.quote(&answer.body);
         let message = if body.is_empty() {
             format!("{hint}, while {doing}")
         } else {
@@ -704,6 +883,58 @@ impl Client {
         };
         Error::new(kind, &target.registry, url, Some(answer.status), message)
     }
+
+    /// Text a server sent (a body, a header value, a URL it named), for a
+    /// message: the start of it, on one line, with every secret this client
+    /// holds and anything that looks like a credential replaced by `***`.
+    fn quote(&self, text: &[u8]) -> String {
+        // The excerpt is the first EXCERPT characters; redacting a window
+        // well past them keeps a secret that straddles the cut hidden too.
+        let window = &text[..text.len().min(16 * EXCERPT)];
+        let known = self.known_secrets();
+        let known: Vec<&str> = known.iter().map(Secret::expose).collect();
+        excerpt(redact(&String::from_utf8_lossy(window), &known).as_bytes())
+    }
+
+    /// Every secret the client holds now: `Authorization` values and their
+    /// credentials, passwords and identity tokens of the logins looked up.
+    fn known_secrets(&self) -> Vec<Secret> {
+        let mut out = Vec::new();
+        let mut add = |value: &Secret| {
+            if let Some((_, credential)) = value.expose().split_once(' ') {
+                out.push(Secret::new(credential));
+            }
+            out.push(value.clone());
+        };
+        for value in self.auth.lock().unwrap_or_else(|e| e.into_inner()).values() {
+            add(value);
+        }
+        let logins = self.logins.lock().unwrap_or_else(|e| e.into_inner());
+        for (login, _) in logins.values().flatten() {
+            add(&login.basic());
+            add(&login.password);
+        }
+        out
+    }
+}
+
+/// `algorithm:hex` of `bytes`.
+fn hash(algorithm: Algorithm, bytes: &[u8]) -> String {
+    fn hex(out: &mut String, digest: &[u8]) {
+        use std::fmt::Write as _;
+        for b in digest {
+            let _ = write!(out, "{b:02x}");
+        }
+    }
+    let mut out = String::with_capacity(7 + algorithm.hex_len());
+    out.push_str(algorithm.as_str());
+    out.push(':');
+    match algorithm {
+        Algorithm::Sha256 => hex(&mut out, &Sha256::digest(bytes)),
+        Algorithm::Sha384 => hex(&mut out, &Sha384::digest(bytes)),
+        Algorithm::Sha512 => hex(&mut out, &Sha512::digest(bytes)),
+    }
+    out
 }
 
 fn header<'h>(headers: &'h ureq::http::HeaderMap, name: &str) -> Option<&'h str> {

@@ -44,9 +44,45 @@
 //!
 //! Secrets are held in [`Secret`], whose `Debug` and `Display` print `***`;
 //! nothing the client logs with [`Options::verbose`] holds one.
+//!
+//! # Which hosts get credentials
+//!
+//! A registry's answers come from a server the user may not control (a
+//! name in a pull request is enough to make the client ask it), so:
+//!
+//! - A credential belongs to one registry host ([`Credentials`]): it is
+//!   looked up for the host the request is for and sent to no other. An
+//!   environment secret without `IMAGETAG_REGISTRY_HOST` is sent nowhere.
+//! - Basic credentials go to that registry, and to the bearer token realm
+//!   *that registry* names when the realm is trusted: any `https://` realm
+//!   (Docker Hub's is `auth.docker.io`), or a plain `http://` realm only
+//!   when the registry itself is spoken over plain HTTP and the realm is on
+//!   a loopback host or [`Options::plain_http`] is set. Any other realm is
+//!   refused with [`ErrorKind::Untrusted`], before anything is sent to it.
+//! - Redirects are followed by the client itself (at most 5): a redirect
+//!   to the same scheme and host keeps the registry's `Authorization`; a
+//!   redirect to any other host gets none, and when that host answers
+//!   `401` the client stops with [`ErrorKind::Untrusted`] instead of
+//!   answering its challenge. An `https` -> `http` redirect is refused.
+//! - Error messages and `--verbose` lines never hold a request header.
+//!   Text a server sent (a body, a `Link`, a redirect's URL) is quoted only
+//!   after redaction: the secrets the client holds, values of
+//!   credential-like keys (`Authorization`, `token`, `password`,
+//!   `X-Amz-Signature`, ...), words after `Basic`/`Bearer`, JSON Web Tokens
+//!   and long opaque strings become `***`.
+//! - With [`Options::verify_digests`] (the default) a digest is the SHA-256
+//!   (or SHA-512) of the manifest bytes the registry sent, and a
+//!   `Docker-Content-Digest` that does not match them is an error: a digest
+//!   that does not match is never returned.
+//! - A listing holds at most [`Options::max_tags`] tags and reads at most
+//!   [`Options::max_list_bytes`] over all its pages, each page parsed
+//!   straight into the tag list and dropped; a tag the registry lists that
+//!   is not a valid tag (`[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`) is left out.
 
 mod auth;
 mod client;
+mod page;
+mod redact;
 
 use std::fmt;
 use std::time::Duration;
@@ -71,6 +107,17 @@ pub struct Options {
     /// The largest response body read, in bytes (a tag-list page, a
     /// manifest, a token).
     pub max_body: u64,
+    /// At most this many tags are read from one repository's listing (the
+    /// memory a listing holds is about this times the length of a tag).
+    pub max_tags: usize,
+    /// At most this many bytes of tag-list pages are read for one listing,
+    /// all pages together.
+    pub max_list_bytes: u64,
+    /// Fetch each manifest whose digest is asked and check the registry's
+    /// `Docker-Content-Digest` against its bytes (on by default). Off, a
+    /// `HEAD` is sent and the header is taken as the registry says it:
+    /// faster, and what `crane digest` does.
+    pub verify_digests: bool,
     /// How many times a request is tried again after a 429, a 5xx answer
     /// or a connection failure.
     pub retries: u32,
@@ -100,6 +147,9 @@ impl Default for Options {
             page_size: 1000,
             max_pages: 1000,
             max_body: 16 << 20,
+            max_tags: 1_000_000,
+            max_list_bytes: 256 << 20,
+            verify_digests: true,
             retries: 3,
             backoff: Duration::from_millis(250),
             max_retry_after: Duration::from_secs(10),
@@ -140,9 +190,14 @@ pub enum ErrorKind {
     /// over [`Options::max_body`], more than [`Options::max_pages`] pages,
     /// or a `Link` that loops.
     Limit,
-    /// An answer that breaks the protocol (bad JSON, a bad digest, a `Link`
-    /// to another host).
+    /// An answer that breaks the protocol (bad JSON, a bad digest, a
+    /// digest header that does not match the manifest, a `Link` to another
+    /// host, an https -> http redirect).
     Protocol,
+    /// Credentials were not sent because the host asking for them is not
+    /// trusted with them: a token realm over plain HTTP, or a host reached
+    /// by a redirect (see [which hosts get credentials](self#which-hosts-get-credentials)).
+    Untrusted,
 }
 
 /// A failure talking to a registry: which registry, which URL, and what it
@@ -259,9 +314,7 @@ impl Target {
             "docker.io" | "index.docker.io" => "registry-1.docker.io".to_owned(),
             other => other.to_owned(),
         };
-        let host_only = host_of(&registry);
-        let loopback = matches!(host_only, "localhost" | "127.0.0.1" | "[::1]");
-        let scheme = if plain_http || loopback {
+        let scheme = if plain_http || is_loopback(host_of(&registry)) {
             "http"
         } else {
             "https"
@@ -286,6 +339,94 @@ impl Target {
 
     pub(crate) fn base(&self) -> String {
         format!("{}://{}", self.scheme, self.api_host)
+    }
+}
+
+/// Whether a host (no port; IPv6 in brackets) is this machine: `localhost`,
+/// `127.0.0.0/8` or `[::1]`.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An absolute `http` or `https` URL split into scheme (lower case),
+/// authority (lower case, default port dropped) and the rest (path, query).
+/// `None` for anything else, and for an authority with user info
+/// (`https://user:pass@host`): credentials are never taken from a URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Url {
+    pub(crate) scheme: String,
+    pub(crate) authority: String,
+    pub(crate) rest: String,
+}
+
+impl Url {
+    pub(crate) fn parse(url: &str) -> Option<Url> {
+        let (scheme, after) = url.split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return None;
+        }
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let mut authority = after[..end].to_ascii_lowercase();
+        if authority.is_empty() || authority.contains('@') {
+            return None;
+        }
+        let default_port = if scheme == "http" { ":80" } else { ":443" };
+        if authority.ends_with(default_port) {
+            authority.truncate(authority.len() - default_port.len());
+        }
+        let rest = match &after[end..] {
+            "" => "/".to_owned(),
+            r => r.to_owned(),
+        };
+        Some(Url {
+            scheme,
+            authority,
+            rest,
+        })
+    }
+
+    /// A `Location` value read against this URL: absolute, scheme-relative
+    /// (`//host/x`), absolute-path (`/x`) or relative (`x`).
+    pub(crate) fn join(&self, location: &str) -> Option<Url> {
+        let location = location.trim();
+        if location.contains("://") {
+            return Url::parse(location);
+        }
+        if let Some(rest) = location.strip_prefix("//") {
+            return Url::parse(&format!("{}://{rest}", self.scheme));
+        }
+        let rest = if location.starts_with('/') {
+            location.to_owned()
+        } else {
+            let path = self.rest.split(['?', '#']).next().unwrap_or("/");
+            let dir = &path[..=path.rfind('/').unwrap_or(0)];
+            format!("{dir}{location}")
+        };
+        Some(Url {
+            rest,
+            ..self.clone()
+        })
+    }
+
+    /// The host without its port.
+    pub(crate) fn host(&self) -> &str {
+        host_of(&self.authority)
+    }
+
+    /// Same scheme and authority.
+    pub(crate) fn same_origin(&self, other: &Url) -> bool {
+        self.scheme == other.scheme && self.authority == other.authority
+    }
+}
+
+impl fmt::Display for Url {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}{}", self.scheme, self.authority, self.rest)
     }
 }
 
@@ -334,6 +475,47 @@ mod tests {
             Target::of("Quay.io/X", false, None).unwrap_err().kind(),
             ErrorKind::Name
         );
+    }
+
+    #[test]
+    fn urls_and_their_origins() {
+        let u = Url::parse("HTTPS://Quay.IO:443/v2/x/tags/list?n=1").unwrap();
+        assert_eq!(u.to_string(), "https://quay.io/v2/x/tags/list?n=1");
+        assert_eq!(u.host(), "quay.io");
+        assert_eq!(Url::parse("https://u:p@quay.io/"), None);
+        assert_eq!(Url::parse("ftp://quay.io/"), None);
+        assert_eq!(Url::parse("https:///x"), None);
+        let join = |l: &str| u.join(l).map(|j| j.to_string());
+        assert_eq!(join("/v2/y").as_deref(), Some("https://quay.io/v2/y"));
+        assert_eq!(
+            join("y?z").as_deref(),
+            Some("https://quay.io/v2/x/tags/y?z")
+        );
+        assert_eq!(
+            join("//cdn.example/b").as_deref(),
+            Some("https://cdn.example/b")
+        );
+        assert_eq!(
+            join("http://cdn.example").as_deref(),
+            Some("http://cdn.example/")
+        );
+        let cdn = u.join("https://cdn.example/b").unwrap();
+        assert!(!cdn.same_origin(&u));
+        assert!(u.join("/other").unwrap().same_origin(&u));
+        assert!(!u.join("http://quay.io/v2/").unwrap().same_origin(&u));
+        let v6 = Url::parse("http://[::1]:5000/v2/").unwrap();
+        assert_eq!(v6.host(), "[::1]");
+        for h in ["localhost", "LOCALHOST", "127.0.0.1", "127.9.0.2", "[::1]"] {
+            assert!(is_loopback(h), "{h}");
+        }
+        for h in [
+            "evil.example",
+            "127.0.0.1.evil.example",
+            "10.0.0.1",
+            "[::2]",
+        ] {
+            assert!(!is_loopback(h), "{h}");
+        }
     }
 
     #[test]

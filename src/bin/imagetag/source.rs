@@ -23,6 +23,14 @@ pub struct RegistryArgs {
     /// local copy with the same repository paths); names are unchanged.
     #[arg(long, value_name = "HOST[:PORT]")]
     mirror: Option<String>,
+    /// Read at most N tags of a repository (and 256 bytes of tag list a
+    /// tag, at least 256 MiB): a registry cannot make the run hold more.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    max_tags: usize,
+    /// Take a registry's Docker-Content-Digest header as given (one HEAD)
+    /// instead of fetching the manifest and checking the header against it.
+    #[arg(long)]
+    trust_digest_header: bool,
 }
 
 impl RegistryArgs {
@@ -36,6 +44,11 @@ impl RegistryArgs {
         }
         options.verbose = self.verbose;
         options.mirror = self.mirror.clone();
+        options.max_tags = self.max_tags;
+        options.max_list_bytes = options
+            .max_list_bytes
+            .max((self.max_tags as u64).saturating_mul(256));
+        options.verify_digests = !self.trust_digest_header;
         Client::new(options)
     }
 }
