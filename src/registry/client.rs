@@ -1030,6 +1030,81 @@ mod tests {
         assert_eq!(next_link(&h), None);
     }
 
+    fn answer(status: u16, location: &str) -> Answer {
+        let mut headers = ureq::http::HeaderMap::new();
+        headers.insert("location", location.parse().unwrap());
+        Answer {
+            status,
+            headers,
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn which_realms_are_trusted() {
+        let client = |plain_http| {
+            Client::new(Options {
+                plain_http,
+                ..Options::default()
+            })
+        };
+        let target = |name: &str, plain_http| Target::of(name, plain_http, None).unwrap().0;
+        let https = target("quay.io/x", false);
+        let local = target("127.0.0.1:5000/x", false);
+        let c = client(false);
+        // https realms anywhere.
+        assert!(c.trust_realm(&https, "https://quay.io/v2/auth").is_ok());
+        assert!(c
+            .trust_realm(&https, "https://auth.docker.io/token")
+            .is_ok());
+        assert!(c.trust_realm(&local, "https://auth.example/token").is_ok());
+        // Plain http: never from an https registry, even on its own host.
+        assert!(c.trust_realm(&https, "http://quay.io/v2/auth").is_err());
+        assert!(c.trust_realm(&https, "http://127.0.0.1:1/token").is_err());
+        // From a plain-http registry: to loopback, or anywhere with plain_http.
+        assert!(c.trust_realm(&local, "http://127.0.0.1:1/token").is_ok());
+        assert!(c.trust_realm(&local, "http://localhost:1/token").is_ok());
+        assert!(c.trust_realm(&local, "http://evil.example/token").is_err());
+        let plain = target("registry.lan/x", true);
+        assert!(client(true)
+            .trust_realm(&plain, "http://auth.lan/token")
+            .is_ok());
+        assert!(c.trust_realm(&plain, "http://auth.lan/token").is_err());
+        // Not http(s), or with user info: never.
+        assert!(c.trust_realm(&local, "file:///etc/passwd").is_err());
+        assert!(c.trust_realm(&https, "https://u:p@quay.io/auth").is_err());
+    }
+
+    #[test]
+    fn an_https_to_http_redirect_is_refused() {
+        let c = Client::new(Options::default());
+        let t = Target::of("quay.io/x", false, None).unwrap().0;
+        let from = Url::parse("https://quay.io/v2/x/tags/list").unwrap();
+        let mut n = 0;
+        let e = c
+            .redirect(
+                &t,
+                "u",
+                Some(&from),
+                &answer(302, "http://quay.io/v2/x/tags/list"),
+                &mut n,
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol, "{e}");
+        assert!(e.to_string().contains("https to plain http"), "{e}");
+        let next = c
+            .redirect(
+                &t,
+                "u",
+                Some(&from),
+                &answer(302, "https://cdn.example/b?X-Amz-Signature=abc"),
+                &mut n,
+            )
+            .unwrap();
+        assert_eq!(next, "https://cdn.example/b?X-Amz-Signature=abc");
+        assert_eq!(n, 2);
+    }
+
     #[test]
     fn excerpts_are_short_and_on_one_line() {
         assert_eq!(excerpt(b"{\"errors\":\n [1]}"), "{\"errors\": [1]}");

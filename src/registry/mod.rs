@@ -23,20 +23,22 @@
 //!   headers; bounded by [`Options::max_pages`], [`Options::max_body`] (per
 //!   response) and [`Options::list_deadline`] (the whole listing), and a
 //!   `Link` that comes back to a page already read is an error, not a loop.
-//! - `HEAD /v2/<name>/manifests/<tag>` with OCI and Docker manifest and
-//!   index types in `Accept`, for `Docker-Content-Digest`; when a registry
-//!   leaves that header out, a `GET` of the manifest, hashed with SHA-256.
+//! - `GET /v2/<name>/manifests/<tag>` with OCI and Docker manifest and
+//!   index types in `Accept`, hashed, and checked against
+//!   `Docker-Content-Digest` ([`Options::verify_digests`]); or a `HEAD` that
+//!   takes the header as given, with a `GET` when it is missing.
 //! - Authentication: `WWW-Authenticate: Bearer realm=…,service=…,scope=…`
 //!   (anonymous, or with credentials sent to the realm), and `Basic`.
 //!   Credentials come from [`Credentials`]: by default the environment
-//!   (`IMAGETAG_REGISTRY_USER`, `IMAGETAG_REGISTRY_PASSWORD`), then the
+//!   (`IMAGETAG_REGISTRY_USER`, `IMAGETAG_REGISTRY_PASSWORD`, for the hosts
+//!   in `IMAGETAG_REGISTRY_HOST`), then the
 //!   Docker config file (`$DOCKER_CONFIG/config.json` or
 //!   `~/.docker/config.json`: `credHelpers`, `auths`, `credsStore`);
 //!   identity tokens (`identitytoken`, a helper's `<token>` user) are
 //!   traded at the token server with an OAuth2 `refresh_token` grant.
 //! - Docker Hub: `docker.io` is reached at `registry-1.docker.io`, and
 //!   official images get their `library/` prefix.
-//! - Plain HTTP for `localhost`, `127.0.0.1` and `[::1]` (any port), or for
+//! - Plain HTTP for `localhost`, `127.0.0.0/8` and `[::1]` (any port), or for
 //!   every registry with [`Options::plain_http`]; HTTPS otherwise.
 //! - Retries with exponential backoff on 429 and 5xx answers and on
 //!   connection failures, honouring `Retry-After` (seconds, capped by
