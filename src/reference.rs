@@ -521,26 +521,44 @@ pub struct Canonical<'a>(Reference<'a>);
 impl fmt::Display for Canonical<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (domain, library) = self.0.canonical_domain();
-        write_reference(f, Some(domain), library, &self.0)
+        write_reference(f, domain, library, &self.0)
     }
 }
 
 impl<'a> Reference<'a> {
-    /// The domain of the canonical form, and whether it adds `library/`.
-    fn canonical_domain(&self) -> (&'a str, bool) {
+    /// The domain of the canonical form, and whether it adds `library/`:
+    /// what Docker's normalized reading of this name has. That is no domain
+    /// for a path whose first component looks like a domain but is none
+    /// (`x_y.io/app`), which Docker keeps as it is.
+    fn canonical_domain(&self) -> (Option<&'a str>, bool) {
         let domain = match self.domain {
+            None if self.is_domainless() => return (None, false),
             None | Some(LEGACY_DOMAIN) => DEFAULT_DOMAIN,
             Some(d) => d,
         };
         let library = self.library || (domain == DEFAULT_DOMAIN && !self.path.contains('/'));
-        (domain, library)
+        (Some(domain), library)
+    }
+
+    /// Whether Docker's normalized reading of this name has no domain: no
+    /// domain was read, and the first of several path components looks like
+    /// one (`x_y.io/app`: a `.` makes it a domain, a `_` makes it none).
+    fn is_domainless(&self) -> bool {
+        self.domain.is_none()
+            && self
+                .path
+                .split_once('/')
+                .is_some_and(|(first, _)| looks_like_domain(first))
     }
 
     /// Whether `name` is the canonical repository of this reference
     /// (`docker.io/library/ubuntu`), compared without formatting.
     pub(crate) fn is_canonical_repository(&self, name: &str) -> bool {
         let (domain, library) = self.canonical_domain();
-        let rest = name.strip_prefix(domain).and_then(|r| r.strip_prefix('/'));
+        let rest = match domain {
+            Some(d) => name.strip_prefix(d).and_then(|r| r.strip_prefix('/')),
+            None => Some(name),
+        };
         let rest = match rest {
             Some(r) if library => r
                 .strip_prefix(OFFICIAL_NAMESPACE)
@@ -556,8 +574,7 @@ impl<'a> Reference<'a> {
     /// Returns the number of bytes written.
     pub(crate) fn push_canonical_repository(&self, out: &mut String, extra: usize) -> usize {
         let (domain, library) = self.canonical_domain();
-        let len = domain.len()
-            + 1
+        let len = domain.map_or(0, |d| d.len() + 1)
             + if library {
                 OFFICIAL_NAMESPACE.len() + 1
             } else {
@@ -565,8 +582,10 @@ impl<'a> Reference<'a> {
             }
             + self.path.len();
         out.reserve(len + extra);
-        out.push_str(domain);
-        out.push('/');
+        if let Some(d) = domain {
+            out.push_str(d);
+            out.push('/');
+        }
         if library {
             out.push_str(OFFICIAL_NAMESPACE);
             out.push('/');
@@ -581,20 +600,28 @@ impl<'a> Reference<'a> {
 pub struct Familiar<'a>(Reference<'a>);
 
 impl fmt::Display for Familiar<'_> {
+    /// Docker's `FamiliarString`: `docker.io/` left out, and `library/` with
+    /// it before a single component; any other domain (`index.docker.io`
+    /// too, as a strict reading keeps it) and a name without one as they
+    /// are. Two exceptions keep `docker.io/library/`, where Docker's short
+    /// form would read back as something else: a path whose first component
+    /// would be taken for a domain (`docker.io/localhost/x`), and a bare
+    /// 64-hex name, which would be an image ID.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.0;
-        let hub = matches!(r.domain, None | Some(DEFAULT_DOMAIN | LEGACY_DOMAIN));
-        // Leaving out the domain is only right where reading the rest
-        // normalized would not take its first component for a domain (Docker's
-        // own FamiliarString gets `docker.io/localhost/x` wrong).
         let first = r.path.split('/').next().unwrap_or("");
-        let keep_domain = !hub
-            || (!r.library && r.path.contains('/') && looks_like_domain(first))
-            || (!r.library && r.domain.is_some() && !r.path.contains('/'))
-            // A bare 64-hex name would read back as an image ID.
-            || (r.tag.is_none() && r.digest.is_none() && is_identifier(r.path));
+        let keep_domain = match r.domain {
+            Some(DEFAULT_DOMAIN) => {
+                (!r.library && r.path.contains('/') && looks_like_domain(first))
+                    || (r.tag.is_none() && r.digest.is_none() && is_identifier(r.path))
+            }
+            None if r.tag.is_none() && r.digest.is_none() && is_identifier(r.path) => {
+                return write_reference(f, Some(DEFAULT_DOMAIN), r.library, r);
+            }
+            _ => return write_reference(f, r.domain, r.library, r),
+        };
         if keep_domain {
-            return write_reference(f, r.domain.or(Some(DEFAULT_DOMAIN)), r.library, r);
+            return write_reference(f, r.domain, r.library, r);
         }
         write_reference(f, None, false, r)
     }
@@ -1304,15 +1331,15 @@ fn normalized(s: &str) -> Result<Reference<'_>, nom::Err<PErr<'_>>> {
     }
     let (domain, rest) = match s.split_once('/') {
         Some((first, rest)) if looks_like_domain(first) => {
-            let (_, (d, ())) = (domain, end(EXPECT_DOMAIN_END)).parse(first)?;
-            (
-                if d == LEGACY_DOMAIN {
-                    DEFAULT_DOMAIN
-                } else {
-                    d
-                },
-                rest,
-            )
+            match (domain, end(EXPECT_DOMAIN_END)).parse(first) {
+                Ok((_, (d, ()))) if d == LEGACY_DOMAIN => (DEFAULT_DOMAIN, rest),
+                Ok((_, (d, ()))) => (d, rest),
+                // Not a domain after all (`x_y.io/app`): Docker then reads
+                // the whole name as a path with no domain, as strict mode
+                // does. If that fails too, the domain's error is the one
+                // to report: the name was written as if it had one.
+                Err(e) => return remainder(s, None, true).map_err(|_| e),
+            }
         }
         _ => (DEFAULT_DOMAIN, s),
     };
