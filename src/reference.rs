@@ -297,6 +297,11 @@ impl<'a> Reference<'a> {
     /// `docker.io`, and the first component is a domain only if it has a `.`
     /// or `:`, is `localhost`, or has an uppercase letter. A tag stays absent
     /// when none is given.
+    ///
+    /// A first component that looks like a domain but is none (`x_y.io/app`:
+    /// the `.` says domain, the `_` forbids it) is, as in Docker, the start
+    /// of a path with no domain: [`domain`](Self::domain) is `None`, and
+    /// every form prints the name as written.
     pub fn parse_normalized(s: &'a str) -> Result<Reference<'a>, Error> {
         normalized(s).map_err(|e| finish(e, s))
     }
@@ -393,7 +398,9 @@ impl<'a> Reference<'a> {
 /// Access
 impl<'a> Reference<'a> {
     /// The registry host and port (`quay.io`, `localhost:5000`, `[::1]:5000`).
-    /// `None` only for a strictly read reference that names none.
+    /// `None` for a strictly read reference that names none, and for a
+    /// normalized one whose first component looks like a domain but is none
+    /// (`x_y.io/app`), which Docker reads the same way.
     pub fn domain(&self) -> Option<&'a str> {
         self.domain
     }
@@ -437,14 +444,22 @@ impl<'a> Reference<'a> {
     }
 
     /// The full normalized form (`docker.io/library/ubuntu:22.04`): the
-    /// default domain and `library/` filled in where absent.
+    /// default domain and `library/` filled in where absent, as Docker's
+    /// normalized reading prints the name (a strict `docker.io/app` is
+    /// `docker.io/library/app`, a strict `index.docker.io/org/app` is
+    /// `docker.io/org/app`). A name with no domain whose first component
+    /// looks like one (`x_y.io/app`) stays as it is, as in Docker.
     pub fn canonical(&self) -> Canonical<'a> {
         Canonical(*self)
     }
 
-    /// The short form Docker prints (`ubuntu:22.04`, `vessl-ai/torch:2.3.0`):
-    /// `docker.io/` and `library/` left out where reading the result
-    /// normalized gives this reference back.
+    /// The short form Docker prints (`ubuntu:22.04`, `vessl-ai/torch:2.3.0`),
+    /// as its `FamiliarString` does: `docker.io/` left out, and `library/`
+    /// before a single component; any other domain kept, `index.docker.io`
+    /// of a strict reading included. Reading the result normalized gives
+    /// the [`canonical`](Self::canonical) form back: where Docker's short
+    /// form would not (`docker.io/localhost/x` would become host
+    /// `localhost`, a bare 64-hex name an image ID), `docker.io/` is kept.
     pub fn familiar(&self) -> Familiar<'a> {
         Familiar(*self)
     }
@@ -1299,9 +1314,20 @@ fn strict(s: &str) -> Result<Reference<'_>, nom::Err<PErr<'_>>> {
             (
                 Some(nom::Err::Error(a) | nom::Err::Failure(a)),
                 nom::Err::Error(b) | nom::Err::Failure(b),
-            ) => nom::Err::Error(a.furthest(b)),
+            ) => nom::Err::Error(further(a, b)),
             (_, e) => e,
         }),
+    }
+}
+
+/// Of two errors in `s`, the one that got further. `PErr::furthest` compares
+/// what is left after each, which misleads here: the domain is read from
+/// the text before the first '/', so its error has less left.
+fn further<'a>(a: PErr<'a>, b: PErr<'a>) -> PErr<'a> {
+    if b.at.as_ptr() > a.at.as_ptr() {
+        b
+    } else {
+        a
     }
 }
 
@@ -1337,8 +1363,14 @@ fn normalized(s: &str) -> Result<Reference<'_>, nom::Err<PErr<'_>>> {
                 // Not a domain after all (`x_y.io/app`): Docker then reads
                 // the whole name as a path with no domain, as strict mode
                 // does. If that fails too, the domain's error is the one
-                // to report: the name was written as if it had one.
-                Err(e) => return remainder(s, None, true).map_err(|_| e),
+                // to report (the name was written as if it had one), unless
+                // the path reading got past the first '/'.
+                Err(e) => {
+                    return remainder(s, None, true).map_err(|p| match p {
+                        nom::Err::Error(p) if p.at.as_ptr() >= rest.as_ptr() => nom::Err::Error(p),
+                        _ => e,
+                    })
+                }
             }
         }
         _ => (DEFAULT_DOMAIN, s),
