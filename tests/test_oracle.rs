@@ -93,7 +93,7 @@ fn ask(bin: &Path, names: &[String]) -> Vec<String> {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {INSTALL}", bin.display()));
     let mut stdin = child.stdin.take().unwrap();
     let input: String = names.iter().flat_map(|n| [n.as_str(), "\n"]).collect();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
