@@ -297,6 +297,11 @@ impl<'a> Reference<'a> {
     /// `docker.io`, and the first component is a domain only if it has a `.`
     /// or `:`, is `localhost`, or has an uppercase letter. A tag stays absent
     /// when none is given.
+    ///
+    /// A first component that looks like a domain but is none (`x_y.io/app`:
+    /// the `.` says domain, the `_` forbids it) is, as in Docker, the start
+    /// of a path with no domain: [`domain`](Self::domain) is `None`, and
+    /// every form prints the name as written.
     pub fn parse_normalized(s: &'a str) -> Result<Reference<'a>, Error> {
         normalized(s).map_err(|e| finish(e, s))
     }
@@ -393,7 +398,9 @@ impl<'a> Reference<'a> {
 /// Access
 impl<'a> Reference<'a> {
     /// The registry host and port (`quay.io`, `localhost:5000`, `[::1]:5000`).
-    /// `None` only for a strictly read reference that names none.
+    /// `None` for a strictly read reference that names none, and for a
+    /// normalized one whose first component looks like a domain but is none
+    /// (`x_y.io/app`), which Docker reads the same way.
     pub fn domain(&self) -> Option<&'a str> {
         self.domain
     }
@@ -437,14 +444,22 @@ impl<'a> Reference<'a> {
     }
 
     /// The full normalized form (`docker.io/library/ubuntu:22.04`): the
-    /// default domain and `library/` filled in where absent.
+    /// default domain and `library/` filled in where absent, as Docker's
+    /// normalized reading prints the name (a strict `docker.io/app` is
+    /// `docker.io/library/app`, a strict `index.docker.io/org/app` is
+    /// `docker.io/org/app`). A name with no domain whose first component
+    /// looks like one (`x_y.io/app`) stays as it is, as in Docker.
     pub fn canonical(&self) -> Canonical<'a> {
         Canonical(*self)
     }
 
-    /// The short form Docker prints (`ubuntu:22.04`, `vessl-ai/torch:2.3.0`):
-    /// `docker.io/` and `library/` left out where reading the result
-    /// normalized gives this reference back.
+    /// The short form Docker prints (`ubuntu:22.04`, `vessl-ai/torch:2.3.0`),
+    /// as its `FamiliarString` does: `docker.io/` left out, and `library/`
+    /// before a single component; any other domain kept, `index.docker.io`
+    /// of a strict reading included. Reading the result normalized gives
+    /// the [`canonical`](Self::canonical) form back: where Docker's short
+    /// form would not (`docker.io/localhost/x` would become host
+    /// `localhost`, a bare 64-hex name an image ID), `docker.io/` is kept.
     pub fn familiar(&self) -> Familiar<'a> {
         Familiar(*self)
     }
@@ -521,26 +536,44 @@ pub struct Canonical<'a>(Reference<'a>);
 impl fmt::Display for Canonical<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (domain, library) = self.0.canonical_domain();
-        write_reference(f, Some(domain), library, &self.0)
+        write_reference(f, domain, library, &self.0)
     }
 }
 
 impl<'a> Reference<'a> {
-    /// The domain of the canonical form, and whether it adds `library/`.
-    fn canonical_domain(&self) -> (&'a str, bool) {
+    /// The domain of the canonical form, and whether it adds `library/`:
+    /// what Docker's normalized reading of this name has. That is no domain
+    /// for a path whose first component looks like a domain but is none
+    /// (`x_y.io/app`), which Docker keeps as it is.
+    fn canonical_domain(&self) -> (Option<&'a str>, bool) {
         let domain = match self.domain {
+            None if self.is_domainless() => return (None, false),
             None | Some(LEGACY_DOMAIN) => DEFAULT_DOMAIN,
             Some(d) => d,
         };
         let library = self.library || (domain == DEFAULT_DOMAIN && !self.path.contains('/'));
-        (domain, library)
+        (Some(domain), library)
+    }
+
+    /// Whether Docker's normalized reading of this name has no domain: no
+    /// domain was read, and the first of several path components looks like
+    /// one (`x_y.io/app`: a `.` makes it a domain, a `_` makes it none).
+    fn is_domainless(&self) -> bool {
+        self.domain.is_none()
+            && self
+                .path
+                .split_once('/')
+                .is_some_and(|(first, _)| looks_like_domain(first))
     }
 
     /// Whether `name` is the canonical repository of this reference
     /// (`docker.io/library/ubuntu`), compared without formatting.
     pub(crate) fn is_canonical_repository(&self, name: &str) -> bool {
         let (domain, library) = self.canonical_domain();
-        let rest = name.strip_prefix(domain).and_then(|r| r.strip_prefix('/'));
+        let rest = match domain {
+            Some(d) => name.strip_prefix(d).and_then(|r| r.strip_prefix('/')),
+            None => Some(name),
+        };
         let rest = match rest {
             Some(r) if library => r
                 .strip_prefix(OFFICIAL_NAMESPACE)
@@ -556,8 +589,7 @@ impl<'a> Reference<'a> {
     /// Returns the number of bytes written.
     pub(crate) fn push_canonical_repository(&self, out: &mut String, extra: usize) -> usize {
         let (domain, library) = self.canonical_domain();
-        let len = domain.len()
-            + 1
+        let len = domain.map_or(0, |d| d.len() + 1)
             + if library {
                 OFFICIAL_NAMESPACE.len() + 1
             } else {
@@ -565,8 +597,10 @@ impl<'a> Reference<'a> {
             }
             + self.path.len();
         out.reserve(len + extra);
-        out.push_str(domain);
-        out.push('/');
+        if let Some(d) = domain {
+            out.push_str(d);
+            out.push('/');
+        }
         if library {
             out.push_str(OFFICIAL_NAMESPACE);
             out.push('/');
@@ -581,20 +615,28 @@ impl<'a> Reference<'a> {
 pub struct Familiar<'a>(Reference<'a>);
 
 impl fmt::Display for Familiar<'_> {
+    /// Docker's `FamiliarString`: `docker.io/` left out, and `library/` with
+    /// it before a single component; any other domain (`index.docker.io`
+    /// too, as a strict reading keeps it) and a name without one as they
+    /// are. Two exceptions keep `docker.io/library/`, where Docker's short
+    /// form would read back as something else: a path whose first component
+    /// would be taken for a domain (`docker.io/localhost/x`), and a bare
+    /// 64-hex name, which would be an image ID.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.0;
-        let hub = matches!(r.domain, None | Some(DEFAULT_DOMAIN | LEGACY_DOMAIN));
-        // Leaving out the domain is only right where reading the rest
-        // normalized would not take its first component for a domain (Docker's
-        // own FamiliarString gets `docker.io/localhost/x` wrong).
         let first = r.path.split('/').next().unwrap_or("");
-        let keep_domain = !hub
-            || (!r.library && r.path.contains('/') && looks_like_domain(first))
-            || (!r.library && r.domain.is_some() && !r.path.contains('/'))
-            // A bare 64-hex name would read back as an image ID.
-            || (r.tag.is_none() && r.digest.is_none() && is_identifier(r.path));
+        let keep_domain = match r.domain {
+            Some(DEFAULT_DOMAIN) => {
+                (!r.library && r.path.contains('/') && looks_like_domain(first))
+                    || (r.tag.is_none() && r.digest.is_none() && is_identifier(r.path))
+            }
+            None if r.tag.is_none() && r.digest.is_none() && is_identifier(r.path) => {
+                return write_reference(f, Some(DEFAULT_DOMAIN), r.library, r);
+            }
+            _ => return write_reference(f, r.domain, r.library, r),
+        };
         if keep_domain {
-            return write_reference(f, r.domain.or(Some(DEFAULT_DOMAIN)), r.library, r);
+            return write_reference(f, r.domain, r.library, r);
         }
         write_reference(f, None, false, r)
     }
@@ -1272,9 +1314,20 @@ fn strict(s: &str) -> Result<Reference<'_>, nom::Err<PErr<'_>>> {
             (
                 Some(nom::Err::Error(a) | nom::Err::Failure(a)),
                 nom::Err::Error(b) | nom::Err::Failure(b),
-            ) => nom::Err::Error(a.furthest(b)),
+            ) => nom::Err::Error(further(a, b)),
             (_, e) => e,
         }),
+    }
+}
+
+/// Of two errors in `s`, the one that got further. `PErr::furthest` compares
+/// what is left after each, which misleads here: the domain is read from
+/// the text before the first '/', so its error has less left.
+fn further<'a>(a: PErr<'a>, b: PErr<'a>) -> PErr<'a> {
+    if b.at.as_ptr() > a.at.as_ptr() {
+        b
+    } else {
+        a
     }
 }
 
@@ -1304,15 +1357,21 @@ fn normalized(s: &str) -> Result<Reference<'_>, nom::Err<PErr<'_>>> {
     }
     let (domain, rest) = match s.split_once('/') {
         Some((first, rest)) if looks_like_domain(first) => {
-            let (_, (d, ())) = (domain, end(EXPECT_DOMAIN_END)).parse(first)?;
-            (
-                if d == LEGACY_DOMAIN {
-                    DEFAULT_DOMAIN
-                } else {
-                    d
-                },
-                rest,
-            )
+            match (domain, end(EXPECT_DOMAIN_END)).parse(first) {
+                Ok((_, (d, ()))) if d == LEGACY_DOMAIN => (DEFAULT_DOMAIN, rest),
+                Ok((_, (d, ()))) => (d, rest),
+                // Not a domain after all (`x_y.io/app`): Docker then reads
+                // the whole name as a path with no domain, as strict mode
+                // does. If that fails too, the domain's error is the one
+                // to report (the name was written as if it had one), unless
+                // the path reading got past the first '/'.
+                Err(e) => {
+                    return remainder(s, None, true).map_err(|p| match p {
+                        nom::Err::Error(p) if p.at.as_ptr() >= rest.as_ptr() => nom::Err::Error(p),
+                        _ => e,
+                    })
+                }
+            }
         }
         _ => (DEFAULT_DOMAIN, s),
     };

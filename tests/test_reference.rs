@@ -135,8 +135,13 @@ const CASES: &[(Mode, &str, &str)] = &[
     (Mode::Normalized, "192.168.1.1:5000/a", "192.168.1.1:5000/a"),
     (Mode::Normalized, "Foo/bar", "Foo/bar"),
     (Mode::Normalized, "a__b/c---d/e_f.g:T.1-x", "docker.io/a__b/c---d/e_f.g:T.1-x"),
-    // A first component with a '.' is a domain, and '_' is not allowed there.
-    (Mode::Normalized, "a__b.c/d", r#"ERR invalid reference "a__b.c/d": expected a letter, digit, '-', '.', ':' or '/' in the domain at byte 1 ("_")"#),
+    // A first component with a '.' is a domain, but '_' is not allowed in
+    // one: Docker then reads the whole name as a path with no domain.
+    (Mode::Normalized, "a__b.c/d", "a__b.c/d"),
+    (Mode::Normalized, "x_y.io/app:1", "x_y.io/app:1"),
+    (Mode::Canonical, "x_y.io/app:1", "x_y.io/app:1"),
+    (Mode::Pull, "x_y.io/app", "x_y.io/app:latest"),
+    (Mode::Normalized, "x_y.io:5000/app", r#"ERR invalid reference "x_y.io:5000/app": expected a letter, digit, '-', '.', ':' or '/' in the domain at byte 1 ("_")"#),
     (Mode::Normalized, "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5", "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5"),
     (Mode::Strict, "ubuntu", "ubuntu"),
     (Mode::Strict, "foo/bar", "foo/bar"),
@@ -180,6 +185,11 @@ const CASES: &[(Mode, &str, &str)] = &[
     (Mode::Canonical, "ubuntu", r#"ERR invalid reference "ubuntu": expected the canonical form "docker.io/library/ubuntu" at byte 0 ("ubuntu")"#),
     (Mode::Canonical, "docker.io/ubuntu:1", r#"ERR invalid reference "docker.io/ubuntu:1": expected the canonical form "docker.io/library/ubuntu:1" at byte 10 ("ubuntu:1")"#),
     (Mode::Name, "ubuntu:22.04", r#"ERR invalid reference "ubuntu:22.04": expected a repository name without a tag or digest at byte 6 (":22.04")"#),
+    // Of the two readings of a first component that is no domain, the
+    // error of the one that got further (found by the oracle test).
+    (Mode::Strict, "x_y/Upper", r#"ERR invalid reference "x_y/Upper": repository path must be lowercase at byte 4 ("Upper")"#),
+    (Mode::Strict, "x_y.io/app@md5:d41d8cd98f00b204e9800998ecf8427e", r#"ERR invalid reference "x_y.io/app@md5:d41d8cd98f00b204e9800998ecf8427e": expected a digest algorithm sha256, sha384 or sha512 at byte 11 ("md5")"#),
+    (Mode::Normalized, "x_y.io/app@md5:d41d8cd98f00b204e9800998ecf8427e", r#"ERR invalid reference "x_y.io/app@md5:d41d8cd98f00b204e9800998ecf8427e": expected a digest algorithm sha256, sha384 or sha512 at byte 11 ("md5")"#),
     (Mode::Strict, "Uppercase:tag", r#"ERR invalid reference "Uppercase:tag": repository path must be lowercase at byte 0 ("Uppercase")"#),
 ];
 
@@ -293,6 +303,129 @@ fn familiar_forms_round_trip() {
             r
         );
     }
+}
+
+/// The three forms of a reading, as Docker prints them (checked against
+/// `distribution/reference` by `tests/test_oracle.rs`): `Display` is Docker's
+/// `String()` of the same reading, `familiar` its `FamiliarString`, and
+/// `canonical` the `String()` of Docker's normalized reading.
+#[test]
+fn display_canonical_familiar() {
+    for (mode, input, display, canonical, familiar) in [
+        // Docker: Parse gives `docker.io/app`, FamiliarString `app`.
+        (
+            Mode::Strict,
+            "docker.io/app",
+            "docker.io/app",
+            "docker.io/library/app",
+            "app",
+        ),
+        (
+            Mode::Strict,
+            "docker.io/app:1",
+            "docker.io/app:1",
+            "docker.io/library/app:1",
+            "app:1",
+        ),
+        (
+            Mode::Strict,
+            "docker.io/library/app",
+            "docker.io/library/app",
+            "docker.io/library/app",
+            "app",
+        ),
+        (
+            Mode::Strict,
+            "docker.io/org/app",
+            "docker.io/org/app",
+            "docker.io/org/app",
+            "org/app",
+        ),
+        // Docker's Parse does not know the legacy host: its familiar form
+        // keeps it, with or without a namespace.
+        (
+            Mode::Strict,
+            "index.docker.io/org/app",
+            "index.docker.io/org/app",
+            "docker.io/org/app",
+            "index.docker.io/org/app",
+        ),
+        (
+            Mode::Strict,
+            "index.docker.io/app",
+            "index.docker.io/app",
+            "docker.io/library/app",
+            "index.docker.io/app",
+        ),
+        (
+            Mode::Strict,
+            "ubuntu",
+            "ubuntu",
+            "docker.io/library/ubuntu",
+            "ubuntu",
+        ),
+        (
+            Mode::Strict,
+            "x_y.io/app:1",
+            "x_y.io/app:1",
+            "x_y.io/app:1",
+            "x_y.io/app:1",
+        ),
+        (
+            Mode::Strict,
+            "x_y/app",
+            "x_y/app",
+            "docker.io/x_y/app",
+            "x_y/app",
+        ),
+        // Normalized: a first component with '.' and '_' is no domain, and
+        // Docker keeps the name as it is in every form.
+        (
+            Mode::Normalized,
+            "x_y.io/app:1",
+            "x_y.io/app:1",
+            "x_y.io/app:1",
+            "x_y.io/app:1",
+        ),
+        (
+            Mode::Normalized,
+            "a__b.c/d/e",
+            "a__b.c/d/e",
+            "a__b.c/d/e",
+            "a__b.c/d/e",
+        ),
+        (
+            Mode::Normalized,
+            "index.docker.io/org/app",
+            "docker.io/org/app",
+            "docker.io/org/app",
+            "org/app",
+        ),
+        (
+            Mode::Normalized,
+            "index.docker.io/app",
+            "docker.io/library/app",
+            "docker.io/library/app",
+            "app",
+        ),
+    ] {
+        let ctx = format!("{mode} {input:?}");
+        let r = mode.parse(input).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+        let AnyReference::Name(r) = r else {
+            panic!("{ctx}: not a name")
+        };
+        assert_eq!(r.to_string(), display, "{ctx}: display");
+        assert_eq!(r.canonical().to_string(), canonical, "{ctx}: canonical");
+        assert_eq!(r.familiar().to_string(), familiar, "{ctx}: familiar");
+        // The familiar form reads back (normalized) as the canonical one, and
+        // the canonical form is accepted as canonical.
+        let back = Reference::parse_normalized(familiar).unwrap();
+        assert_eq!(back.to_string(), canonical, "{ctx}: familiar read back");
+        assert!(Reference::parse_canonical(canonical).is_ok(), "{ctx}");
+    }
+    let r = Reference::parse_normalized("x_y.io/app:1").unwrap();
+    assert_eq!(r.domain(), None);
+    assert_eq!(r.path(), "x_y.io/app");
 }
 
 #[test]
