@@ -119,9 +119,12 @@ struct Pos {
     cuda_major: bool,
 }
 
+/// What [`GenericTag::covering_keys`] and [`GenericTag::own_keys`] match.
+pub(crate) type CoverKey = (bool, Version, Option<Stage>);
+
 /// Pre-release, release, post-release.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Stage {
+pub(crate) enum Stage {
     /// `dev` (0), `alpha` (1), `beta` (2), `rc` (3), and its number.
     Pre(u8, Option<u32>),
     Final,
@@ -232,6 +235,35 @@ impl GenericTag {
             // `-cuda12` against `-cuda12.8` at the same position.
             Rel::Order(Ordering::Equal) => !same_flavour,
             _ => false,
+        }
+    }
+
+    /// The keys a tag of the same track must have to cover this one (see
+    /// [`own_keys`](Self::own_keys)): each shorter version, and the same
+    /// version and stage without the build. Lets a catalog find the moving
+    /// tags of a track in one pass.
+    pub(crate) fn covering_keys(&self, out: &mut Vec<CoverKey>) {
+        let Some(p) = self.pos() else { return };
+        if p.cuda_major {
+            return;
+        }
+        let parts = p.parts.parts();
+        for n in 1..parts.len() {
+            out.push((p.v, Version::new(&parts[..n]), None));
+        }
+        if p.build.is_some() {
+            out.push((p.v, p.parts, Some(p.stage)));
+        }
+    }
+
+    /// This tag's keys as a coverer (see [`covering_keys`](Self::covering_keys)).
+    pub(crate) fn own_keys(&self) -> [Option<CoverKey>; 2] {
+        match self.pos() {
+            Some(p) if p.build.is_none() && p.hash.is_none() => [
+                (p.stage == Stage::Final).then_some((p.v, p.parts, None)),
+                Some((p.v, p.parts, Some(p.stage))),
+            ],
+            _ => [None, None],
         }
     }
 
