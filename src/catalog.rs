@@ -868,7 +868,11 @@ impl Catalog {
         let members = repos
             .into_iter()
             .flat_map(|r| &self.repos[r].tracks)
-            .filter(|&&t| family_track.as_ref().is_none_or(|ft| self.tracks[t].track == *ft))
+            .filter(|&&t| {
+                family_track
+                    .as_ref()
+                    .is_none_or(|ft| self.tracks[t].track == *ft)
+            })
             .flat_map(|&t| self.tracks[t].members.iter().map(move |&i| (t, i)));
         let mut best: Option<(Rank, usize, usize)> = None;
         for (t, i) in members {
@@ -990,14 +994,15 @@ impl Catalog {
     /// or, with nothing to resolve to, where `compare` puts it.
     fn sort_track(&self, t: &TrackGroup) -> Vec<usize> {
         let img = |i: usize| &self.images[i];
-        let cmp = |a: usize, b: usize| {
-            img(a)
+        let cmp = |a: usize, b: usize| match (img(a).value(), img(b).value()) {
+            (Value::Generic(x), Value::Generic(y)) => x.linear_cmp(y),
+            _ => img(a)
                 .compare(img(b))
-                .unwrap_or_else(|| natural_cmp(&img(a).to_string(), &img(b).to_string()))
+                .unwrap_or_else(|| natural_cmp(&img(a).to_string(), &img(b).to_string())),
         };
         let moving = self.moving_members(&t.members);
-        let (mut aliases, mut pinned): (Vec<usize>, Vec<usize>) = (0..t.members.len())
-            .partition(|&k| moving[k]);
+        let (mut aliases, mut pinned): (Vec<usize>, Vec<usize>) =
+            (0..t.members.len()).partition(|&k| moving[k]);
         for k in aliases.iter_mut().chain(pinned.iter_mut()) {
             *k = t.members[*k];
         }

@@ -25,7 +25,9 @@
 //!
 //! The **position** orders tags on one track: the version numerically, a
 //! pre-release below its release (`3.13.0b2 < 3.13.0rc1 < 3.13.0`), a
-//! post-release above it (`2.1.0 < 2.1.0.post1`), then the build
+//! post-release above it (`2.1.0 < 2.1.0.post1`; a bare `2.1` may move to
+//! `2.1.5` or to `2.1.0rc1`, so it and `2.1.post1` or `2.1rc2` do not
+//! compare), then the build
 //! (`9.4-1123 < 9.4-1214`); the version dominates the build. A commit hash
 //! does not stop the order by the version, but two tags that differ only
 //! by their hash are incomparable.
@@ -187,7 +189,8 @@ impl GenericTag {
 
     /// Whether the tag is a pre-release (`3.13.0b2`, `1.0.0-rc.1`).
     pub fn is_prerelease(&self) -> bool {
-        self.pos().is_some_and(|p| matches!(p.stage, Stage::Pre(..)))
+        self.pos()
+            .is_some_and(|p| matches!(p.stage, Stage::Pre(..)))
     }
 
     /// The build revision or build number after the version (`7` of
@@ -267,6 +270,23 @@ impl GenericTag {
         }
     }
 
+    /// A total order that extends [`compare`](Tagged::compare) on one
+    /// track: the version with missing numbers as 0, the stage, the build,
+    /// then the text. Sorting by it never puts a tag after one it is
+    /// below, where sorting by `compare` with a fallback could.
+    pub(crate) fn linear_cmp(&self, other: &GenericTag) -> Ordering {
+        let key = |g: &GenericTag| {
+            g.pos().map(|p| {
+                let mut parts = [0u32; 4];
+                parts[..p.parts.parts().len()].copy_from_slice(p.parts.parts());
+                (parts, p.stage, p.build.map(|b| b.1))
+            })
+        };
+        key(self)
+            .cmp(&key(other))
+            .then_with(|| self.text().cmp(other.text()))
+    }
+
     /// Whether this tag is moving by itself: no tag, a moving word, or a
     /// major-only CUDA word.
     fn moving(&self) -> bool {
@@ -338,9 +358,7 @@ impl Tagged for GenericTag {
                 self.flavour().unwrap_or(""),
             ]),
             Reading::Untagged => Track::new([self.repository.as_str(), DEFAULT_TAG]),
-            Reading::Word | Reading::Unknown => {
-                Track::new([self.repository.as_str(), self.text()])
-            }
+            Reading::Word | Reading::Unknown => Track::new([self.repository.as_str(), self.text()]),
         }
     }
 
@@ -448,6 +466,14 @@ fn rel(a: &Pos, b: &Pos, ta: &str, tb: &str) -> Rel {
             });
         }
     }
+    // `3.12` may stand for `3.12.5`, above `3.12.post1`, or for
+    // `3.12.0rc1`, below `3.12rc2`: unknown. A bare version of three
+    // numbers or more is a release (`3.13.0b2 < 3.13.0 < 3.13.0.post1`).
+    let staged = |p: &Pos| p.stage != Stage::Final;
+    let short_bare = |p: &Pos| bare(p) && p.parts.parts().len() < 3;
+    if (short_bare(a) && staged(b)) || (short_bare(b) && staged(a)) {
+        return Rel::Unknown;
+    }
     if a.stage != b.stage {
         return Rel::Order(a.stage.cmp(&b.stage));
     }
@@ -486,7 +512,9 @@ fn cuda_extends(a: Option<&str>, b: Option<&str>) -> bool {
             (Some(x), Some(y)) if x == y => {}
             (Some(x), Some(y)) if is_cuda_major(x) && !extended => {
                 match y.strip_prefix(x).and_then(|r| r.strip_prefix('.')) {
-                    Some(r) if !r.is_empty() && r.bytes().all(|c| c.is_ascii_digit() || c == b'.') => {
+                    Some(r)
+                        if !r.is_empty() && r.bytes().all(|c| c.is_ascii_digit() || c == b'.') =>
+                    {
                         extended = true;
                     }
                     _ => return false,
@@ -517,16 +545,17 @@ fn normal_date(t: &str, p: &Pos) -> Option<Box<str>> {
 /// Reads a tag (at most 128 bytes, as the reference grammar allows).
 fn read(t: &str) -> Reading {
     let first = t.split(['-', '_', '.']).next().unwrap_or("");
-    if MOVING_WORDS
-        .iter()
-        .any(|w| first.eq_ignore_ascii_case(w))
-    {
+    if MOVING_WORDS.iter().any(|w| first.eq_ignore_ascii_case(w)) {
         // `main-1a2b3c4` and `nightly-20241028` are builds of a moving
         // branch, pinned: no position, and not moving either.
         let pinned = t[first.len()..]
             .split(['-', '_'])
             .any(|w| is_hash(w) || (!w.is_empty() && w.bytes().all(|c| c.is_ascii_digit())));
-        return if pinned { Reading::Unknown } else { Reading::Word };
+        return if pinned {
+            Reading::Unknown
+        } else {
+            Reading::Word
+        };
     }
     if t.len() > usize::from(u8::MAX) {
         return Reading::Unknown;
@@ -695,7 +724,9 @@ fn read_stage(s: &str) -> Option<(Stage, &str)> {
         }
         let mut r = &body[w.len()..];
         let mut number = None;
-        let dotted = r.strip_prefix('.').filter(|x| x.starts_with(|c: char| c.is_ascii_digit()));
+        let dotted = r
+            .strip_prefix('.')
+            .filter(|x| x.starts_with(|c: char| c.is_ascii_digit()));
         if let Some((n, after)) = num(dotted.unwrap_or(r)) {
             number = Some(u32::try_from(n).ok()?);
             r = after;
@@ -742,7 +773,8 @@ fn is_hash(w: &str) -> bool {
         _ => w,
     };
     (7..=40).contains(&h.len())
-        && h.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        && h.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
         && h.bytes().any(|c| c.is_ascii_digit())
         && h.bytes().any(|c| c.is_ascii_alphabetic())
 }
@@ -759,7 +791,10 @@ mod tests {
     fn reads_the_parts() {
         let p = pos("7.2.4-debian-12-r7");
         assert_eq!(p.build, Some((BuildKind::Revision, 7)));
-        assert_eq!(&"7.2.4-debian-12-r7"[p.flavour.0 as usize..p.flavour.1 as usize], "-debian-12");
+        assert_eq!(
+            &"7.2.4-debian-12-r7"[p.flavour.0 as usize..p.flavour.1 as usize],
+            "-debian-12"
+        );
         assert_eq!(pos("9.4-1123").build, Some((BuildKind::Number, 1123)));
         assert_eq!(pos("3.13.0b2").stage, Stage::Pre(2, Some(2)));
         assert_eq!(pos("1.0.0-rc.1").stage, Stage::Pre(3, Some(1)));
@@ -777,8 +812,14 @@ mod tests {
 
     #[test]
     fn cuda_words() {
-        assert!(cuda_extends(Some("-cuda12-runtime"), Some("-cuda12.8-runtime")));
-        assert!(!cuda_extends(Some("-cuda12-runtime"), Some("-cuda12.8-devel")));
+        assert!(cuda_extends(
+            Some("-cuda12-runtime"),
+            Some("-cuda12.8-runtime")
+        ));
+        assert!(!cuda_extends(
+            Some("-cuda12-runtime"),
+            Some("-cuda12.8-devel")
+        ));
         assert!(!cuda_extends(Some("-cuda12"), Some("-cuda120")));
         assert!(!cuda_extends(Some("-cuda12"), Some("-cuda12")));
     }
