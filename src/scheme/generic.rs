@@ -230,7 +230,7 @@ impl GenericTag {
             return false;
         }
         let same_flavour = self.flavour() == other.flavour();
-        if !same_flavour && !(a.cuda_major && cuda_extends(self.flavour(), other.flavour())) {
+        if !(same_flavour || (a.cuda_major && cuda_extends(self.flavour(), other.flavour()))) {
             return false;
         }
         match rel(a, b, self.text(), other.text()) {
