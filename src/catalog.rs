@@ -49,6 +49,7 @@ use std::hash::{BuildHasher, Hasher, RandomState};
 use crate::error::{Component, Error, ErrorKind};
 use crate::image::{Image, Value};
 use crate::reference::Reference;
+use crate::scheme::generic::GenericTag;
 use crate::scheme::{FieldValue, Track};
 use crate::version::Version;
 
@@ -746,6 +747,11 @@ impl Catalog {
     /// [`ErrorKind::NotFound`] when the catalog has neither the alias nor a
     /// revision of it (or, for a pinned image, does not have it).
     pub fn resolve(&self, alias: &Image) -> Result<&Image, Error> {
+        if let Value::Generic(g) = alias.value() {
+            if let Some(found) = self.resolve_generic(alias, g) {
+                return Ok(found);
+            }
+        }
         if !alias.is_alias() {
             return match self.find(alias) {
                 Some(i) => Ok(&self.images[i]),
@@ -776,6 +782,69 @@ impl Catalog {
         }
     }
 
+    /// The newest generic tag of `alias`'s repository that `g` covers
+    /// ([`GenericTag::covers`]): `python:3.12-slim` → `python:3.12.8-slim`,
+    /// `bitnami/redis:7.2.4-debian-12` → its newest `-rN`. `None` when the
+    /// catalog holds none, or when the tags it covers do not order (the
+    /// newest is then unknown: never a guess). Scans one repository.
+    fn resolve_generic(&self, alias: &Image, g: &GenericTag) -> Option<&Image> {
+        let repo = self.repo_of(&alias.reference())?;
+        let mut covered = self.repos[repo]
+            .tracks
+            .iter()
+            .flat_map(|&t| &self.tracks[t].members)
+            .map(|&i| &self.images[i])
+            .filter(|img| matches!(img.value(), Value::Generic(o) if g.covers(o)));
+        let mut best = covered.next()?;
+        let mut tie = false;
+        for img in covered {
+            match img.compare(best) {
+                Some(Ordering::Greater) => {
+                    best = img;
+                    tie = false;
+                }
+                Some(_) => {}
+                None => tie = true,
+            }
+        }
+        // An incomparable candidate may still be below `best`: check it.
+        if tie {
+            let all_below = self.repos[repo]
+                .tracks
+                .iter()
+                .flat_map(|&t| &self.tracks[t].members)
+                .map(|&i| &self.images[i])
+                .filter(|img| matches!(img.value(), Value::Generic(o) if g.covers(o)))
+                .all(|img| img == best || best.compare(img) == Some(Ordering::Greater));
+            if !all_below {
+                return None;
+            }
+        }
+        Some(best)
+    }
+
+    /// Which members of a track are moving in this catalog: aliases by
+    /// themselves, and generic tags that cover another tag of the track.
+    /// One pass over the track, with a set of the keys that cover a tag.
+    fn moving_members(&self, members: &[usize]) -> Vec<bool> {
+        let mut keys = Vec::new();
+        for &i in members {
+            if let Value::Generic(g) = self.images[i].value() {
+                g.covering_keys(&mut keys);
+            }
+        }
+        let keys: std::collections::HashSet<_> = keys.into_iter().collect();
+        members
+            .iter()
+            .map(|&i| {
+                let img = &self.images[i];
+                img.is_alias()
+                    || matches!(img.value(), Value::Generic(g)
+                        if g.own_keys().iter().flatten().any(|k| keys.contains(k)))
+            })
+            .collect()
+    }
+
     /// [`resolve`](Self::resolve) for a name (`quay.io/vessl-ai/python:3.10`).
     pub fn resolve_name(&self, name: &str) -> Result<&Image, Error> {
         self.resolve(&Image::parse(name)?)
@@ -795,10 +864,15 @@ impl Catalog {
     ///
     /// [`ErrorKind::NotFound`] when no image of the repository matches.
     pub fn newest(&self, query: &Query) -> Result<Choice<'_>, Error> {
-        let repo = self.repo_index.get(&query.repository);
-        let members = repo
+        let (repos, family_track) = self.query_repos(query);
+        let members = repos
             .into_iter()
-            .flat_map(|&r| &self.repos[r].tracks)
+            .flat_map(|r| &self.repos[r].tracks)
+            .filter(|&&t| {
+                family_track
+                    .as_ref()
+                    .is_none_or(|ft| self.tracks[t].track == *ft)
+            })
             .flat_map(|&t| self.tracks[t].members.iter().map(move |&i| (t, i)));
         let mut best: Option<(Rank, usize, usize)> = None;
         for (t, i) in members {
@@ -832,16 +906,79 @@ impl Catalog {
         }
     }
 
+    /// The repositories a query looks at: its own and, for a TWCC name,
+    /// every repository of the same framework (`pytorch-21.06-py3` and
+    /// `pytorch-22.08-py3` under one path), whose release is the position.
+    /// With them, the track a TWCC release name asks for (the same
+    /// variant, Python or package, and `-v1`).
+    fn query_repos(&self, query: &Query) -> (Vec<usize>, Option<Track>) {
+        let own = self.repo_index.get(&query.repository).copied();
+        let named = Image::parse(&query.repository).ok();
+        let family = named.as_ref().and_then(twcc_family);
+        let Some(family) = family else {
+            return (own.into_iter().collect(), None);
+        };
+        let repos = (0..self.repos.len())
+            .filter(|&r| Some(r) == own || self.repo_family(r).as_ref() == Some(&family))
+            .collect();
+        (repos, named.map(|n| n.track()))
+    }
+
+    /// The TWCC framework of a repository's images, if they are TWCC names.
+    fn repo_family(&self, repo: usize) -> Option<String> {
+        let t = *self.repos[repo].tracks.first()?;
+        let i = *self.tracks[t].members.first()?;
+        twcc_family(&self.images[i])
+    }
+
     /// Every image, in order: by repository, then by track (both in natural
     /// order, numbers as numbers), then along the track. A standard alias
     /// comes right after the revision it resolves to.
     pub fn sorted(&self) -> Vec<&Image> {
-        let mut repos: Vec<&Repo> = self.repos.iter().collect();
-        merge_sort(&mut repos, |a, b| natural_cmp(&a.name, &b.name));
+        // A TWCC framework's repositories (one per release) sort as one:
+        // its releases are positions on its tracks.
+        let mut units: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut unit_of: HashMap<String, usize> = HashMap::new();
+        for (r, repo) in self.repos.iter().enumerate() {
+            let key = self.repo_family(r).unwrap_or_else(|| repo.name.clone());
+            match unit_of.get(&key) {
+                Some(&u) => units[u].1.push(r),
+                None => {
+                    unit_of.insert(key.clone(), units.len());
+                    units.push((key, vec![r]));
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        merge_sort(&mut order, |&a, &b| natural_cmp(&units[a].0, &units[b].0));
         let mut out = Vec::with_capacity(self.images.len());
-        for repo in repos {
-            let mut tracks: Vec<&TrackGroup> =
-                repo.tracks.iter().map(|&t| &self.tracks[t]).collect();
+        for u in order {
+            let repos = &units[u].1;
+            let mut merged: Vec<TrackGroup> = Vec::new();
+            if repos.len() > 1 {
+                let mut by_track: HashMap<&Track, usize> = HashMap::new();
+                for &r in repos {
+                    for &t in &self.repos[r].tracks {
+                        let g = &self.tracks[t];
+                        match by_track.get(&g.track) {
+                            Some(&m) => merged[m].members.extend_from_slice(&g.members),
+                            None => {
+                                by_track.insert(&g.track, merged.len());
+                                merged.push(g.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            let mut tracks: Vec<&TrackGroup> = if repos.len() > 1 {
+                merged.iter().collect()
+            } else {
+                self.repos[repos[0]]
+                    .tracks
+                    .iter()
+                    .map(|&t| &self.tracks[t])
+                    .collect()
+            };
             merge_sort(&mut tracks, |a, b| {
                 natural_cmp(a.track.as_str(), b.track.as_str())
             });
@@ -857,13 +994,18 @@ impl Catalog {
     /// or, with nothing to resolve to, where `compare` puts it.
     fn sort_track(&self, t: &TrackGroup) -> Vec<usize> {
         let img = |i: usize| &self.images[i];
-        let cmp = |a: usize, b: usize| {
-            img(a)
+        let cmp = |a: usize, b: usize| match (img(a).value(), img(b).value()) {
+            (Value::Generic(x), Value::Generic(y)) => x.linear_cmp(y),
+            _ => img(a)
                 .compare(img(b))
-                .unwrap_or_else(|| natural_cmp(&img(a).to_string(), &img(b).to_string()))
+                .unwrap_or_else(|| natural_cmp(&img(a).to_string(), &img(b).to_string())),
         };
-        let (aliases, mut pinned): (Vec<usize>, Vec<usize>) =
-            t.members.iter().partition(|&&i| img(i).is_alias());
+        let moving = self.moving_members(&t.members);
+        let (mut aliases, mut pinned): (Vec<usize>, Vec<usize>) =
+            (0..t.members.len()).partition(|&k| moving[k]);
+        for k in aliases.iter_mut().chain(pinned.iter_mut()) {
+            *k = t.members[*k];
+        }
         merge_sort(&mut pinned, |&a, &b| cmp(a, b));
         if aliases.is_empty() {
             return pinned;
@@ -1091,6 +1233,8 @@ struct Facts<'i> {
     python: Option<Version>,
     variant: Option<Cow<'i, str>>,
     revision: Option<u64>,
+    /// A generic pre-release (`3.13.0rc1`): below its release.
+    prerelease: bool,
 }
 
 impl<'i> Facts<'i> {
@@ -1106,6 +1250,18 @@ impl<'i> Facts<'i> {
                     .revision()
                     .map(u64::from)
                     .or_else(|| v.build().and_then(|b| b.parse().ok())),
+                prerelease: false,
+            };
+        }
+        if let Value::Generic(g) = img.value() {
+            return Facts {
+                version: g.version(),
+                cuda: None,
+                cudnn: None,
+                python: None,
+                variant: None,
+                revision: g.build(),
+                prerelease: g.is_prerelease(),
             };
         }
         let mut f = Facts {
@@ -1115,6 +1271,7 @@ impl<'i> Facts<'i> {
             python: None,
             variant: None,
             revision: None,
+            prerelease: false,
         };
         let mut release = None;
         for field in img.fields() {
@@ -1146,6 +1303,24 @@ impl<'i> Facts<'i> {
         f.version = f.version.or(release);
         f
     }
+}
+
+/// The framework a TWCC image's repository belongs to: the canonical
+/// repository without its last component, and the framework
+/// (`registry.twcc.ai/ngc/nvidia/pytorch` for `…/pytorch-21.06-py3`).
+/// `None` for other images and for TWCC names without a release.
+fn twcc_family(img: &Image) -> Option<String> {
+    let Value::Twcc(t) = img.value() else {
+        return None;
+    };
+    if t.release().is_none() && t.vendor_release().is_none() {
+        return None;
+    }
+    let framework = t.framework()?;
+    let mut s = String::new();
+    img.reference().push_canonical_repository(&mut s, 0);
+    let parent = s.rfind('/').map_or("", |i| &s[..=i]);
+    Some(format!("{parent}{framework}"))
 }
 
 /// Whether an NGC or TWCC image was released in a month after `date`'s.
@@ -1180,6 +1355,8 @@ fn lenient_version(s: &str) -> Option<Version> {
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Rank {
     version: Option<Version>,
+    /// A release above its pre-releases.
+    released: bool,
     cuda: Option<Version>,
     /// An alias above every revision.
     revision: (bool, Option<u64>),
@@ -1193,6 +1370,7 @@ impl Rank {
     fn of(img: &Image, f: Facts<'_>) -> Rank {
         Rank {
             version: f.version,
+            released: !f.prerelease,
             cuda: f.cuda,
             revision: (img.is_alias(), f.revision),
             python: f.python,
