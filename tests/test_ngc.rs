@@ -131,8 +131,8 @@ fn errors() {
         r#"invalid NGC tag "nvcr.io/nvidia/pytorch:24.01-py3-py3": expected one python part at byte 33 ("py3")"#,
     );
     assert_to_string(
-        ngc_err("nvcr.io/nvidia/pytorch:24.01-Py3"),
-        r#"invalid NGC tag "nvcr.io/nvidia/pytorch:24.01-Py3": expected a lowercase letter or digit in a word of the tag at byte 29 ("P")"#,
+        ngc_err("nvcr.io/nvidia/pytorch:24.01-py3-_x"),
+        r#"invalid NGC tag "nvcr.io/nvidia/pytorch:24.01-py3-_x": expected a letter or digit at the start of a word of the tag at byte 33 ("_")"#,
     );
     assert_to_string(
         ngc_err("nvcr.io/nvidia/pytorch:24.01x-py3"),

@@ -408,8 +408,30 @@ fn errors() {
         assert_eq!(e.kind(), ErrorKind::Scheme, "{name}");
         assert_eq!(e.component(), component, "{name}");
         assert_eq!(e.input(), name);
-        // The same error through Image.
-        assert_to_string(Image::parse(name).unwrap_err(), message);
+        // The same error through Image, with the scheme given.
+        assert_to_string(Image::parse_as(name, Scheme::Vessl).unwrap_err(), message);
+        // Detected, the valid reference is a valid image: the repository and
+        // the tag as an opaque word, no position, never an alias.
+        let img = Image::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let tag = name.split_once(':').map(|(_, t)| t);
+        if tag.is_none() {
+            // No tag: VESSL has nothing to read; the generic reading.
+            assert_eq!(img.scheme(), Scheme::Generic, "{name}");
+            continue;
+        }
+        assert_eq!(img.scheme(), Scheme::Vessl, "{name}");
+        assert!(!img.is_alias(), "{name}");
+        assert_eq!(img.alias_tag(), None, "{name}");
+        let field = |k: &str| {
+            img.fields()
+                .into_iter()
+                .find(|f| f.key == k)
+                .map(|f| f.value.to_string())
+        };
+        assert_eq!(field("tag").as_deref(), tag, "{name}");
+        for k in ["version", "cuda", "python", "revision", "release"] {
+            assert_eq!(field(k), None, "{name}: {k}");
+        }
     }
     // An invalid reference is a reference error, under this subject.
     assert_to_string(

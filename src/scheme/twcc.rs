@@ -5,6 +5,8 @@
 //! twcc-name  ::= [ registry "/" ] [ path "/" ] image [ ":" twcc-tag ] [ "@" digest ]
 //! image      ::= framework "-" release tail          (tensorflow-20.11-tf2-py3)
 //!              | framework "-" vendor-release        (matlab-r2019b)
+//!              | framework "-v" number "." version tail
+//!                                                    (clara-train-sdk-v4.0: NGC's v-version)
 //!              | framework                           (only on registry.twcc.ai:
 //!                                                     registry.twcc.ai/ngc/nvidia/tensorflow)
 //! framework  ::= word ( "-" word )*                  (everything before the release)
@@ -35,6 +37,7 @@ use crate::release::{Release, VendorRelease};
 use crate::scheme::ngc::NgcTag;
 use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, is_python, word};
 use crate::scheme::{Field, Scheme, Tagged, Track};
+use crate::version::Version;
 
 const SUBJECT: &str = "TWCC name";
 /// TWCC's registry.
@@ -47,6 +50,9 @@ pub enum TwccPosition {
     Release(Release),
     /// A vendor release (`matlab-r2019b`).
     Vendor(VendorRelease),
+    /// A product version written with `v`, as its NGC image's tag
+    /// (`clara-train-sdk-v4.0`).
+    Version(Version),
     /// None: an image named without a release (`registry.twcc.ai/ngc/vtr`).
     None,
 }
@@ -225,10 +231,14 @@ impl TwccName {
     /// TWCC tag, `-v1`, registry and path are TWCC's own and are dropped.
     /// `None` for a name without an NGC release (`matlab-r2019b`).
     pub fn to_ngc(&self) -> Option<NgcTag> {
-        let (TwccPosition::Release(r), Some(fw)) = (self.0.position, &self.0.framework) else {
+        let Some(fw) = &self.0.framework else {
             return None;
         };
-        let mut s = format!("nvcr.io/nvidia/{fw}:{r}");
+        let mut s = match self.0.position {
+            TwccPosition::Release(r) => format!("nvcr.io/nvidia/{fw}:{r}"),
+            TwccPosition::Version(v) => format!("nvcr.io/nvidia/{fw}:v{v}"),
+            _ => return None,
+        };
         for part in [&self.0.variant, &self.0.python, &self.0.package]
             .into_iter()
             .flatten()
@@ -241,6 +251,27 @@ impl TwccName {
 }
 
 impl TwccName {
+    /// The reading of a name on TWCC's registry that does not fit the
+    /// grammar: the registry, path, name and tag, no framework and no
+    /// position.
+    pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> TwccName {
+        let own = |s: Option<&str>| s.map(str::to_owned);
+        TwccName(Box::new(Twcc {
+            text: input.to_owned(),
+            registry: own(words::written(input, r.domain())),
+            path: own(words::written(input, r.namespace())),
+            name: r.name().to_owned(),
+            framework: None,
+            position: TwccPosition::None,
+            variant: None,
+            python: None,
+            package: None,
+            optimized: false,
+            tag: own(r.tag()),
+            digest: r.digest().map(|d| d.to_string()),
+        }))
+    }
+
     fn key(
         &self,
     ) -> (
@@ -349,6 +380,7 @@ impl Tagged for TwccName {
         match self.0.position {
             TwccPosition::Release(_) => parts.push("release".into()),
             TwccPosition::Vendor(_) => parts.push("vendor".into()),
+            TwccPosition::Version(_) => parts.push("version".into()),
             TwccPosition::None => parts.push(format!("tag={}", self.tag())),
         }
         for (k, v) in [
@@ -387,6 +419,7 @@ impl Tagged for TwccName {
         match self.0.position {
             TwccPosition::Release(r) => f.push(Field::text("release", r)),
             TwccPosition::Vendor(v) => f.push(Field::text("version", v)),
+            TwccPosition::Version(v) => f.push(Field::text("version", format!("v{v}"))),
             TwccPosition::None => {}
         }
         let mut text = |k, v: &Option<String>| {
@@ -419,6 +452,7 @@ impl Tagged for TwccName {
         let o = match (self.0.position, other.0.position) {
             (TwccPosition::Release(a), TwccPosition::Release(b)) => a.cmp_calendar(&b),
             (TwccPosition::Vendor(a), TwccPosition::Vendor(b)) => a.cmp_calendar(&b),
+            (TwccPosition::Version(a), TwccPosition::Version(b)) => a.cmp(&b),
             _ => return None,
         };
         // The same release: `latest` against a custom tag (or two custom
@@ -448,8 +482,8 @@ fn image(name: &str, bare_ok: bool) -> Res<'_, Parts<'_>> {
         ..Parts::default()
     };
     match position {
-        Some(TwccPosition::Release(r)) => {
-            img.position = Some(TwccPosition::Release(r));
+        Some(p @ (TwccPosition::Release(_) | TwccPosition::Version(_))) => {
+            img.position = Some(p);
             tail(rest, &mut img)?;
         }
         Some(v @ TwccPosition::Vendor(_)) => {
@@ -523,6 +557,14 @@ fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
             if let Ok((r, v)) = VendorRelease::prefix(after) {
                 if r.is_empty() || r.starts_with('-') {
                     return Ok((r, (fw, Some(TwccPosition::Vendor(v)))));
+                }
+            }
+        } else if let Some(v) = after.strip_prefix('v') {
+            // NGC's `v`-version (`clara-train-sdk-v4.0`); `-v1` alone is
+            // TWCC's optimised mark, not a version.
+            if let Ok((r, ver)) = Version::prefix(v, Component::Version) {
+                if ver.parts().len() >= 2 && (r.is_empty() || r.starts_with('-')) {
+                    return Ok((r, (fw, Some(TwccPosition::Version(ver)))));
                 }
             }
         }

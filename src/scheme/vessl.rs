@@ -148,6 +148,9 @@ enum Kind {
     NgcKernel,
     /// Legacy `hub:torch2.1.0-cuda12.2-202312070053`.
     Hub,
+    /// A tag that automatic detection could not read with the repository's
+    /// grammar: kept whole, as an opaque word, with no position.
+    Opaque,
 }
 
 impl Kind {
@@ -292,6 +295,12 @@ impl VesslTag {
         self.build.map(|s| self.at(s))
     }
 
+    /// Whether this tag was read with no grammar (an opaque tag that
+    /// automatic detection kept whole).
+    pub fn is_opaque(&self) -> bool {
+        self.kind == Kind::Opaque
+    }
+
     /// Whether this is a pre-2024 name (`kernels`, `ngc-*-kernel`, `hub`).
     pub fn is_legacy(&self) -> bool {
         self.kind.is_legacy()
@@ -354,6 +363,10 @@ impl VesslTag {
         if let Some(v) = self.variant() {
             out.push(' ');
             out.push_str(v);
+        }
+        if self.kind == Kind::Opaque {
+            out.push_str(" tag=");
+            out.push_str(self.tag());
         }
     }
 
@@ -442,47 +455,16 @@ impl TryFrom<&str> for VesslTag {
     }
 }
 
-impl Tagged for VesslTag {
-    const SCHEME: Scheme = Scheme::Vessl;
-
-    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
-        let Some(t) = r.tag() else {
-            return Err(Error::new(
-                ErrorKind::Scheme,
-                SUBJECT,
-                input,
-                input.find('@').unwrap_or(input.len()),
-                "",
-                Component::Tag,
-                "expected a tag, as in :2.3.0-cuda12.4-r5",
-            ));
-        };
-        if t.len() > crate::reference::TAG_MAX {
-            // Only a tag set with `Reference::with_tag` can be this long.
-            return Err(Error::new(
-                ErrorKind::TooLong,
-                SUBJECT,
-                input,
-                input.find(t).unwrap_or(0),
-                t,
-                Component::Tag,
-                "tag must be at most 128 characters",
-            ));
-        }
-        let kind = Kind::of(r.name());
-        let parts = match kind {
-            Kind::Kernels => kernels(t),
-            Kind::NgcKernel => ngc_kernel(t),
-            Kind::Hub => hub(t),
-            _ => standard(t, kind),
-        };
-        let parts = match parts {
-            Ok((_, p)) => p,
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                return Err(e.into_error(SUBJECT, input))
-            }
-            Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
-        };
+impl VesslTag {
+    /// The value of a tag `t` of `r` that the grammar of `kind` read as
+    /// `parts`.
+    fn assemble(
+        r: &Reference<'_>,
+        input: &str,
+        t: &str,
+        kind: Kind,
+        parts: Parts<'_>,
+    ) -> Result<VesslTag, Error> {
         let mut name = String::new();
         let colon = r.push_canonical_repository(&mut name, 1 + t.len());
         let Ok(colon) = u32::try_from(colon) else {
@@ -532,6 +514,63 @@ impl Tagged for VesslTag {
             name,
         })
     }
+
+    /// The reading of a tag that does not fit the repository's grammar,
+    /// for automatic detection: the repository, its framework and the tag
+    /// as an opaque word, no position. `None` without a tag.
+    pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> Option<VesslTag> {
+        let t = r.tag()?;
+        VesslTag::assemble(r, input, t, Kind::Opaque, Parts::default()).ok()
+    }
+}
+
+impl Tagged for VesslTag {
+    const SCHEME: Scheme = Scheme::Vessl;
+
+    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        let Some(t) = r.tag() else {
+            return Err(Error::new(
+                ErrorKind::Scheme,
+                SUBJECT,
+                input,
+                input.find('@').unwrap_or(input.len()),
+                "",
+                Component::Tag,
+                "expected a tag, as in :2.3.0-cuda12.4-r5",
+            ));
+        };
+        if t.len() > crate::reference::TAG_MAX {
+            // Only a tag set with `Reference::with_tag` can be this long.
+            return Err(Error::new(
+                ErrorKind::TooLong,
+                SUBJECT,
+                input,
+                input.find(t).unwrap_or(0),
+                t,
+                Component::Tag,
+                "tag must be at most 128 characters",
+            ));
+        }
+        let kind = Kind::of(r.name());
+        let parts = match kind {
+            Kind::Kernels => kernels(t),
+            Kind::NgcKernel => ngc_kernel(t),
+            Kind::Hub => hub(t),
+            Kind::Opaque => Ok(("", Parts::default())),
+            _ => standard(t, kind),
+        };
+        let parts = match parts {
+            Ok((_, p)) => p,
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+                return Err(e.into_error(SUBJECT, input))
+            }
+            Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
+        };
+        VesslTag::assemble(r, input, t, kind, parts)
+    }
+
+    /// The repository, then each part that is not the position:
+    /// `quay.io/vessl-ai/torch cuda12.4 cudnn9 py3.13 slim`.
 
     /// The repository, then each part that is not the position:
     /// `quay.io/vessl-ai/torch cuda12.4 cudnn9 py3.13 slim`.
@@ -589,6 +628,9 @@ impl Tagged for VesslTag {
         }
         if self.is_legacy() {
             f.push(Field::flag("legacy", true));
+        }
+        if self.kind == Kind::Opaque {
+            f.push(Field::text("tag", self.tag()));
         }
         if let Some(b) = self.build() {
             f.push(Field::text("build", b));
