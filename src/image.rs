@@ -294,8 +294,7 @@ const NGC_ORGS: [&str; 4] = ["nvidia", "nvidian", "nim", "ea-linux4tegra"];
 /// than Docker Hub (whose `nvidia/…` images are not NGC's).
 fn ngc_path(r: &Reference<'_>) -> bool {
     !matches!(r.domain(), None | Some("docker.io"))
-        && r
-            .namespace()
+        && r.namespace()
             .is_some_and(|n| n.split('/').any(|c| NGC_ORGS.contains(&c)))
 }
 

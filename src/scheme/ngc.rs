@@ -21,6 +21,8 @@
 //!                                                dli-nano-ai:v2.0.2-r32.7.1)
 //!            | release                          (the NGC release after a product version:
 //!                                                6.2-22.09-samples)
+//!            | [1-9] [0-9]*                     (a build number right after a product
+//!                                                version: clara-parabricks:4.2.1-1)
 //!            | [A-Za-z0-9] [A-Za-z0-9._]*       (a variant word before Python, a suffix word
 //!                                                after it; for DIGITS the first is the package:
 //!                                                trtllm, pth1.13, mistral_7b, RC)
@@ -142,6 +144,8 @@ struct Ngc {
     release2: Option<Release>,
     /// The L4T release after a product version (`r32.7.1`).
     l4t: Option<String>,
+    /// A build number right after a product version (`1` of `4.2.1-1`).
+    build: Option<u32>,
 }
 
 /// The words of a tag, as slices of the input.
@@ -161,6 +165,7 @@ struct Words<'a> {
     marker: Option<Marker>,
     release2: Option<(&'a str, Release)>,
     l4t: Option<&'a str>,
+    build: Option<(&'a str, u32)>,
 }
 
 /// Instantiation
@@ -286,7 +291,11 @@ impl NgcTag {
             || self.0.os.is_some()
             || self.0.compiler.is_some()
             || self.0.l4t.is_some()
-            || self.0.lead_text.as_deref().is_some_and(|t| t.contains(['.', '_']) && t.len() > 5)
+            || self
+                .0
+                .lead_text
+                .as_deref()
+                .is_some_and(|t| t.contains(['.', '_']) && t.len() > 5)
             || (self.0.package.is_some() && self.0.python.is_some())
         {
             return None;
@@ -457,6 +466,8 @@ impl Tagged for NgcTag {
         let release2 = self.0.release2.map(|r| r.to_string());
         push("release", release2.as_deref());
         push("l4t", self.0.l4t.as_deref());
+        let build = self.0.build.map(|b| b.to_string());
+        push("build", build.as_deref());
         push("cuda", self.0.cuda.as_deref());
         push("cudnn", self.0.cudnn.as_deref());
         push("variant", self.0.variant.as_deref());
@@ -493,7 +504,8 @@ impl Tagged for NgcTag {
                 .then(match (self.0.release2, other.0.release2) {
                     (Some(x), Some(y)) => x.cmp_calendar(&y),
                     _ => Ordering::Equal,
-                }),
+                })
+                .then(self.0.build.cmp(&other.0.build)),
             (NgcPosition::Vendor(a), NgcPosition::Vendor(b)) => a.cmp_calendar(&b),
             _ => return None,
         };
@@ -571,6 +583,7 @@ impl NgcTag {
             marker: w.marker.unwrap_or(Marker::FINAL),
             release2: w.release2.map(|(_, r)| r),
             l4t: own(w.l4t),
+            build: w.build.map(|(_, n)| n),
         }))
     }
 }
@@ -696,7 +709,10 @@ fn lead<'a>(t: &'a str, cuda_repo: bool) -> LeadRes<'a> {
             if let Ok(Some(x)) = version_lead(after, Some('v'), false) {
                 if let NgcPosition::Version(_, v) = x.position {
                     if v.parts().len() >= 2 {
-                        return Ok(Some(Lead { text: &t[..t.len() - x.rest.len()], ..x }));
+                        return Ok(Some(Lead {
+                            text: &t[..t.len() - x.rest.len()],
+                            ..x
+                        }));
                     }
                 }
             }
@@ -794,16 +810,26 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
         w.compiler = Some(x);
         return Ok(("", ()));
     }
-    let product = matches!(
-        w.position,
-        Some(NgcPosition::Version(Some('v') | None, _))
-    );
+    let product = matches!(w.position, Some(NgcPosition::Version(Some('v') | None, _)));
     if product && w.l4t.is_none() && w.python.is_none() {
         if let Some(v) = versioned(x, "r") {
             if v.contains('.') {
                 w.l4t = Some(x);
                 return Ok(("", ()));
             }
+        }
+    }
+    let first = w.release2.is_none()
+        && w.python.is_none()
+        && w.variant.is_none()
+        && w.build.is_none()
+        && w.cuda.is_none()
+        && w.os.is_none();
+    // A build number right after a product version (`clara-parabricks:4.2.1-1`).
+    if product && first && !framework.eq("cuda") && !x.starts_with('0') {
+        if let Ok(n) = x.parse::<u32>() {
+            w.build = Some((x, n));
+            return Ok(("", ()));
         }
     }
     if product && w.release2.is_none() && w.python.is_none() && w.variant.is_none() {

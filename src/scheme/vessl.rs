@@ -25,6 +25,7 @@
 //! number         ::= "0" | [1-9] [0-9]*                     (at most 4294967295)
 //!
 //! kernels-tag    ::= "py" py-digits ( "-cuda" version )? ( "-" build )? ( "." legacy-variant )?
+//!                  | "ngc." framework "." ngc-kernel-tag     (ngc.pytorch.22.04-py3: an NGC image)
 //! py-digits      ::= [1-9] ( "0" | [1-9] [0-9]* )?          (py310 is Python 3.10)
 //! ngc-kernel-tag ::= release "-py" [0-9]+ ( "-" build )?    (22.12-py3-202301160809)
 //! release        ::= [0-9]{2} "." [0-9]{2}
@@ -225,8 +226,7 @@ impl VesslTag {
     /// `None` for a legacy `kernels` tag.
     pub fn framework(&self) -> Option<&str> {
         match self.kind {
-            Kind::Kernels => None,
-            Kind::NgcKernel | Kind::Hub => self.legacy_framework(),
+            Kind::NgcKernel | Kind::Hub | Kind::Kernels => self.legacy_framework(),
             _ => Some(self.repo_name()),
         }
     }
@@ -253,6 +253,12 @@ impl VesslTag {
             Kind::NgcKernel => {
                 let t = self.tag();
                 Some(&t[..5])
+            }
+            // `ngc.pytorch.22.04-py3`: the release follows the framework.
+            Kind::Kernels => {
+                let fw = self.framework?;
+                let at = usize::from(fw.1) + 1;
+                self.tag().get(at..at + 5)
             }
             _ => None,
         }
@@ -339,7 +345,10 @@ impl VesslTag {
     pub(crate) fn write_track(&self, out: &mut String) {
         use fmt::Write as _;
         out.push_str(self.repository());
-        if let Some(fw) = self.framework.filter(|_| self.kind == Kind::Hub) {
+        if let Some(fw) = self
+            .framework
+            .filter(|_| matches!(self.kind, Kind::Hub | Kind::Kernels))
+        {
             out.push(' ');
             out.push_str(self.at(fw));
         }
@@ -1038,6 +1047,23 @@ fn legacy_end(i: &str) -> Res<'_, ()> {
 // kernels-tag ::= "py" py-digits ( "-cuda" version )? ( "-" build )? ( "." legacy-variant )?
 // legacy-variant ::= [a-z0-9.-]+
 fn kernels(t: &str) -> Res<'_, Parts<'_>> {
+    if let Some(ngc) = t.strip_prefix("ngc.") {
+        // An NGC image's name: `ngc.pytorch.22.04-py3`.
+        let n = ngc
+            .bytes()
+            .position(|b| !(class::is(b, class::LOWER_ALNUM) || b == b'-'))
+            .unwrap_or(ngc.len());
+        let Some(rest) = ngc[n..].strip_prefix('.').filter(|_| n > 0) else {
+            return fail(
+                &ngc[n..],
+                Component::Framework,
+                "expected an NGC framework and '.', as in ngc.pytorch.22.04-py3",
+            );
+        };
+        let (i, mut p) = ngc_kernel(rest)?;
+        p.framework = Some(&ngc[..n]);
+        return Ok((i, p));
+    }
     let Ok((i, _)) = tag::<_, _, PErr<'_>>("py").parse(t) else {
         return fail(
             t,
@@ -1045,7 +1071,19 @@ fn kernels(t: &str) -> Res<'_, Parts<'_>> {
             "expected 'py' and the Python version, as in py310",
         );
     };
-    let (i, python) = py_digits(i)?;
+    let (i, mut python) = py_digits(i)?;
+    // `py3.12`: the Python version written with its dot.
+    let mut i = i;
+    if python.parts().len() == 1 && i.len() > 1 && i.starts_with('.') && starts_with_digit(&i[1..])
+    {
+        let (r, minor) = plain_number(
+            &i[1..],
+            Component::Python,
+            "a Python minor version must not have a leading zero",
+        )?;
+        python = Version::new(&[python.major(), minor]);
+        i = r;
+    }
     let (i, cuda) = legacy_cuda(i)?;
     let (i, build) = legacy_build(i)?;
     let (i, variant) = match i.strip_prefix('.') {

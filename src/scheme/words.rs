@@ -162,6 +162,5 @@ pub(crate) fn is_tag_word_byte(b: u8) -> bool {
 /// Whether `w` is a word of a tag: not empty, `[A-Za-z0-9._]`, starting
 /// with a letter or digit.
 pub(crate) fn is_tag_word(w: &str) -> bool {
-    w.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
-        && w.bytes().all(is_tag_word_byte)
+    w.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) && w.bytes().all(is_tag_word_byte)
 }
