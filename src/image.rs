@@ -103,18 +103,13 @@ impl Image {
         if let Some(scheme) = scheme {
             return Image::with_scheme(r, input, scheme);
         }
-        if let Some(scheme) = by_registry(&r) {
+        if let Some(scheme) = by_registry(&r).or_else(|| vessl_path(&r).then_some(Scheme::Vessl)) {
             return match Image::with_scheme(r, input, scheme) {
                 Ok(img) => Ok(img),
                 Err(_) => Image::lenient(r, input, scheme),
             };
         }
-        // By the shape of the path and tag: a mirror of VESSL or NGC.
-        if vessl_path(&r) {
-            if let Ok(v) = VesslTag::from_reference(&r, input) {
-                return Ok(Image::store(r, Value::Vessl(v)));
-            }
-        }
+        // By the shape of the path and tag: a mirror of NGC.
         if ngc_path(&r) {
             if let Ok(v) = NgcTag::from_reference(&r, input) {
                 if v.has_position() {
@@ -252,8 +247,9 @@ impl Image {
 /// 2. **By the shape of the path and tag**, on any other registry (a mirror
 ///    or a private registry such as `harbor.example.com` or
 ///    `127.0.0.1:5000`): a repository whose namespace ends in `vessl-ai`
-///    (`harbor.example.com/vessl-ai/torch`) is VESSL when its tag reads as a
-///    VESSL tag; a repository with an NGC organisation (`nvidia`, `nvidian`,
+///    (`harbor.example.com/vessl-ai/torch`) is VESSL, as on `quay.io` (a tag
+///    that does not fit is read leniently); a repository with an NGC
+///    organisation (`nvidia`, `nvidian`,
 ///    `nim`, `ea-linux4tegra`) in its namespace
 ///    (`registry.local:5000/nvidia/pytorch`), on a registry other than
 ///    Docker Hub, is NGC when its tag reads as an NGC tag with a release or
