@@ -109,7 +109,12 @@ impl Image {
                 Err(_) => Image::lenient(r, input, scheme),
             };
         }
-        // By the shape of the path and tag: a mirror of NGC.
+        // By the shape of the path and tag: VESSL's older homes, a mirror of NGC.
+        if legacy_vessl_path(&r) {
+            if let Ok(v) = VesslTag::from_reference(&r, input) {
+                return Ok(Image::store(r, Value::Vessl(v)));
+            }
+        }
         if ngc_path(&r) {
             if let Ok(v) = NgcTag::from_reference(&r, input) {
                 if v.has_position() {
@@ -254,6 +259,9 @@ impl Image {
 ///    (`registry.local:5000/nvidia/pytorch`), on a registry other than
 ///    Docker Hub, is NGC when its tag reads as an NGC tag with a release or
 ///    a version (`24.01-py3`, `r36.2.0`, `v23.9.1`).
+///    A legacy `kernels` repository of VESSL's older homes
+///    (`public.ecr.aws/vessl/kernels`, `savvihub/kernels`) is VESSL when its
+///    tag reads as a legacy VESSL tag (`py37-cuda11.2.full-gpu`).
 /// 3. **By the shape of the repository name**: a TWCC name
 ///    (`tensorflow-20.11-tf2-py3`) on any registry.
 /// 4. Anything else is [`Scheme::Generic`].
@@ -281,6 +289,15 @@ fn by_registry(r: &Reference<'_>) -> Option<Scheme> {
 fn vessl_path(r: &Reference<'_>) -> bool {
     r.namespace()
         .is_some_and(|n| n.rsplit('/').next() == Some("vessl-ai"))
+}
+
+/// Whether this is a `kernels` repository of VESSL's older homes
+/// (`public.ecr.aws/vessl/kernels`, Docker Hub's `savvihub/kernels`).
+fn legacy_vessl_path(r: &Reference<'_>) -> bool {
+    r.name() == "kernels"
+        && r
+            .namespace()
+            .is_some_and(|n| matches!(n.rsplit('/').next(), Some("vessl" | "savvihub")))
 }
 
 /// NGC's organisations, as the first component of an NGC repository.

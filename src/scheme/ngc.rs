@@ -12,6 +12,7 @@
 //!            | version [marker]                 (deepstream:7.0, 1.4.0rc2, 2.1.0.post1;
 //!                                                the CUDA version of nvidia/cuda)
 //! marker   ::= [ "." ] ( "dev" | "a" | "alpha" | "b" | "beta" | "rc" | "post" ) [0-9]*
+//!              (also as the first word after a product version: 3.0.0-beta2)
 //! word     ::= python                           ("py" version: py3, py3.12)
 //!            | cuda-word                        ("cuda" version | "cuda_" [a-z]+: cuda12.9, cuda_multi)
 //!            | "cudnn" [0-9]*                   (cudnn8; bare cudnn: unversioned)
@@ -57,8 +58,9 @@ const SUBJECT: &str = "NGC tag";
 /// NGC's registry.
 pub const NGC_REGISTRY: &str = "nvcr.io";
 /// Operating system words, followed by their version (`ubuntu22.04`, `ubi8`).
-const OS: [&str; 7] = [
+const OS: [&str; 8] = [
     "ubuntu",
+    "amzn",
     "ubi",
     "centos",
     "rockylinux",
@@ -146,6 +148,8 @@ struct Ngc {
     l4t: Option<String>,
     /// A build number right after a product version (`1` of `4.2.1-1`).
     build: Option<u32>,
+    /// A pre-release written as a word of its own (`beta2` of `3.0.0-beta2`).
+    pre: Option<String>,
 }
 
 /// The words of a tag, as slices of the input.
@@ -166,6 +170,7 @@ struct Words<'a> {
     release2: Option<(&'a str, Release)>,
     l4t: Option<&'a str>,
     build: Option<(&'a str, u32)>,
+    pre: Option<&'a str>,
 }
 
 /// Instantiation
@@ -190,7 +195,9 @@ impl NgcTag {
     }
 
     /// The framework: the repository name (`pytorch`), `rapidsai` for the
-    /// RAPIDS flavors; `None` for NIM model repositories (`nim/meta/…`).
+    /// RAPIDS flavors, the component above a `release` channel
+    /// (`tensorrt-llm/release`); `None` for NIM model repositories
+    /// (`nim/meta/…`).
     pub fn framework(&self) -> Option<&str> {
         self.0.framework.as_deref()
     }
@@ -465,6 +472,7 @@ impl Tagged for NgcTag {
         }
         let release2 = self.0.release2.map(|r| r.to_string());
         push("release", release2.as_deref());
+        push("pre", self.0.pre.as_deref());
         push("l4t", self.0.l4t.as_deref());
         let build = self.0.build.map(|b| b.to_string());
         push("build", build.as_deref());
@@ -553,6 +561,12 @@ impl NgcTag {
             None
         } else if rapids {
             Some("rapidsai".to_owned())
+        } else if name == "release" {
+            // `nvidia/tensorrt-llm/release`: the repository names a channel
+            // of the framework above it.
+            namespace
+                .and_then(|n| n.rsplit('/').next())
+                .map(str::to_owned)
         } else {
             Some(name.to_owned())
         };
@@ -584,6 +598,7 @@ impl NgcTag {
             release2: w.release2.map(|(_, r)| r),
             l4t: own(w.l4t),
             build: w.build.map(|(_, n)| n),
+            pre: own(w.pre),
         }))
     }
 }
@@ -597,7 +612,10 @@ crate::release::string_serde!(NgcTag, "an NGC image name");
 // ngc-tag ::= lead [ ( "." | "_" ) word ] ( "-" word )* | cuda-word ( "-" word )* | other
 fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
     let mut w = Words::default();
-    let mut rest = match lead(t, framework == "cuda")? {
+    // The CUDA image and OS images (`base/ubuntu:22.04`) lead with their
+    // own version, never an NGC release.
+    let own_version = framework == "cuda" || OS.contains(&framework);
+    let mut rest = match lead(t, own_version)? {
         Some(l) => {
             w.position = Some(l.position);
             w.lead_text = Some(l.text);
@@ -620,10 +638,29 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
             rest
         }
         None => {
+            // Not a version: the tag is an opaque word, but a CUDA version
+            // in it is still the CUDA version (`cuda-sample:vectoradd-cuda12.5.0`).
             w.other = true;
+            w.cuda = t.split(['-', '_']).find_map(|x| versioned(x, "cuda"));
             return Ok(("", w));
         }
     };
+    // A pre-release written as the first word after a product version
+    // (`isaac-lab:3.0.0-beta2`, `riva-speech:1.4.0-beta-samples`).
+    if matches!(w.position, Some(NgcPosition::Version(Some('v') | None, _)))
+        && w.marker.is_none()
+        && w.variant.is_none()
+        && !own_version
+    {
+        if let Some(after) = rest.strip_prefix('-') {
+            let (x, r) = word(after);
+            if let Some(("", m)) = marker(x).filter(|_| is_marker_word(x)) {
+                w.marker = Some(m);
+                w.pre = Some(x);
+                rest = r;
+            }
+        }
+    }
     while let Some(after) = rest.strip_prefix('-') {
         let (x, r) = word(after);
         if x.is_empty() {
@@ -655,13 +692,23 @@ struct Lead<'a> {
 type LeadRes<'a> = Result<Option<Lead<'a>>, nom::Err<PErr<'a>>>;
 
 /// Whether `r` (what follows a lead) ends the lead: the end of the tag, a
-/// `-`, or a word joined by `.` or `_` that starts with a letter.
+/// `-`, a word joined by `.` that starts with a letter, or a word joined by
+/// `_` (`22.04_20240212`).
 fn ends(r: &str) -> bool {
     match r.as_bytes() {
         [] | [b'-', ..] => true,
-        [b'.' | b'_', c, ..] => c.is_ascii_alphabetic(),
+        [b'.', c, ..] => c.is_ascii_alphabetic(),
+        [b'_', c, ..] => c.is_ascii_alphanumeric(),
         _ => false,
     }
+}
+
+/// Whether `x` is a whole pre-release word (`beta2`, `rc1`, `alpha`, `dev`),
+/// not a bare letter (`a`, `b`) that may be a variant.
+fn is_marker_word(x: &str) -> bool {
+    ["alpha", "beta", "rc", "dev", "post"]
+        .iter()
+        .any(|m| x.starts_with(m))
 }
 
 // lead ::= release | "v" number "." version [marker] | vendor-release | "r" version
@@ -697,10 +744,10 @@ fn lead<'a>(t: &'a str, cuda_repo: bool) -> LeadRes<'a> {
                 _ => {}
             }
         }
-        if let Some(x) = version_lead(t, None, false)? {
+        if let Some(x) = version_lead(t, None, true)? {
             return Ok(Some(x));
         }
-        let (r, _) = Version::prefix(t, Component::Version).map_err(as_scheme)?;
+        let (r, _) = Version::prefix_lenient(t, Component::Version).map_err(as_scheme)?;
         return fail(r, 0, Component::Version, "expected '-' after the version")
             .map(|_: (&str, ())| None);
     }

@@ -27,7 +27,9 @@
 //! kernels-tag    ::= "py" py-digits ( "-cuda" version )? ( "-" build )? ( "." legacy-variant )?
 //!                  | "ngc." framework "." ngc-kernel-tag     (ngc.pytorch.22.04-py3: an NGC image)
 //! py-digits      ::= [1-9] ( "0" | [1-9] [0-9]* )?          (py310 is Python 3.10)
-//! ngc-kernel-tag ::= release "-py" [0-9]+ ( "-" build )?    (22.12-py3-202301160809)
+//! ngc-kernel-tag ::= release ( "-" word )* "-py" [0-9]+ ( "-" build )?
+//!                                                           (22.12-py3-202301160809,
+//!                                                            22.12-tf1-py3-202301160809)
 //! release        ::= [0-9]{2} "." [0-9]{2}
 //! hub-tag        ::= [a-z]+ version ( "-cuda" version )? ( "-" build )?
 //! build          ::= [0-9]{12}                              (yyyymmddhhmm)
@@ -1134,7 +1136,19 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
     }
     let num = |s: &[u8]| u32::from(s[0] - b'0') * 10 + u32::from(s[1] - b'0');
     let release = Version::new(&[num(&b[..2]), num(&b[3..5])]);
-    let i = &t[5..];
+    let mut i = &t[5..];
+    // Variant words before Python (`22.12-tf1-py3`).
+    let mut variant: Option<&str> = None;
+    while let Some(after) = i.strip_prefix('-') {
+        let n = class::span(after, class::LOWER_ALNUM);
+        let w = &after[..n];
+        if n == 0 || keyword(w, "py").is_some_and(starts_with_digit) || starts_with_digit(w) {
+            break;
+        }
+        let start = variant.map_or(after, |v| v);
+        variant = Some(&start[..start.len() - after.len() + n]);
+        i = &after[n..];
+    }
     let Some(py) = i.strip_prefix("-py").filter(|p| starts_with_digit(p)) else {
         return fail(
             i,
@@ -1158,6 +1172,7 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
             python: Some(Version::new(&[py_major])),
             python_text: Some(python_text),
             build,
+            variant,
             ..Parts::default()
         },
     ))
