@@ -295,8 +295,7 @@ fn vessl_path(r: &Reference<'_>) -> bool {
 /// (`public.ecr.aws/vessl/kernels`, Docker Hub's `savvihub/kernels`).
 fn legacy_vessl_path(r: &Reference<'_>) -> bool {
     r.name() == "kernels"
-        && r
-            .namespace()
+        && r.namespace()
             .is_some_and(|n| matches!(n.rsplit('/').next(), Some("vessl" | "savvihub")))
 }
 

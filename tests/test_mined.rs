@@ -24,7 +24,11 @@ fn check(file: &str) -> usize {
     let rows = table(&format!("corpus/{file}"));
     for row in &rows {
         let name = row.req("full_name");
-        assert!(row.get("source").is_some(), "{file}:{}: no source", row.line);
+        assert!(
+            row.get("source").is_some(),
+            "{file}:{}: no source",
+            row.line
+        );
         let mut expected = fields(row.req("expected"));
         let scheme: Scheme = expected
             .iter()

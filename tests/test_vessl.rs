@@ -439,3 +439,98 @@ fn errors() {
         r#"invalid VESSL tag "quay.io/vessl-ai/Torch:2.3.0": repository path must be lowercase at byte 17 ("Torch")"#,
     );
 }
+
+fn reading(name: &str) -> (Scheme, Vec<(String, String)>) {
+    let img = Image::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut got: Vec<(String, String)> = img
+        .fields()
+        .into_iter()
+        .map(|f| (f.key.to_string(), f.value.to_string()))
+        .collect();
+    got.sort();
+    (img.scheme(), got)
+}
+
+#[track_caller]
+fn assert_reading(name: &str, want: &[(&str, &str)]) {
+    let mut want: Vec<(String, String)> = want
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(reading(name), (Scheme::Vessl, want), "{name}");
+}
+
+#[test]
+fn legacy_kinds() {
+    // A legacy `kernels` tag that carries an NGC image's name.
+    assert_reading(
+        "quay.io/vessl-ai/kernels:ngc.pytorch.22.04-py3",
+        &[
+            ("registry", "quay.io"),
+            ("repository", "vessl-ai/kernels"),
+            ("framework", "pytorch"),
+            ("release", "22.04"),
+            ("python", "py3"),
+            ("legacy", "true"),
+        ],
+    );
+    // `py3.12` where a Python word stands.
+    assert_reading(
+        "quay.io/vessl-ai/kernels:py3.12-cuda12.1",
+        &[
+            ("registry", "quay.io"),
+            ("repository", "vessl-ai/kernels"),
+            ("python", "3.12"),
+            ("cuda", "12.1"),
+            ("legacy", "true"),
+        ],
+    );
+    // An NGC kernel with a variant before Python.
+    assert_reading(
+        "quay.io/vessl-ai/ngc-tensorflow-kernel:22.12-tf1-py3-202301160809",
+        &[
+            ("registry", "quay.io"),
+            ("repository", "vessl-ai/ngc-tensorflow-kernel"),
+            ("framework", "tensorflow"),
+            ("release", "22.12"),
+            ("variant", "tf1"),
+            ("python", "py3"),
+            ("build", "202301160809"),
+            ("legacy", "true"),
+        ],
+    );
+    // Two NGC kernels of different frameworks are on different tracks.
+    let a = Image::parse("quay.io/vessl-ai/kernels:ngc.pytorch.22.04-py3").unwrap();
+    let b = Image::parse("quay.io/vessl-ai/kernels:ngc.tensorflow.22.04-py3").unwrap();
+    assert_ne!(a.track(), b.track());
+    assert_eq!(a.compare(&b), None);
+}
+
+#[test]
+fn mirrors_and_older_homes_are_detected_by_path() {
+    for name in [
+        "harbor.example.com/vessl-ai/torch:2.3.0-cuda12.4-r5",
+        "127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4",
+        "harbor.example.com/quay.io/vessl-ai/python:3.10",
+        "public.ecr.aws/vessl/kernels:py37-cuda11.2.full-gpu",
+        "savvihub/kernels:py36-cuda10.1",
+    ] {
+        assert_eq!(reading(name).0, Scheme::Vessl, "{name}");
+    }
+    // A mirror's alias and revisions compare as on quay.io.
+    let alias = Image::parse("127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4").unwrap();
+    assert!(alias.is_alias());
+    assert_eq!(alias.alias_tag().as_deref(), Some("2.3.0-cuda12.4"));
+    let r5 = Image::parse("127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4-r5").unwrap();
+    let r10 = Image::parse("127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4-r10").unwrap();
+    assert_eq!(r5.compare(&r10), Some(Ordering::Less));
+    let c = imagetag::Catalog::from_images([r5, r10.clone(), alias.clone()]);
+    assert_eq!(c.resolve(&alias).unwrap(), &r10);
+    // Only a `kernels` repository of the older homes, with a tag that reads.
+    assert_eq!(
+        reading("public.ecr.aws/vessl/other:py37").0,
+        Scheme::Generic
+    );
+    assert_eq!(reading("savvihub/kernels:latest").0, Scheme::Generic);
+}
