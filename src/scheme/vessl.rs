@@ -582,9 +582,6 @@ impl Tagged for VesslTag {
 
     /// The repository, then each part that is not the position:
     /// `quay.io/vessl-ai/torch cuda12.4 cudnn9 py3.13 slim`.
-
-    /// The repository, then each part that is not the position:
-    /// `quay.io/vessl-ai/torch cuda12.4 cudnn9 py3.13 slim`.
     fn track(&self) -> Track {
         let mut s = String::with_capacity(self.colon as usize + 32);
         self.write_track(&mut s);
