@@ -42,10 +42,29 @@ macro_rules! each {
 /// An image name: its reference, and what its naming scheme made of it.
 /// The one type most users touch.
 ///
-/// The scheme is detected from the name: NGC by the `nvcr.io` registry,
-/// VESSL by `quay.io/vessl-ai/`, TWCC by `registry.twcc.ai` or by the shape
-/// of the repository name (`tensorflow-20.11-tf2-py3`); anything else is
-/// [`Scheme::Generic`]. [`Image::parse_as`] overrides detection.
+/// The scheme is detected from the name (see [`detect`] for the rule): by
+/// public registry (`nvcr.io`, `quay.io/vessl-ai/`, `registry.twcc.ai`),
+/// then by the shape of the path and tag on mirrors
+/// (`harbor.example.com/vessl-ai/torch`, `registry.local:5000/nvidia/pytorch`),
+/// then by the shape of a TWCC name (`tensorflow-20.11-tf2-py3`); anything
+/// else is [`Scheme::Generic`]. With detection, a valid reference is always
+/// a valid image: a tag that does not fit its scheme is read leniently (no
+/// position, the tag as an opaque `tag` field). [`Image::parse_as`]
+/// overrides detection and makes such a tag an error.
+///
+/// ```
+/// use imagetag::{ErrorKind, Image, Scheme};
+///
+/// let mirror: Image = "127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4".parse()?;
+/// assert_eq!(mirror.scheme(), Scheme::Vessl);
+/// assert!(mirror.is_alias());
+///
+/// let odd: Image = "quay.io/vessl-ai/torch:buildcache".parse()?;
+/// assert!(!odd.is_alias());
+/// let e = Image::parse_as("quay.io/vessl-ai/torch:buildcache", Scheme::Vessl).unwrap_err();
+/// assert_eq!((e.kind(), e.offset()), (ErrorKind::Scheme, 23));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// ```
 /// use imagetag::{Image, Scheme};
