@@ -500,6 +500,13 @@ fn legacy_kinds() {
             ("legacy", "true"),
         ],
     );
+    // Two variant words (a shape that once read past the variant's end).
+    let img = Image::parse("quay.io/vessl-ai/ngc-pytorch-kernel:24.01-r5-v1-py3").unwrap();
+    let variant = img.fields().into_iter().find(|f| f.key == "variant");
+    assert_eq!(
+        variant.map(|f| f.value.to_string()).as_deref(),
+        Some("r5-v1")
+    );
     // Two NGC kernels of different frameworks are on different tracks.
     let a = Image::parse("quay.io/vessl-ai/kernels:ngc.pytorch.22.04-py3").unwrap();
     let b = Image::parse("quay.io/vessl-ai/kernels:ngc.tensorflow.22.04-py3").unwrap();

@@ -1135,17 +1135,20 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
     let release = Version::new(&[num(&b[..2]), num(&b[3..5])]);
     let mut i = &t[5..];
     // Variant words before Python (`22.12-tf1-py3`).
-    let mut variant: Option<&str> = None;
+    // Byte offsets in `t` of the first variant word and of the end of the
+    // last.
+    let mut variant: Option<(usize, usize)> = None;
     while let Some(after) = i.strip_prefix('-') {
         let n = class::span(after, class::LOWER_ALNUM);
         let w = &after[..n];
         if n == 0 || keyword(w, "py").is_some_and(starts_with_digit) || starts_with_digit(w) {
             break;
         }
-        let start = variant.map_or(after, |v| v);
-        variant = Some(&start[..start.len() - after.len() + n]);
+        let at = t.len() - after.len();
+        variant = Some((variant.map_or(at, |(first, _)| first), at + n));
         i = &after[n..];
     }
+    let variant = variant.map(|(a, b)| &t[a..b]);
     let Some(py) = i.strip_prefix("-py").filter(|p| starts_with_digit(p)) else {
         return fail(
             i,
