@@ -541,3 +541,19 @@ fn mirrors_and_older_homes_are_detected_by_path() {
     );
     assert_eq!(reading("savvihub/kernels:latest").0, Scheme::Generic);
 }
+
+#[test]
+fn an_opaque_tag_is_never_the_newest() {
+    let c = imagetag::Catalog::from_names(["quay.io/vessl-ai/torch:zzz"]).unwrap();
+    let q = imagetag::Query::new("quay.io/vessl-ai/torch").unwrap();
+    assert_eq!(c.newest(&q).unwrap_err().kind(), ErrorKind::NotFound);
+    let c = imagetag::Catalog::from_names([
+        "quay.io/vessl-ai/torch:zzz",
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r1",
+    ])
+    .unwrap();
+    assert_eq!(
+        c.newest(&q).unwrap().image().to_string(),
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r1"
+    );
+}
