@@ -509,3 +509,15 @@ fn mirrors_are_detected_by_path_and_tag() {
         Scheme::Ngc
     );
 }
+
+#[test]
+fn v_versions_keep_their_written_numbers() {
+    // `v3.1.01`: a leading zero, as NGC wrote it.
+    let t = ngc("nvcr.io/nvidia/clara-train-sdk:v3.1.01");
+    let v = t.fields().into_iter().find(|f| f.key == "version");
+    assert_eq!(v.map(|f| f.value.to_string()).as_deref(), Some("v3.1.01"));
+    assert_eq!(
+        t.compare(&ngc("nvcr.io/nvidia/clara-train-sdk:v4.0")),
+        Some(Ordering::Less)
+    );
+}

@@ -753,7 +753,7 @@ fn lead<'a>(t: &'a str, cuda_repo: bool) -> LeadRes<'a> {
     }
     if let Some(after) = t.strip_prefix('v') {
         if after.starts_with(|c: char| c.is_ascii_digit()) {
-            if let Ok(Some(x)) = version_lead(after, Some('v'), false) {
+            if let Ok(Some(x)) = version_lead(after, Some('v'), true) {
                 if let NgcPosition::Version(_, v) = x.position {
                     if v.parts().len() >= 2 {
                         return Ok(Some(Lead {
