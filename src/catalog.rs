@@ -877,6 +877,11 @@ impl Catalog {
         let mut best: Option<(Rank, usize, usize)> = None;
         for (t, i) in members {
             let img = &self.images[i];
+            // A tag that detection kept only as an opaque word has no
+            // position: it is never the newest of anything.
+            if matches!(img.value(), Value::Vessl(v) if v.is_opaque()) {
+                continue;
+            }
             let facts = Facts::of(img);
             if !query.matches(img, &facts) {
                 continue;

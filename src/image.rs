@@ -42,10 +42,29 @@ macro_rules! each {
 /// An image name: its reference, and what its naming scheme made of it.
 /// The one type most users touch.
 ///
-/// The scheme is detected from the name: NGC by the `nvcr.io` registry,
-/// VESSL by `quay.io/vessl-ai/`, TWCC by `registry.twcc.ai` or by the shape
-/// of the repository name (`tensorflow-20.11-tf2-py3`); anything else is
-/// [`Scheme::Generic`]. [`Image::parse_as`] overrides detection.
+/// The scheme is detected from the name (see [`detect`] for the rule): by
+/// public registry (`nvcr.io`, `quay.io/vessl-ai/`, `registry.twcc.ai`),
+/// then by the shape of the path and tag on mirrors
+/// (`harbor.example.com/vessl-ai/torch`, `registry.local:5000/nvidia/pytorch`),
+/// then by the shape of a TWCC name (`tensorflow-20.11-tf2-py3`); anything
+/// else is [`Scheme::Generic`]. With detection, a valid reference is always
+/// a valid image: a tag that does not fit its scheme is read leniently (no
+/// position, the tag as an opaque `tag` field). [`Image::parse_as`]
+/// overrides detection and makes such a tag an error.
+///
+/// ```
+/// use imagetag::{ErrorKind, Image, Scheme};
+///
+/// let mirror: Image = "127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4".parse()?;
+/// assert_eq!(mirror.scheme(), Scheme::Vessl);
+/// assert!(mirror.is_alias());
+///
+/// let odd: Image = "quay.io/vessl-ai/torch:buildcache".parse()?;
+/// assert!(!odd.is_alias());
+/// let e = Image::parse_as("quay.io/vessl-ai/torch:buildcache", Scheme::Vessl).unwrap_err();
+/// assert_eq!((e.kind(), e.offset()), (ErrorKind::Scheme, 23));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// ```
 /// use imagetag::{Image, Scheme};
@@ -88,13 +107,39 @@ impl Image {
 
     /// Reads the scheme's part of `r`, a reference read from `input` in any
     /// mode; `None` detects the scheme.
+    ///
+    /// With detection (`None`), a valid reference is always a valid image:
+    /// a tag that does not fit its scheme's grammar is read leniently (the
+    /// repository, the framework and the tag as written, no position; see
+    /// [`detect`]). With an explicit scheme, it is an error of kind
+    /// [`ErrorKind::Scheme`](crate::ErrorKind::Scheme) naming the part that
+    /// broke it.
     pub fn from_reference(
         r: Reference<'_>,
         input: &str,
         scheme: Option<Scheme>,
     ) -> Result<Image, Error> {
-        if let Some(scheme) = scheme.or_else(|| by_registry(&r)) {
+        if let Some(scheme) = scheme {
             return Image::with_scheme(r, input, scheme);
+        }
+        if let Some(scheme) = by_registry(&r).or_else(|| vessl_path(&r).then_some(Scheme::Vessl)) {
+            return match Image::with_scheme(r, input, scheme) {
+                Ok(img) => Ok(img),
+                Err(_) => Image::lenient(r, input, scheme),
+            };
+        }
+        // By the shape of the path and tag: VESSL's older homes, a mirror of NGC.
+        if legacy_vessl_path(&r) {
+            if let Ok(v) = VesslTag::from_reference(&r, input) {
+                return Ok(Image::store(r, Value::Vessl(v)));
+            }
+        }
+        if ngc_path(&r) {
+            if let Ok(v) = NgcTag::from_reference(&r, input) {
+                if v.has_position() {
+                    return Ok(Image::store(r, Value::Ngc(v)));
+                }
+            }
         }
         // Detection by shape reads the name as TWCC: keep what it read
         // rather than reading it twice.
@@ -102,6 +147,22 @@ impl Image {
             Ok(v) => Ok(Image::store(r, Value::Twcc(v))),
             Err(_) => Image::with_scheme(r, input, Scheme::Generic),
         }
+    }
+
+    /// The reading of a name whose registry chose `scheme` but whose tag does
+    /// not fit the scheme's grammar: every field the scheme is sure of, and
+    /// no position.
+    fn lenient(r: Reference<'_>, input: &str, scheme: Scheme) -> Result<Image, Error> {
+        let value = match scheme {
+            Scheme::Ngc => Value::Ngc(NgcTag::lenient(&r, input)),
+            Scheme::Vessl => match VesslTag::lenient(&r, input) {
+                Some(v) => Value::Vessl(v),
+                None => return Image::with_scheme(r, input, Scheme::Generic),
+            },
+            Scheme::Twcc => Value::Twcc(TwccName::lenient(&r, input)),
+            Scheme::Generic => return Image::with_scheme(r, input, Scheme::Generic),
+        };
+        Ok(Image::store(r, value))
     }
 
     fn with_scheme(r: Reference<'_>, s: &str, scheme: Scheme) -> Result<Image, Error> {
@@ -198,12 +259,38 @@ impl Image {
     }
 }
 
-/// The scheme a name belongs to, by registry, then by shape.
+/// The scheme a name belongs to, as [`Image::parse`] detects it.
+///
+/// # Detection
+///
+/// In this order:
+///
+/// 1. **By public registry**: `nvcr.io` is NGC, `quay.io/vessl-ai/…` is
+///    VESSL, `registry.twcc.ai` is TWCC, whatever the tag (a tag that does
+///    not fit is read leniently, never rejected).
+/// 2. **By the shape of the path and tag**, on any other registry (a mirror
+///    or a private registry such as `harbor.example.com` or
+///    `127.0.0.1:5000`): a repository whose namespace ends in `vessl-ai`
+///    (`harbor.example.com/vessl-ai/torch`) is VESSL, as on `quay.io` (a tag
+///    that does not fit is read leniently); a repository with an NGC
+///    organisation (`nvidia`, `nvidian`,
+///    `nim`, `ea-linux4tegra`) in its namespace
+///    (`registry.local:5000/nvidia/pytorch`), on a registry other than
+///    Docker Hub, is NGC when its tag reads as an NGC tag with a release or
+///    a version (`24.01-py3`, `r36.2.0`, `v23.9.1`).
+///    A legacy `kernels` repository of VESSL's older homes
+///    (`public.ecr.aws/vessl/kernels`, `savvihub/kernels`) is VESSL when its
+///    tag reads as a legacy VESSL tag (`py37-cuda11.2.full-gpu`).
+/// 3. **By the shape of the repository name**: a TWCC name
+///    (`tensorflow-20.11-tf2-py3`) on any registry.
+/// 4. Anything else is [`Scheme::Generic`].
+///
+/// `--scheme NAME` on the command line, and [`Image::parse_as`] in the
+/// library, override detection.
 pub fn detect(r: &Reference<'_>, input: &str) -> Scheme {
-    match by_registry(r) {
-        Some(scheme) => scheme,
-        None if TwccName::from_reference(r, input).is_ok() => Scheme::Twcc,
-        None => Scheme::Generic,
+    match Image::from_reference(*r, input, None) {
+        Ok(img) => img.scheme(),
+        Err(_) => Scheme::Generic,
     }
 }
 
@@ -215,6 +302,31 @@ fn by_registry(r: &Reference<'_>) -> Option<Scheme> {
         Some("registry.twcc.ai") => Some(Scheme::Twcc),
         _ => None,
     }
+}
+
+/// Whether the namespace ends in `vessl-ai` (a mirror of `quay.io/vessl-ai`).
+fn vessl_path(r: &Reference<'_>) -> bool {
+    r.namespace()
+        .is_some_and(|n| n.rsplit('/').next() == Some("vessl-ai"))
+}
+
+/// Whether this is a `kernels` repository of VESSL's older homes
+/// (`public.ecr.aws/vessl/kernels`, Docker Hub's `savvihub/kernels`).
+fn legacy_vessl_path(r: &Reference<'_>) -> bool {
+    r.name() == "kernels"
+        && r.namespace()
+            .is_some_and(|n| matches!(n.rsplit('/').next(), Some("vessl" | "savvihub")))
+}
+
+/// NGC's organisations, as the first component of an NGC repository.
+const NGC_ORGS: [&str; 4] = ["nvidia", "nvidian", "nim", "ea-linux4tegra"];
+
+/// Whether the namespace holds an NGC organisation, on a registry other
+/// than Docker Hub (whose `nvidia/…` images are not NGC's).
+fn ngc_path(r: &Reference<'_>) -> bool {
+    !matches!(r.domain(), None | Some("docker.io"))
+        && r.namespace()
+            .is_some_and(|n| n.split('/').any(|c| NGC_ORGS.contains(&c)))
 }
 
 impl fmt::Display for Image {

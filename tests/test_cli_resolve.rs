@@ -41,7 +41,23 @@ fn resolve() {
         0,
         "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10\n",
     );
-    // The one line that is not a VESSL tag is skipped, with a warning.
+    // The one line that is not a VESSL tag is a valid reference: detection
+    // keeps it as an opaque tag, on a track of its own, with no warning.
+    assert_eq!(err, "");
+    // With `--scheme vessl` it does not fit: skipped, with the broken part.
+    let err = check(
+        &[
+            "resolve",
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+            "--tags",
+            &torch,
+            "--scheme",
+            "vessl",
+        ],
+        None,
+        0,
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10\n",
+    );
     assert_eq!(
         err,
         "imagetag resolve: skipping: invalid VESSL tag \"quay.io/vessl-ai/torch:buildcache\": expected the version at the start of the tag, as in 2.3.0 at byte 23 (\"b\")\n"
@@ -253,9 +269,24 @@ fn sort() {
         0,
         "quay.io/vessl-ai/python:3.10-r9\nquay.io/vessl-ai/python:3.10-r10\n",
     );
+    // Detected, a tag that does not fit VESSL's grammar is still a valid
+    // image (an opaque tag, on a track of its own)...
+    check(
+        &[
+            "sort",
+            "quay.io/vessl-ai/python:3.10-r10",
+            "quay.io/vessl-ai/python:x",
+        ],
+        None,
+        0,
+        "quay.io/vessl-ai/python:3.10-r10\nquay.io/vessl-ai/python:x\n",
+    );
+    // ...and with `--scheme vessl`, an error.
     let err = check(
         &[
             "sort",
+            "--scheme",
+            "vessl",
             "quay.io/vessl-ai/python:3.10-r10",
             "quay.io/vessl-ai/python:x",
         ],

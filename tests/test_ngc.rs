@@ -131,8 +131,8 @@ fn errors() {
         r#"invalid NGC tag "nvcr.io/nvidia/pytorch:24.01-py3-py3": expected one python part at byte 33 ("py3")"#,
     );
     assert_to_string(
-        ngc_err("nvcr.io/nvidia/pytorch:24.01-Py3"),
-        r#"invalid NGC tag "nvcr.io/nvidia/pytorch:24.01-Py3": expected a lowercase letter or digit in a word of the tag at byte 29 ("P")"#,
+        ngc_err("nvcr.io/nvidia/pytorch:24.01-py3-_x"),
+        r#"invalid NGC tag "nvcr.io/nvidia/pytorch:24.01-py3-_x": expected a letter or digit at the start of a word of the tag at byte 33 ("_")"#,
     );
     assert_to_string(
         ngc_err("nvcr.io/nvidia/pytorch:24.01x-py3"),
@@ -276,4 +276,248 @@ fn serde() {
     let j = serde_json::to_string(&n).unwrap();
     assert_eq!(j, r#""nvcr.io/nvidia/pytorch:24.01-py3""#);
     assert_eq!(serde_json::from_str::<NgcTag>(&j).unwrap(), n);
+}
+
+/// Each kind of tag the grammar reads, by an example of the kind: the
+/// fields it must report (and no others but registry, repository and
+/// framework).
+#[test]
+fn kinds_of_tags() {
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        // Pre-release and development markers.
+        (
+            "nvcr.io/nvidia/tensorrt-llm/release:1.2.0rc6",
+            &[("version", "1.2.0rc6")],
+        ),
+        (
+            "nvcr.io/nvidia/foo:2.1.0.post1",
+            &[("version", "2.1.0.post1")],
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:25.02dev-py3",
+            &[("release", "25.02dev"), ("python", "py3")],
+        ),
+        (
+            "nvcr.io/nvidia/isaac-lab:3.0.0-beta2",
+            &[("version", "3.0.0"), ("pre", "beta2")],
+        ),
+        // A product version with its NGC release; v-versions of 3 and 4 parts.
+        (
+            "nvcr.io/nvidia/deepstream:6.2-22.09-samples",
+            &[
+                ("version", "6.2"),
+                ("release", "22.09"),
+                ("variant", "samples"),
+            ],
+        ),
+        (
+            "nvcr.io/nvidia/gpu-operator:v23.9.1",
+            &[("version", "v23.9.1")],
+        ),
+        ("nvcr.io/nvidia/foo:v1.2.3.45", &[("version", "v1.2.3.45")]),
+        // Jetson `r` versions with framework versions.
+        (
+            "nvcr.io/nvidia/l4t-pytorch:r35.1.0-pth1.13-py3",
+            &[
+                ("version", "r35.1.0"),
+                ("variant", "pth1.13"),
+                ("python", "py3"),
+            ],
+        ),
+        (
+            "nvcr.io/nvidia/l4t-tensorflow:r36.2.0-tf2.14",
+            &[("version", "r36.2.0"), ("variant", "tf2.14")],
+        ),
+        (
+            "nvcr.io/nvidia/dli/dli-nano-ai:v2.0.2-r32.7.1",
+            &[("version", "v2.0.2"), ("l4t", "r32.7.1")],
+        ),
+        // Words joined by `.` or `_`, and uppercase.
+        (
+            "nvcr.io/nvidia/nemo:24.09.mistral_7b",
+            &[("release", "24.09"), ("variant", "mistral_7b")],
+        ),
+        (
+            "nvcr.io/nvidia/nemo:24.01.framework",
+            &[("release", "24.01"), ("variant", "framework")],
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:25.01-RC",
+            &[("release", "25.01"), ("variant", "RC")],
+        ),
+        // `py3.12` wherever Python may stand; CUDA in every repository.
+        (
+            "nvcr.io/nvidia/rapidsai/base:24.02-cuda12.0-py3.10",
+            &[
+                ("flavor", "base"),
+                ("release", "24.02"),
+                ("cuda", "12.0"),
+                ("python", "3.10"),
+            ],
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:24.01-py3.12",
+            &[("release", "24.01"), ("python", "3.12")],
+        ),
+        (
+            "nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda12.5.0",
+            &[("cuda", "12.5.0"), ("tag", "vectoradd-cuda12.5.0")],
+        ),
+        // Build numbers, OS images, point releases.
+        (
+            "nvcr.io/nvidia/clara/clara-parabricks:4.2.1-1",
+            &[("version", "4.2.1"), ("build", "1")],
+        ),
+        ("nvcr.io/nvidia/base/ubuntu:24.04", &[("version", "24.04")]),
+        ("nvcr.io/nvidia/nemo:23.08.03", &[("release", "23.08.03")]),
+        (
+            "nvcr.io/nvidia/driver:525.105.17-amzn2",
+            &[("version", "525.105.17"), ("os", "amzn2")],
+        ),
+    ];
+    for (name, want) in cases {
+        let img = Image::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(img.scheme(), Scheme::Ngc, "{name}");
+        let strict = Image::parse_as(name, Scheme::Ngc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(strict.fields(), img.fields(), "{name}");
+        let mut got: Vec<(String, String)> = img
+            .fields()
+            .into_iter()
+            .filter(|f| !["registry", "repository", "framework"].contains(&f.key))
+            .map(|f| (f.key.to_string(), f.value.to_string()))
+            .collect();
+        let mut want: Vec<(String, String)> = want
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+#[test]
+fn pre_releases_order_below_their_version() {
+    let chain = [
+        "nvcr.io/nvidia/tensorrt-llm/release:1.2.0rc1",
+        "nvcr.io/nvidia/tensorrt-llm/release:1.2.0rc6",
+        "nvcr.io/nvidia/tensorrt-llm/release:1.2.0",
+        "nvcr.io/nvidia/tensorrt-llm/release:1.2.0.post1",
+        "nvcr.io/nvidia/tensorrt-llm/release:1.3.0rc3",
+    ];
+    for w in chain.windows(2) {
+        let (a, b) = (ngc(w[0]), ngc(w[1]));
+        assert_eq!(a.compare(&b), Some(Ordering::Less), "{} < {}", w[0], w[1]);
+        assert_eq!(
+            b.compare(&a),
+            Some(Ordering::Greater),
+            "{} > {}",
+            w[1],
+            w[0]
+        );
+    }
+    let lt =
+        |a: &str, b: &str| assert_eq!(ngc(a).compare(&ngc(b)), Some(Ordering::Less), "{a} < {b}");
+    lt(
+        "nvcr.io/nvidia/pytorch:25.02dev-py3",
+        "nvcr.io/nvidia/pytorch:25.02-py3",
+    );
+    lt(
+        "nvcr.io/nvidia/isaac-lab:3.0.0-beta2",
+        "nvcr.io/nvidia/isaac-lab:3.0.0",
+    );
+    lt(
+        "nvcr.io/nvidia/clara/clara-parabricks:4.2.1-1",
+        "nvcr.io/nvidia/clara/clara-parabricks:4.2.1-2",
+    );
+    lt(
+        "nvcr.io/nvidia/clara/clara-parabricks:4.2.1-9",
+        "nvcr.io/nvidia/clara/clara-parabricks:4.3.0-1",
+    );
+    lt(
+        "nvcr.io/nvidia/deepstream:6.2-22.09-samples",
+        "nvcr.io/nvidia/deepstream:6.3-23.05-samples",
+    );
+}
+
+#[test]
+fn a_tag_that_does_not_fit_is_read_leniently_unless_the_scheme_is_given() {
+    let name = "nvcr.io/nvidia/rapidsai/rapidsai:cuda10.0_ubuntu16.04";
+    let img = Image::parse(name).unwrap();
+    assert_eq!(img.scheme(), Scheme::Ngc);
+    let keys: Vec<&str> = img.fields().iter().map(|f| f.key).collect();
+    assert_eq!(
+        keys,
+        ["registry", "repository", "framework", "flavor", "tag"]
+    );
+    assert!(!img.is_alias());
+    // Opaque: never ordered against anything but itself.
+    let other =
+        Image::parse("nvcr.io/nvidia/rapidsai/rapidsai:cuda10.1-runtime-ubuntu18.04").unwrap();
+    assert_eq!(img.compare(&other), None);
+    assert_eq!(img.compare(&img), Some(Ordering::Equal));
+    let e = Image::parse_as(name, Scheme::Ngc).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Scheme);
+    assert_eq!(e.component(), imagetag::Component::Cuda);
+    assert_to_string(
+        e,
+        r#"invalid NGC tag "nvcr.io/nvidia/rapidsai/rapidsai:cuda10.0_ubuntu16.04": expected '-' after the cuda version at byte 41 ("_")"#,
+    );
+}
+
+#[test]
+fn mirrors_are_detected_by_path_and_tag() {
+    for (name, scheme) in [
+        ("registry.local:5000/nvidia/pytorch:24.01-py3", Scheme::Ngc),
+        (
+            "harbor.example.com/nvcr.io/nvidia/tritonserver:24.05-trtllm-python-py3",
+            Scheme::Ngc,
+        ),
+        ("127.0.0.1:5000/nvidia/l4t-ml:r36.2.0-py3", Scheme::Ngc),
+        // Docker Hub's `nvidia/*` images are not NGC's.
+        ("nvidia/cuda:12.1.0-devel-ubuntu22.04", Scheme::Generic),
+        (
+            "docker.io/nvidia/cuda:12.1.0-devel-ubuntu22.04",
+            Scheme::Generic,
+        ),
+        // An NGC path with a tag that is no NGC position: not claimed.
+        (
+            "registry.local:5000/nvidia/pytorch:my-build",
+            Scheme::Generic,
+        ),
+        // No NGC organisation: not NGC, whatever the tag.
+        (
+            "registry.local:5000/team/pytorch:24.01-py3",
+            Scheme::Generic,
+        ),
+    ] {
+        assert_eq!(Image::parse(name).unwrap().scheme(), scheme, "{name}");
+    }
+    let t = Image::parse("registry.local:5000/nvidia/pytorch:24.01-py3").unwrap();
+    let field = |k: &str| {
+        t.fields()
+            .into_iter()
+            .find(|f| f.key == k)
+            .map(|f| f.value.to_string())
+    };
+    assert_eq!(field("registry").as_deref(), Some("registry.local:5000"));
+    assert_eq!(field("release").as_deref(), Some("24.01"));
+    assert_eq!(
+        Image::parse_as("registry.local:5000/team/pytorch:24.01-py3", Scheme::Ngc)
+            .unwrap()
+            .scheme(),
+        Scheme::Ngc
+    );
+}
+
+#[test]
+fn v_versions_keep_their_written_numbers() {
+    // `v3.1.01`: a leading zero, as NGC wrote it.
+    let t = ngc("nvcr.io/nvidia/clara-train-sdk:v3.1.01");
+    let v = t.fields().into_iter().find(|f| f.key == "version");
+    assert_eq!(v.map(|f| f.value.to_string()).as_deref(), Some("v3.1.01"));
+    assert_eq!(
+        t.compare(&ngc("nvcr.io/nvidia/clara-train-sdk:v4.0")),
+        Some(Ordering::Less)
+    );
 }

@@ -193,6 +193,65 @@ fn the_binary_reads_a_real_registry() {
 }
 
 #[test]
+fn a_vessl_mirror_on_loopback_is_detected_by_its_path() {
+    // A company mirror: the VESSL repository under its own path, on a
+    // registry that is not quay.io. No flag tells the scheme.
+    let reg = Registry::start(Auth::None);
+    let digests = push(&reg.base(), "vessl-ai/torch", TAGS, None);
+    let host = reg.host();
+    let alias = format!("{host}/vessl-ai/torch:2.3.0-cuda12.4");
+    let img = imagetag::Image::parse(&alias).unwrap();
+    assert_eq!(img.scheme(), imagetag::Scheme::Vessl);
+    assert!(img.is_alias());
+
+    let out = bin(&["resolve", "--digest", &alias], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "{host}/vessl-ai/torch:2.3.0-cuda12.4-r5@{}\n",
+            digests["2.3.0-cuda12.4-r5"]
+        )
+    );
+    let out = bin(
+        &["latest", &format!("{host}/vessl-ai/torch"), "--pinned"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{host}/vessl-ai/torch:2.3.1-cuda12.1-r10\n")
+    );
+    // `latest` is no VESSL tag: listed last, in a group of its own.
+    let out = bin(&["tags", &format!("{host}/vessl-ai/torch")], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listed = text(&out.stdout);
+    assert!(listed.ends_with("# other tags\nlatest\n"), "{listed}");
+
+    // `--scheme generic` overrides detection: a generic tag is no alias,
+    // so it stands for itself.
+    let out = bin(&["resolve", "--scheme", "generic", &alias], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), format!("{alias}\n"));
+    // `--scheme ngc` on a VESSL tag: an error naming the part that broke.
+    let out = bin(
+        &[
+            "resolve",
+            "--scheme",
+            "ngc",
+            &format!("{host}/vessl-ai/torch:2.3.0-cuda12.4_x"),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("invalid NGC tag") && err.contains("expected '-' after the cuda version"),
+        "{err}"
+    );
+}
+
+#[test]
 fn basic_auth_against_a_real_registry() {
     let reg = Registry::start(Auth::Basic("alice", "s3cr3t-pw"));
     let authz = format!("Basic {}", base64(b"alice:s3cr3t-pw"));

@@ -96,12 +96,20 @@ fn resolve_errors() {
         c.resolve_name("nginx").unwrap_err(),
         r#"invalid alias "docker.io/library/nginx": expected an alias whose scheme names its revisions at byte 23 (end of input)"#,
     );
-    // An invalid name is a parse error.
+    // An invalid reference is a parse error.
+    assert_eq!(
+        c.resolve_name("quay.io/vessl-ai/Torch:x")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Uppercase
+    );
+    // A valid reference whose tag does not fit VESSL's grammar is a valid
+    // image, but no alias: it stands for itself, and is not in the list.
     assert_eq!(
         c.resolve_name("quay.io/vessl-ai/torch:x")
             .unwrap_err()
             .kind(),
-        ErrorKind::Scheme
+        ErrorKind::NotFound
     );
 }
 
@@ -329,11 +337,14 @@ fn mixed_repositories_and_schemes() {
 fn sources() {
     let (c, errors) = Catalog::from_names_lossy([
         "quay.io/vessl-ai/torch:2.3.0-r5",
+        "quay.io/vessl-ai/Torch:bad",
         "quay.io/vessl-ai/torch:bad",
     ]);
-    assert_eq!(c.len(), 1);
+    // The invalid reference is the one error; the tag that does not fit
+    // VESSL's grammar is kept as an opaque tag.
+    assert_eq!(c.len(), 2);
     assert_eq!(errors.len(), 1);
-    assert!(Catalog::from_names(["quay.io/vessl-ai/torch:bad"]).is_err());
+    assert!(Catalog::from_names(["quay.io/vessl-ai/Torch:bad"]).is_err());
     let imgs: Vec<Image> = TORCH.iter().map(|s| s.parse().unwrap()).collect();
     let c = Catalog::from_images(imgs.clone());
     for img in &imgs {

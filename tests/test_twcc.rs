@@ -340,3 +340,107 @@ fn serde() {
     let r: Release = serde_json::from_str(r#""24.5""#).unwrap();
     assert_eq!(serde_json::to_string(&r).unwrap(), r#""24.5""#);
 }
+
+fn twcc_fields(name: &str) -> Vec<(String, String)> {
+    let img = Image::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(img.scheme(), Scheme::Twcc, "{name}");
+    let mut got: Vec<(String, String)> = img
+        .fields()
+        .into_iter()
+        .map(|f| (f.key.to_string(), f.value.to_string()))
+        .collect();
+    got.sort();
+    got
+}
+
+#[track_caller]
+fn assert_fields(name: &str, want: &[(&str, &str)]) {
+    let mut want: Vec<(String, String)> = want
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(twcc_fields(name), want, "{name}");
+}
+
+#[test]
+fn kinds_of_names() {
+    // A framework whose NGC image uses a `v`-version.
+    assert_fields(
+        "clara-train-sdk-v4.0",
+        &[("framework", "clara-train-sdk"), ("version", "v4.0")],
+    );
+    let n: imagetag::scheme::twcc::TwccName = "clara-train-sdk-v4.0:latest".parse().unwrap();
+    assert_eq!(
+        n.to_ngc().unwrap().to_string(),
+        "nvcr.io/nvidia/clara-train-sdk:v4.0"
+    );
+    assert!(n
+        .compare(&"clara-train-sdk-v4.1:latest".parse().unwrap())
+        .is_some_and(Ordering::is_lt));
+    // TWCC's own CUDA images.
+    assert_fields(
+        "registry.twcc.ai/ngc/nvidia/cuda-9.0-cudnn7.1-devel-ubuntu16.04-v1:latest",
+        &[
+            ("registry", "registry.twcc.ai"),
+            ("path", "ngc/nvidia"),
+            ("framework", "cuda"),
+            ("cuda", "9.0"),
+            ("cudnn", "7.1"),
+            ("variant", "devel"),
+            ("os", "ubuntu16.04"),
+            ("optimized", "true"),
+            ("tag", "latest"),
+        ],
+    );
+    // An optimised image named without a release, and `_` in a framework.
+    assert_fields(
+        "registry.twcc.ai/ngc/nvidia/ubuntu-v1:latest",
+        &[
+            ("registry", "registry.twcc.ai"),
+            ("path", "ngc/nvidia"),
+            ("framework", "ubuntu"),
+            ("optimized", "true"),
+            ("tag", "latest"),
+        ],
+    );
+    assert_fields(
+        "registry.twcc.ai/ngc/nvidia/nchc_vtr_tensorflow-18.08-py3-v1:latest",
+        &[
+            ("registry", "registry.twcc.ai"),
+            ("path", "ngc/nvidia"),
+            ("framework", "nchc_vtr_tensorflow"),
+            ("release", "18.08"),
+            ("python", "py3"),
+            ("optimized", "true"),
+            ("tag", "latest"),
+        ],
+    );
+    assert_fields(
+        "pytorch-25.02dev-py3.12",
+        &[
+            ("framework", "pytorch"),
+            ("release", "25.02dev"),
+            ("python", "py3.12"),
+        ],
+    );
+}
+
+#[test]
+fn taiwania_names_are_no_twcc_names_but_valid_references() {
+    for name in ["tensorflow_21.11-tf2-py3", "pytorch_21.11-py3_horovod.sif"] {
+        let e = Image::parse_as(name, Scheme::Twcc).unwrap_err();
+        assert_eq!(e.kind(), imagetag::ErrorKind::Scheme, "{name}");
+        // Detected: a valid reference, read as a generic name.
+        assert_eq!(
+            Image::parse(name).unwrap().scheme(),
+            Scheme::Generic,
+            "{name}"
+        );
+    }
+    // On TWCC's registry, a name that does not fit keeps what is sure.
+    let img = Image::parse("registry.twcc.ai/ngc/nvidia/tensorflow_21.11-tf2-py3:latest").unwrap();
+    assert_eq!(img.scheme(), Scheme::Twcc);
+    let keys: Vec<&str> = img.fields().iter().map(|f| f.key).collect();
+    assert_eq!(keys, ["registry", "path", "tag"]);
+}

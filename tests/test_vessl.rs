@@ -408,12 +408,152 @@ fn errors() {
         assert_eq!(e.kind(), ErrorKind::Scheme, "{name}");
         assert_eq!(e.component(), component, "{name}");
         assert_eq!(e.input(), name);
-        // The same error through Image.
-        assert_to_string(Image::parse(name).unwrap_err(), message);
+        // The same error through Image, with the scheme given.
+        assert_to_string(Image::parse_as(name, Scheme::Vessl).unwrap_err(), message);
+        // Detected, the valid reference is a valid image: the repository and
+        // the tag as an opaque word, no position, never an alias.
+        let img = Image::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let tag = name.split_once(':').map(|(_, t)| t);
+        if tag.is_none() {
+            // No tag: VESSL has nothing to read; the generic reading.
+            assert_eq!(img.scheme(), Scheme::Generic, "{name}");
+            continue;
+        }
+        assert_eq!(img.scheme(), Scheme::Vessl, "{name}");
+        assert!(!img.is_alias(), "{name}");
+        assert_eq!(img.alias_tag(), None, "{name}");
+        let field = |k: &str| {
+            img.fields()
+                .into_iter()
+                .find(|f| f.key == k)
+                .map(|f| f.value.to_string())
+        };
+        assert_eq!(field("tag").as_deref(), tag, "{name}");
+        for k in ["version", "cuda", "python", "revision", "release"] {
+            assert_eq!(field(k), None, "{name}: {k}");
+        }
     }
     // An invalid reference is a reference error, under this subject.
     assert_to_string(
         tag_err("quay.io/vessl-ai/Torch:2.3.0"),
         r#"invalid VESSL tag "quay.io/vessl-ai/Torch:2.3.0": repository path must be lowercase at byte 17 ("Torch")"#,
+    );
+}
+
+fn reading(name: &str) -> (Scheme, Vec<(String, String)>) {
+    let img = Image::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut got: Vec<(String, String)> = img
+        .fields()
+        .into_iter()
+        .map(|f| (f.key.to_string(), f.value.to_string()))
+        .collect();
+    got.sort();
+    (img.scheme(), got)
+}
+
+#[track_caller]
+fn assert_reading(name: &str, want: &[(&str, &str)]) {
+    let mut want: Vec<(String, String)> = want
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(reading(name), (Scheme::Vessl, want), "{name}");
+}
+
+#[test]
+fn legacy_kinds() {
+    // A legacy `kernels` tag that carries an NGC image's name.
+    assert_reading(
+        "quay.io/vessl-ai/kernels:ngc.pytorch.22.04-py3",
+        &[
+            ("registry", "quay.io"),
+            ("repository", "vessl-ai/kernels"),
+            ("framework", "pytorch"),
+            ("release", "22.04"),
+            ("python", "py3"),
+            ("legacy", "true"),
+        ],
+    );
+    // `py3.12` where a Python word stands.
+    assert_reading(
+        "quay.io/vessl-ai/kernels:py3.12-cuda12.1",
+        &[
+            ("registry", "quay.io"),
+            ("repository", "vessl-ai/kernels"),
+            ("python", "3.12"),
+            ("cuda", "12.1"),
+            ("legacy", "true"),
+        ],
+    );
+    // An NGC kernel with a variant before Python.
+    assert_reading(
+        "quay.io/vessl-ai/ngc-tensorflow-kernel:22.12-tf1-py3-202301160809",
+        &[
+            ("registry", "quay.io"),
+            ("repository", "vessl-ai/ngc-tensorflow-kernel"),
+            ("framework", "tensorflow"),
+            ("release", "22.12"),
+            ("variant", "tf1"),
+            ("python", "py3"),
+            ("build", "202301160809"),
+            ("legacy", "true"),
+        ],
+    );
+    // Two variant words (a shape that once read past the variant's end).
+    let img = Image::parse("quay.io/vessl-ai/ngc-pytorch-kernel:24.01-r5-v1-py3").unwrap();
+    let variant = img.fields().into_iter().find(|f| f.key == "variant");
+    assert_eq!(
+        variant.map(|f| f.value.to_string()).as_deref(),
+        Some("r5-v1")
+    );
+    // Two NGC kernels of different frameworks are on different tracks.
+    let a = Image::parse("quay.io/vessl-ai/kernels:ngc.pytorch.22.04-py3").unwrap();
+    let b = Image::parse("quay.io/vessl-ai/kernels:ngc.tensorflow.22.04-py3").unwrap();
+    assert_ne!(a.track(), b.track());
+    assert_eq!(a.compare(&b), None);
+}
+
+#[test]
+fn mirrors_and_older_homes_are_detected_by_path() {
+    for name in [
+        "harbor.example.com/vessl-ai/torch:2.3.0-cuda12.4-r5",
+        "127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4",
+        "harbor.example.com/quay.io/vessl-ai/python:3.10",
+        "public.ecr.aws/vessl/kernels:py37-cuda11.2.full-gpu",
+        "savvihub/kernels:py36-cuda10.1",
+    ] {
+        assert_eq!(reading(name).0, Scheme::Vessl, "{name}");
+    }
+    // A mirror's alias and revisions compare as on quay.io.
+    let alias = Image::parse("127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4").unwrap();
+    assert!(alias.is_alias());
+    assert_eq!(alias.alias_tag().as_deref(), Some("2.3.0-cuda12.4"));
+    let r5 = Image::parse("127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4-r5").unwrap();
+    let r10 = Image::parse("127.0.0.1:5000/vessl-ai/torch:2.3.0-cuda12.4-r10").unwrap();
+    assert_eq!(r5.compare(&r10), Some(Ordering::Less));
+    let c = imagetag::Catalog::from_images([r5, r10.clone(), alias.clone()]);
+    assert_eq!(c.resolve(&alias).unwrap(), &r10);
+    // Only a `kernels` repository of the older homes, with a tag that reads.
+    assert_eq!(
+        reading("public.ecr.aws/vessl/other:py37").0,
+        Scheme::Generic
+    );
+    assert_eq!(reading("savvihub/kernels:latest").0, Scheme::Generic);
+}
+
+#[test]
+fn an_opaque_tag_is_never_the_newest() {
+    let c = imagetag::Catalog::from_names(["quay.io/vessl-ai/torch:zzz"]).unwrap();
+    let q = imagetag::Query::new("quay.io/vessl-ai/torch").unwrap();
+    assert_eq!(c.newest(&q).unwrap_err().kind(), ErrorKind::NotFound);
+    let c = imagetag::Catalog::from_names([
+        "quay.io/vessl-ai/torch:zzz",
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r1",
+    ])
+    .unwrap();
+    assert_eq!(
+        c.newest(&q).unwrap().image().to_string(),
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r1"
     );
 }

@@ -30,6 +30,13 @@ pub mod vessl;
 mod words;
 
 /// A naming scheme.
+///
+/// [`Image::parse`](crate::Image::parse) detects the scheme of a name by its
+/// public registry, then by the shape of its path and tag (mirrors such as
+/// `harbor.example.com/vessl-ai/torch` or `registry.local:5000/nvidia/pytorch`),
+/// then by the shape of a TWCC name; [`detect`](crate::detect) documents the
+/// rule. [`Image::parse_as`](crate::Image::parse_as) and `--scheme NAME` use
+/// one scheme instead, strictly.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scheme {

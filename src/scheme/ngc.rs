@@ -2,22 +2,36 @@
 //!
 //! ```text
 //! ngc-name ::= [ registry "/" ] repository [ ":" ngc-tag ] [ "@" digest ]
-//! ngc-tag  ::= lead ( "-" word )*
+//! ngc-tag  ::= lead [ ( "." | "_" ) word ] ( "-" word )*
 //!            | cuda-word ( "-" word )*          (rapidsai:cuda10.1-runtime-ubuntu18.04)
 //!            | other                            (latest, v2-merged-tf2-py3: not a version)
-//! lead     ::= release                          (24.01, 24.5, 18.08.1, 26.08dev)
-//!            | "v" number "." version           (clara-train-sdk:v4.0)
+//! lead     ::= release                          (24.01, 24.5, 18.08.1, 23.08.03, 26.08dev)
+//!            | "v" number "." version [marker]  (clara-train-sdk:v4.0, v1.2.3.45, v1.0.0rc1)
 //!            | vendor-release                   (matlab:r2020a)
 //!            | "r" version                      (l4t-jetpack:r36.4.0)
-//!            | version                          (deepstream:7.0; the CUDA version of nvidia/cuda)
-//! word     ::= python                           ("py" version: py3; RAPIDS' py3.6)
+//!            | version [marker]                 (deepstream:7.0, 1.4.0rc2, 2.1.0.post1;
+//!                                                the CUDA version of nvidia/cuda)
+//! marker   ::= [ "." ] ( "dev" | "a" | "alpha" | "b" | "beta" | "rc" | "post" ) [0-9]*
+//!              (also as the first word after a product version: 3.0.0-beta2)
+//! word     ::= python                           ("py" version: py3, py3.12)
 //!            | cuda-word                        ("cuda" version | "cuda_" [a-z]+: cuda12.9, cuda_multi)
 //!            | "cudnn" [0-9]*                   (cudnn8; bare cudnn: unversioned)
 //!            | os                               (ubuntu22.04, ubi8, centos8, rockylinux9)
 //!            | "gcc" version                    (a compiler)
-//!            | [a-z0-9]+                        (a variant word before Python, a suffix word
-//!                                                after it; for DIGITS the first is the package)
+//!            | "r" number "." version           (an L4T release after a product version:
+//!                                                dli-nano-ai:v2.0.2-r32.7.1)
+//!            | release                          (the NGC release after a product version:
+//!                                                6.2-22.09-samples)
+//!            | [1-9] [0-9]*                     (a build number right after a product
+//!                                                version: clara-parabricks:4.2.1-1)
+//!            | [A-Za-z0-9] [A-Za-z0-9._]*       (a variant word before Python, a suffix word
+//!                                                after it; for DIGITS the first is the package:
+//!                                                trtllm, pth1.13, mistral_7b, RC)
 //! ```
+//!
+//! A pre-release marker orders below the version it precedes, a post
+//! release above: `1.4.0rc2 < 1.4.0 < 1.4.0.post1`, and a `dev` release
+//! below its release (`25.02dev < 25.02`).
 //!
 //! So `tritonserver:24.05-trtllm-python-py3` has release `24.05`, variant
 //! `trtllm-python` and Python `py3`; `tritonserver:25.07-py3-igpu-min` has
@@ -34,7 +48,9 @@ use crate::parse::{class, offset_in, PErr, Res, Why};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
 use crate::scheme::twcc::TwccName;
-use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, versioned, word};
+use crate::scheme::words::{
+    self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, word, Marker,
+};
 use crate::scheme::{Field, Scheme, Tagged, Track};
 use crate::version::Version;
 
@@ -42,8 +58,9 @@ const SUBJECT: &str = "NGC tag";
 /// NGC's registry.
 pub const NGC_REGISTRY: &str = "nvcr.io";
 /// Operating system words, followed by their version (`ubuntu22.04`, `ubi8`).
-const OS: [&str; 7] = [
+const OS: [&str; 8] = [
     "ubuntu",
+    "amzn",
     "ubi",
     "centos",
     "rockylinux",
@@ -121,6 +138,18 @@ struct Ngc {
     /// The tag was not read as a version (`latest`, `v2-merged-tf2-py3`).
     other: bool,
     digest: Option<String>,
+    /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
+    lead_text: Option<String>,
+    /// The pre-release marker of the leading version.
+    marker: Marker,
+    /// The NGC release after a product version (`22.09` of `6.2-22.09-samples`).
+    release2: Option<Release>,
+    /// The L4T release after a product version (`r32.7.1`).
+    l4t: Option<String>,
+    /// A build number right after a product version (`1` of `4.2.1-1`).
+    build: Option<u32>,
+    /// A pre-release written as a word of its own (`beta2` of `3.0.0-beta2`).
+    pre: Option<String>,
 }
 
 /// The words of a tag, as slices of the input.
@@ -136,6 +165,12 @@ struct Words<'a> {
     os: Option<&'a str>,
     compiler: Option<&'a str>,
     other: bool,
+    lead_text: Option<&'a str>,
+    marker: Option<Marker>,
+    release2: Option<(&'a str, Release)>,
+    l4t: Option<&'a str>,
+    build: Option<(&'a str, u32)>,
+    pre: Option<&'a str>,
 }
 
 /// Instantiation
@@ -160,7 +195,9 @@ impl NgcTag {
     }
 
     /// The framework: the repository name (`pytorch`), `rapidsai` for the
-    /// RAPIDS flavors; `None` for NIM model repositories (`nim/meta/…`).
+    /// RAPIDS flavors, the component above a `release` channel
+    /// (`tensorrt-llm/release`); `None` for NIM model repositories
+    /// (`nim/meta/…`).
     pub fn framework(&self) -> Option<&str> {
         self.0.framework.as_deref()
     }
@@ -175,12 +212,25 @@ impl NgcTag {
         self.0.position
     }
 
-    /// The NGC release (`24.01`).
+    /// The NGC release (`24.01`; `22.09` of `deepstream:6.2-22.09-samples`,
+    /// a product version with the NGC release it shipped in).
     pub fn release(&self) -> Option<Release> {
         match self.0.position {
             NgcPosition::Release(r) => Some(r),
-            _ => None,
+            _ => self.0.release2,
         }
+    }
+
+    /// The L4T release written after a product version (`r32.7.1` of
+    /// `dli-nano-ai:v2.0.2-r32.7.1`).
+    pub fn l4t(&self) -> Option<&str> {
+        self.0.l4t.as_deref()
+    }
+
+    /// Whether the tag was read as a position (a release or a version), not
+    /// as an opaque tag (`latest` counts as read: it is the alias).
+    pub fn has_position(&self) -> bool {
+        !self.0.other
     }
 
     /// The CUDA version (`12.1.1`), or `multi` (`cuda_multi`).
@@ -247,6 +297,12 @@ impl NgcTag {
             || self.0.cudnn.is_some()
             || self.0.os.is_some()
             || self.0.compiler.is_some()
+            || self.0.l4t.is_some()
+            || self
+                .0
+                .lead_text
+                .as_deref()
+                .is_some_and(|t| t.contains(['.', '_']) && t.len() > 5)
             || (self.0.package.is_some() && self.0.python.is_some())
         {
             return None;
@@ -265,6 +321,17 @@ impl NgcTag {
 }
 
 impl NgcTag {
+    /// The reading of a tag that does not fit the grammar: the registry,
+    /// repository and framework, and the tag as an opaque word.
+    pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> NgcTag {
+        let registry = words::written(input, r.domain());
+        let w = Words {
+            other: r.tag().is_some(),
+            ..Words::default()
+        };
+        NgcTag::build(input, r, registry, w, false)
+    }
+
     fn repository_written(&self) -> String {
         match &self.0.registry {
             Some(r) => format!("{r}/{}", self.0.repository),
@@ -368,6 +435,7 @@ impl Tagged for NgcTag {
             ("suffix", &self.0.suffix),
             ("os", &self.0.os),
             ("compiler", &self.0.compiler),
+            ("l4t", &self.0.l4t),
         ] {
             if let Some(v) = v {
                 parts.push(format!("{k}={v}"));
@@ -395,30 +463,29 @@ impl Tagged for NgcTag {
         push("repository", Some(&self.0.repository));
         push("framework", self.0.framework.as_deref());
         push("flavor", self.0.flavor.as_deref());
-        let pos = match self.0.position {
-            NgcPosition::Release(r) => Some(("release", r.to_string())),
-            NgcPosition::Version(_, _) if self.0.cuda_repo => None,
-            NgcPosition::Version(c, v) => Some((
-                "version",
-                format!("{}{v}", c.map(String::from).unwrap_or_default()),
-            )),
-            NgcPosition::Vendor(v) => Some(("version", v.to_string())),
-            NgcPosition::None => None,
-        };
-        if let Some((k, v)) = &pos {
-            push(k, Some(v));
+        let lead = self.0.lead_text.as_deref();
+        match self.0.position {
+            NgcPosition::Release(_) => push("release", lead),
+            NgcPosition::Version(_, _) if self.0.cuda_repo => {}
+            NgcPosition::Version(_, _) | NgcPosition::Vendor(_) => push("version", lead),
+            NgcPosition::None => {}
         }
+        let release2 = self.0.release2.map(|r| r.to_string());
+        push("release", release2.as_deref());
+        push("pre", self.0.pre.as_deref());
+        push("l4t", self.0.l4t.as_deref());
+        let build = self.0.build.map(|b| b.to_string());
+        push("build", build.as_deref());
         push("cuda", self.0.cuda.as_deref());
         push("cudnn", self.0.cudnn.as_deref());
         push("variant", self.0.variant.as_deref());
         push("package", self.0.package.as_deref());
         // NGC's framework tags write the Python major as a word (`py3`),
-        // reported as written; RAPIDS' CUDA-style tags write the full
-        // version (`py3.6`), reported as the version (`3.6`).
-        let python = match (self.0.position, self.0.python.as_deref()) {
-            (NgcPosition::Release(_), p) => p,
-            (_, Some(p)) if p.contains('.') => Some(&p[2..]),
-            (_, p) => p,
+        // reported as written; a full version (`py3.6`, `py3.10`) is
+        // reported as the version (`3.6`), wherever it stands.
+        let python = match self.0.python.as_deref() {
+            Some(p) if p.contains('.') => Some(&p[2..]),
+            p => p,
         };
         push("python", python);
         push("suffix", self.0.suffix.as_deref());
@@ -440,7 +507,13 @@ impl Tagged for NgcTag {
         }
         let o = match (self.0.position, other.0.position) {
             (NgcPosition::Release(a), NgcPosition::Release(b)) => a.cmp_calendar(&b),
-            (NgcPosition::Version(_, a), NgcPosition::Version(_, b)) => cmp_numbers(&a, &b),
+            (NgcPosition::Version(_, a), NgcPosition::Version(_, b)) => cmp_numbers(&a, &b)
+                .then(self.0.marker.cmp(&other.0.marker))
+                .then(match (self.0.release2, other.0.release2) {
+                    (Some(x), Some(y)) => x.cmp_calendar(&y),
+                    _ => Ordering::Equal,
+                })
+                .then(self.0.build.cmp(&other.0.build)),
             (NgcPosition::Vendor(a), NgcPosition::Vendor(b)) => a.cmp_calendar(&b),
             _ => return None,
         };
@@ -488,6 +561,12 @@ impl NgcTag {
             None
         } else if rapids {
             Some("rapidsai".to_owned())
+        } else if name == "release" {
+            // `nvidia/tensorrt-llm/release`: the repository names a channel
+            // of the framework above it.
+            namespace
+                .and_then(|n| n.rsplit('/').next())
+                .map(str::to_owned)
         } else {
             Some(name.to_owned())
         };
@@ -514,6 +593,12 @@ impl NgcTag {
             tag: own(r.tag()),
             other: w.other,
             digest: r.digest().map(|d| d.to_string()),
+            lead_text: own(w.lead_text),
+            marker: w.marker.unwrap_or(Marker::FINAL),
+            release2: w.release2.map(|(_, r)| r),
+            l4t: own(w.l4t),
+            build: w.build.map(|(_, n)| n),
+            pre: own(w.pre),
         }))
     }
 }
@@ -524,24 +609,58 @@ crate::release::string_serde!(NgcTag, "an NGC image name");
 // ---------------------------------------------------------------------------
 // The grammar
 
-// ngc-tag ::= lead ( "-" word )* | cuda-word ( "-" word )* | other
+// ngc-tag ::= lead [ ( "." | "_" ) word ] ( "-" word )* | cuda-word ( "-" word )* | other
 fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
     let mut w = Words::default();
-    let (rest, position) = match lead(t, framework == "cuda")? {
-        Some(x) => x,
+    // The CUDA image and OS images (`base/ubuntu:22.04`) lead with their
+    // own version, never an NGC release.
+    let own_version = framework == "cuda" || OS.contains(&framework);
+    let mut rest = match lead(t, own_version)? {
+        Some(l) => {
+            w.position = Some(l.position);
+            w.lead_text = Some(l.text);
+            w.marker = l.marker;
+            // A word joined by `.` or `_` (`24.09.mistral_7b`, `24.01.framework`).
+            match l.rest.strip_prefix(['.', '_']) {
+                Some(after) => {
+                    let (x, r) = word(after);
+                    classify(x, &mut w, framework)?;
+                    r
+                }
+                None => l.rest,
+            }
+        }
         None if t.starts_with("cuda") => {
             // The first word is the CUDA version: read it as a word.
             let (first, rest) = word(t);
             classify(first, &mut w, framework)?;
-            (rest, NgcPosition::None)
+            w.position = Some(NgcPosition::None);
+            rest
         }
         None => {
+            // Not a version: the tag is an opaque word, but a CUDA version
+            // in it is still the CUDA version (`cuda-sample:vectoradd-cuda12.5.0`).
             w.other = true;
+            w.cuda = t.split(['-', '_']).find_map(|x| versioned(x, "cuda"));
             return Ok(("", w));
         }
     };
-    w.position = Some(position);
-    let mut rest = rest;
+    // A pre-release written as the first word after a product version
+    // (`isaac-lab:3.0.0-beta2`, `riva-speech:1.4.0-beta-samples`).
+    if matches!(w.position, Some(NgcPosition::Version(Some('v') | None, _)))
+        && w.marker.is_none()
+        && w.variant.is_none()
+        && !own_version
+    {
+        if let Some(after) = rest.strip_prefix('-') {
+            let (x, r) = word(after);
+            if let Some(("", m)) = marker(x).filter(|_| is_marker_word(x)) {
+                w.marker = Some(m);
+                w.pre = Some(x);
+                rest = r;
+            }
+        }
+    }
     while let Some(after) = rest.strip_prefix('-') {
         let (x, r) = word(after);
         if x.is_empty() {
@@ -561,59 +680,132 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
     Ok(("", w))
 }
 
-/// What [`lead`] read: the rest of the tag and the position, or `None`.
-type Lead<'a> = Result<Option<(&'a str, NgcPosition)>, nom::Err<PErr<'a>>>;
+/// What [`lead`] read.
+struct Lead<'a> {
+    rest: &'a str,
+    position: NgcPosition,
+    text: &'a str,
+    marker: Option<Marker>,
+}
 
-// lead ::= release | "v" number "." version | vendor-release | "r" version | version
-// A lead must be followed by "-" or the end of the tag; `None` when the tag
-// does not start with one.
-fn lead(t: &str, cuda_repo: bool) -> Lead<'_> {
-    let ends = |r: &str| r.is_empty() || r.starts_with('-');
+/// What [`lead`] answers: the lead, or `None` when the tag starts with none.
+type LeadRes<'a> = Result<Option<Lead<'a>>, nom::Err<PErr<'a>>>;
+
+/// Whether `r` (what follows a lead) ends the lead: the end of the tag, a
+/// `-`, a word joined by `.` that starts with a letter, or a word joined by
+/// `_` (`22.04_20240212`).
+fn ends(r: &str) -> bool {
+    match r.as_bytes() {
+        [] | [b'-', ..] => true,
+        [b'.', c, ..] => c.is_ascii_alphabetic(),
+        [b'_', c, ..] => c.is_ascii_alphanumeric(),
+        _ => false,
+    }
+}
+
+/// Whether `x` is a whole pre-release word (`beta2`, `rc1`, `alpha`, `dev`),
+/// not a bare letter (`a`, `b`) that may be a variant.
+fn is_marker_word(x: &str) -> bool {
+    ["alpha", "beta", "rc", "dev", "post"]
+        .iter()
+        .any(|m| x.starts_with(m))
+}
+
+// lead ::= release | "v" number "." version [marker] | vendor-release | "r" version
+//        | version [marker]
+// A lead must be followed by "-", a word joined by "." or "_", or the end of
+// the tag; `None` when the tag does not start with one.
+fn lead<'a>(t: &'a str, cuda_repo: bool) -> LeadRes<'a> {
+    let done = |rest: &'a str, position, marker| -> LeadRes<'a> {
+        Ok(Some(Lead {
+            rest,
+            position,
+            text: &t[..t.len() - rest.len()],
+            marker,
+        }))
+    };
     let first = t.as_bytes().first().copied();
     if first.is_some_and(|b| b.is_ascii_digit()) {
         if !cuda_repo {
             let looks_like_release =
                 t.len() > 2 && class::span(t, class::DIGIT) == 2 && t.as_bytes()[2] == b'.';
             match Release::prefix(t) {
-                Ok((r, rel)) if ends(r) => return Ok(Some((r, NgcPosition::Release(rel)))),
+                Ok((r, rel)) if ends(r) => return done(r, NgcPosition::Release(rel), None),
                 Ok((r, _)) if looks_like_release && !r.starts_with('.') => {
+                    // A marker after a release that `Release` does not read
+                    // (`25.01rc1`): read as a version with its marker.
+                    if let Ok(Some(x)) = version_lead(t, None, true) {
+                        return Ok(Some(x));
+                    }
                     return fail(r, 0, Component::Release, "expected '-' after the release")
-                        .map(|_: (&str, ())| None)
+                        .map(|_: (&str, ())| None);
                 }
                 Err(e) if looks_like_release => return Err(as_scheme(e)),
                 _ => {}
             }
         }
-        let (r, v) = Version::prefix(t, Component::Version).map_err(as_scheme)?;
-        if !ends(r) {
-            return fail(r, 0, Component::Version, "expected '-' after the version")
-                .map(|_: (&str, ())| None);
+        if let Some(x) = version_lead(t, None, true)? {
+            return Ok(Some(x));
         }
-        return Ok(Some((r, NgcPosition::Version(None, v))));
+        let (r, _) = Version::prefix_lenient(t, Component::Version).map_err(as_scheme)?;
+        return fail(r, 0, Component::Version, "expected '-' after the version")
+            .map(|_: (&str, ())| None);
     }
     if let Some(after) = t.strip_prefix('v') {
-        if let Ok((r, v)) = Version::prefix(after, Component::Version) {
-            if v.parts().len() >= 2 && ends(r) {
-                return Ok(Some((r, NgcPosition::Version(Some('v'), v))));
+        if after.starts_with(|c: char| c.is_ascii_digit()) {
+            if let Ok(Some(x)) = version_lead(after, Some('v'), true) {
+                if let NgcPosition::Version(_, v) = x.position {
+                    if v.parts().len() >= 2 {
+                        return Ok(Some(Lead {
+                            text: &t[..t.len() - x.rest.len()],
+                            ..x
+                        }));
+                    }
+                }
             }
         }
     }
     if let Some(after) = t.strip_prefix('r') {
         if let Ok((r, v)) = VendorRelease::prefix(t) {
             if ends(r) {
-                return Ok(Some((r, NgcPosition::Vendor(v))));
+                return done(r, NgcPosition::Vendor(v), None);
             }
         }
         if let Ok((r, v)) = Version::prefix(after, Component::Version) {
             if ends(r) {
-                return Ok(Some((r, NgcPosition::Version(Some('r'), v))));
+                return done(r, NgcPosition::Version(Some('r'), v), None);
             }
         }
     }
     Ok(None)
 }
 
-// word ::= python | cuda-word | "cudnn" [0-9]* | os | "gcc" version | [a-z0-9]+
+// version [marker], followed by the end of the lead; `None` when something
+// else follows. `lenient` takes numbers with leading zeros (`25.01rc1`).
+fn version_lead(t: &str, letter: Option<char>, lenient: bool) -> LeadRes<'_> {
+    let (r, v) = if lenient {
+        Version::prefix_lenient(t, Component::Version)
+    } else {
+        Version::prefix(t, Component::Version)
+    }
+    .map_err(as_scheme)?;
+    let (r, m) = match marker(r) {
+        Some((after, m)) if ends(after) => (after, Some(m)),
+        _ => (r, None),
+    };
+    if !ends(r) {
+        return Ok(None);
+    }
+    Ok(Some(Lead {
+        rest: r,
+        position: NgcPosition::Version(letter, v),
+        text: &t[..t.len() - r.len()],
+        marker: m,
+    }))
+}
+
+// word ::= python | cuda-word | "cudnn" [0-9]* | os | "gcc" version
+//        | "r" number "." version | release | [A-Za-z0-9] [A-Za-z0-9._]*
 fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
     if words::is_python(x) {
         if w.python.is_some() {
@@ -665,12 +857,42 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
         w.compiler = Some(x);
         return Ok(("", ()));
     }
-    if !is_plain(x) {
+    let product = matches!(w.position, Some(NgcPosition::Version(Some('v') | None, _)));
+    if product && w.l4t.is_none() && w.python.is_none() {
+        if let Some(v) = versioned(x, "r") {
+            if v.contains('.') {
+                w.l4t = Some(x);
+                return Ok(("", ()));
+            }
+        }
+    }
+    let first = w.release2.is_none()
+        && w.python.is_none()
+        && w.variant.is_none()
+        && w.build.is_none()
+        && w.cuda.is_none()
+        && w.os.is_none();
+    // A build number right after a product version (`clara-parabricks:4.2.1-1`).
+    if product && first && !framework.eq("cuda") && !x.starts_with('0') {
+        if let Ok(n) = x.parse::<u32>() {
+            w.build = Some((x, n));
+            return Ok(("", ()));
+        }
+    }
+    if product && w.release2.is_none() && w.python.is_none() && w.variant.is_none() {
+        if let Ok(("", r)) = Release::prefix(x) {
+            w.release2 = Some((x, r));
+            return Ok(("", ()));
+        }
+    }
+    if !is_tag_word(x) {
+        // The reference grammar allows only `[A-Za-z0-9._-]` in a tag, so
+        // only the first byte can be wrong: `.` or `_`.
         return fail(
-            words::first_bad(x),
+            x,
             0,
             Component::Tag,
-            "expected a lowercase letter or digit in a word of the tag",
+            "expected a letter or digit at the start of a word of the tag",
         );
     }
     if w.python.is_some() {

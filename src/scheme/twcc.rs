@@ -5,9 +5,16 @@
 //! twcc-name  ::= [ registry "/" ] [ path "/" ] image [ ":" twcc-tag ] [ "@" digest ]
 //! image      ::= framework "-" release tail          (tensorflow-20.11-tf2-py3)
 //!              | framework "-" vendor-release        (matlab-r2019b)
+//!              | framework "-v" number "." version tail
+//!                                                    (clara-train-sdk-v4.0: NGC's v-version)
+//!              | "cuda-" version cuda-tail           (cuda-9.0-cudnn7.1-devel-ubuntu16.04-v1)
+//!              | framework [ "-v1" ]                 (only on registry.twcc.ai: ubuntu-v1)
+//! cuda-tail  ::= [ "-cudnn" version ] ( "-" word )* [ "-" os ] [ "-v1" ]
 //!              | framework                           (only on registry.twcc.ai:
 //!                                                     registry.twcc.ai/ngc/nvidia/tensorflow)
-//! framework  ::= word ( "-" word )*                  (everything before the release)
+//! framework  ::= word ( "-" word )*                  (everything before the release;
+//!                                                     a word may join letters with `_`:
+//!                                                     nchc_vtr_tensorflow)
 //! tail       ::= ( "-" variant )* "-" python [ "-v1" ]
 //!              | [ "-" package ] [ "-v1" ]
 //! variant    ::= word                                (tf2, trtllm, python: none before 19.11)
@@ -35,6 +42,7 @@ use crate::release::{Release, VendorRelease};
 use crate::scheme::ngc::NgcTag;
 use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, is_python, word};
 use crate::scheme::{Field, Scheme, Tagged, Track};
+use crate::version::Version;
 
 const SUBJECT: &str = "TWCC name";
 /// TWCC's registry.
@@ -47,6 +55,11 @@ pub enum TwccPosition {
     Release(Release),
     /// A vendor release (`matlab-r2019b`).
     Vendor(VendorRelease),
+    /// A product version written with `v`, as its NGC image's tag
+    /// (`clara-train-sdk-v4.0`).
+    Version(Version),
+    /// The CUDA version of TWCC's CUDA images (`cuda-9.0-cudnn7.1-devel-ubuntu16.04-v1`).
+    Cuda(Version),
     /// None: an image named without a release (`registry.twcc.ai/ngc/vtr`).
     None,
 }
@@ -111,6 +124,10 @@ struct Twcc {
     optimized: bool,
     tag: Option<String>,
     digest: Option<String>,
+    /// The cuDNN version of a CUDA image (`7.1`).
+    cudnn: Option<String>,
+    /// The OS of a CUDA image (`ubuntu16.04`).
+    os: Option<String>,
 }
 
 /// The parts of the image, as slices of the input.
@@ -122,6 +139,8 @@ struct Parts<'a> {
     python: Option<&'a str>,
     package: Option<&'a str>,
     optimized: bool,
+    cudnn: Option<&'a str>,
+    os: Option<&'a str>,
 }
 
 /// Instantiation
@@ -225,10 +244,14 @@ impl TwccName {
     /// TWCC tag, `-v1`, registry and path are TWCC's own and are dropped.
     /// `None` for a name without an NGC release (`matlab-r2019b`).
     pub fn to_ngc(&self) -> Option<NgcTag> {
-        let (TwccPosition::Release(r), Some(fw)) = (self.0.position, &self.0.framework) else {
+        let Some(fw) = &self.0.framework else {
             return None;
         };
-        let mut s = format!("nvcr.io/nvidia/{fw}:{r}");
+        let mut s = match self.0.position {
+            TwccPosition::Release(r) => format!("nvcr.io/nvidia/{fw}:{r}"),
+            TwccPosition::Version(v) => format!("nvcr.io/nvidia/{fw}:v{v}"),
+            TwccPosition::Cuda(_) | TwccPosition::Vendor(_) | TwccPosition::None => return None,
+        };
         for part in [&self.0.variant, &self.0.python, &self.0.package]
             .into_iter()
             .flatten()
@@ -241,6 +264,29 @@ impl TwccName {
 }
 
 impl TwccName {
+    /// The reading of a name on TWCC's registry that does not fit the
+    /// grammar: the registry, path, name and tag, no framework and no
+    /// position.
+    pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> TwccName {
+        let own = |s: Option<&str>| s.map(str::to_owned);
+        TwccName(Box::new(Twcc {
+            text: input.to_owned(),
+            registry: own(words::written(input, r.domain())),
+            path: own(words::written(input, r.namespace())),
+            name: r.name().to_owned(),
+            framework: None,
+            position: TwccPosition::None,
+            variant: None,
+            python: None,
+            package: None,
+            optimized: false,
+            tag: own(r.tag()),
+            digest: r.digest().map(|d| d.to_string()),
+            cudnn: None,
+            os: None,
+        }))
+    }
+
     fn key(
         &self,
     ) -> (
@@ -341,6 +387,8 @@ impl Tagged for TwccName {
             optimized: img.optimized,
             tag: own(r.tag()),
             digest: r.digest().map(|d| d.to_string()),
+            cudnn: own(img.cudnn),
+            os: own(img.os),
         })))
     }
 
@@ -349,12 +397,16 @@ impl Tagged for TwccName {
         match self.0.position {
             TwccPosition::Release(_) => parts.push("release".into()),
             TwccPosition::Vendor(_) => parts.push("vendor".into()),
+            TwccPosition::Version(_) => parts.push("version".into()),
+            TwccPosition::Cuda(_) => parts.push("cuda".into()),
             TwccPosition::None => parts.push(format!("tag={}", self.tag())),
         }
         for (k, v) in [
+            ("cudnn", &self.0.cudnn),
             ("variant", &self.0.variant),
             ("python", &self.0.python),
             ("package", &self.0.package),
+            ("os", &self.0.os),
         ] {
             if let Some(v) = v {
                 parts.push(format!("{k}={v}"));
@@ -387,6 +439,8 @@ impl Tagged for TwccName {
         match self.0.position {
             TwccPosition::Release(r) => f.push(Field::text("release", r)),
             TwccPosition::Vendor(v) => f.push(Field::text("version", v)),
+            TwccPosition::Version(v) => f.push(Field::text("version", format!("v{v}"))),
+            TwccPosition::Cuda(v) => f.push(Field::text("cuda", v)),
             TwccPosition::None => {}
         }
         let mut text = |k, v: &Option<String>| {
@@ -394,9 +448,11 @@ impl Tagged for TwccName {
                 f.push(Field::text(k, v));
             }
         };
+        text("cudnn", &self.0.cudnn);
         text("variant", &self.0.variant);
         text("python", &self.0.python);
         text("package", &self.0.package);
+        text("os", &self.0.os);
         if self.0.optimized {
             f.push(Field::flag("optimized", true));
         }
@@ -419,6 +475,8 @@ impl Tagged for TwccName {
         let o = match (self.0.position, other.0.position) {
             (TwccPosition::Release(a), TwccPosition::Release(b)) => a.cmp_calendar(&b),
             (TwccPosition::Vendor(a), TwccPosition::Vendor(b)) => a.cmp_calendar(&b),
+            (TwccPosition::Version(a), TwccPosition::Version(b))
+            | (TwccPosition::Cuda(a), TwccPosition::Cuda(b)) => a.cmp(&b),
             _ => return None,
         };
         // The same release: `latest` against a custom tag (or two custom
@@ -448,9 +506,13 @@ fn image(name: &str, bare_ok: bool) -> Res<'_, Parts<'_>> {
         ..Parts::default()
     };
     match position {
-        Some(TwccPosition::Release(r)) => {
-            img.position = Some(TwccPosition::Release(r));
+        Some(p @ (TwccPosition::Release(_) | TwccPosition::Version(_))) => {
+            img.position = Some(p);
             tail(rest, &mut img)?;
+        }
+        Some(c @ TwccPosition::Cuda(_)) => {
+            img.position = Some(c);
+            cuda_tail(rest, &mut img)?;
         }
         Some(v @ TwccPosition::Vendor(_)) => {
             if !rest.is_empty() {
@@ -463,7 +525,14 @@ fn image(name: &str, bare_ok: bool) -> Res<'_, Parts<'_>> {
             }
             img.position = Some(v);
         }
-        _ if bare_ok => {}
+        _ if bare_ok => {
+            // `ubuntu-v1`: TWCC's optimised build of an image named
+            // without a release.
+            if let Some(fw) = name.strip_suffix("-v1").filter(|f| !f.is_empty()) {
+                img.framework = Some(fw);
+                img.optimized = true;
+            }
+        }
         _ => {
             return fail(
                 name,
@@ -493,6 +562,13 @@ fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
             );
         }
         at += w;
+        // Letters joined by `_` (`nchc_vtr_tensorflow`); `_` before a number
+        // is Taiwania-2's HPC naming (`tensorflow_21.11-tf2-py3`), not TWCC's.
+        while i[at..].starts_with('_')
+            && i.as_bytes().get(at + 1).is_some_and(u8::is_ascii_lowercase)
+        {
+            at += 1 + words::span_plain(&i[at + 1..]);
+        }
         let rest = &i[at..];
         let Some(after) = rest.strip_prefix('-') else {
             if rest.is_empty() {
@@ -506,6 +582,14 @@ fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
             );
         };
         let fw = &i[..at];
+        if fw == "cuda" && after.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            // TWCC's CUDA images: `cuda-10.0-cudnn7-devel-ubuntu16.04-v1`.
+            let (r, v) = Version::prefix(after, Component::Cuda).map_err(as_scheme)?;
+            if !(r.is_empty() || r.starts_with('-')) {
+                return fail(r, 0, Component::Cuda, "expected '-' after the CUDA version");
+            }
+            return Ok((r, (fw, Some(TwccPosition::Cuda(v)))));
+        }
         if after.as_bytes().first().is_some_and(u8::is_ascii_digit) {
             let looks_like_release = after.as_bytes().get(2) == Some(&b'.')
                 && after.as_bytes()[..2].iter().all(u8::is_ascii_digit);
@@ -523,6 +607,14 @@ fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
             if let Ok((r, v)) = VendorRelease::prefix(after) {
                 if r.is_empty() || r.starts_with('-') {
                     return Ok((r, (fw, Some(TwccPosition::Vendor(v)))));
+                }
+            }
+        } else if let Some(v) = after.strip_prefix('v') {
+            // NGC's `v`-version (`clara-train-sdk-v4.0`); `-v1` alone is
+            // TWCC's optimised mark, not a version.
+            if let Ok((r, ver)) = Version::prefix(v, Component::Version) {
+                if ver.parts().len() >= 2 && (r.is_empty() || r.starts_with('-')) {
+                    return Ok((r, (fw, Some(TwccPosition::Version(ver)))));
                 }
             }
         }
@@ -592,6 +684,37 @@ fn tail<'a>(whole: &'a str, img: &mut Parts<'a>) -> Res<'a, ()> {
             )
         }
     }
+    Ok(("", ()))
+}
+
+// cuda-tail ::= [ "-cudnn" version ] ( "-" word )* [ "-" os ] [ "-v1" ]
+fn cuda_tail<'a>(whole: &'a str, img: &mut Parts<'a>) -> Res<'a, ()> {
+    let mut rest = whole;
+    let mut variant: Option<(&str, &str)> = None;
+    while let Some(after) = rest.strip_prefix('-') {
+        let (w, r) = word(after);
+        if w.is_empty() {
+            return fail(after, 0, Component::Name, "expected a word after '-'");
+        }
+        if w == "v1" && r.is_empty() {
+            img.optimized = true;
+        } else if let Some(v) = words::versioned(w, "cudnn") {
+            img.cudnn = Some(v);
+        } else if ["ubuntu", "centos", "ubi", "rockylinux"].iter().any(|os| {
+            w.strip_prefix(os).is_some_and(|v| {
+                v.split('.')
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        }) {
+            img.os = Some(w);
+        } else {
+            plain(w, Component::Variant)?;
+            let first = variant.map_or(after, |(f, _)| f);
+            variant = Some((first, r));
+        }
+        rest = r;
+    }
+    img.variant = variant.map(|(first, end)| &first[..first.len() - end.len()]);
     Ok(("", ()))
 }
 

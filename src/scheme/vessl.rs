@@ -25,8 +25,11 @@
 //! number         ::= "0" | [1-9] [0-9]*                     (at most 4294967295)
 //!
 //! kernels-tag    ::= "py" py-digits ( "-cuda" version )? ( "-" build )? ( "." legacy-variant )?
+//!                  | "ngc." framework "." ngc-kernel-tag     (ngc.pytorch.22.04-py3: an NGC image)
 //! py-digits      ::= [1-9] ( "0" | [1-9] [0-9]* )?          (py310 is Python 3.10)
-//! ngc-kernel-tag ::= release "-py" [0-9]+ ( "-" build )?    (22.12-py3-202301160809)
+//! ngc-kernel-tag ::= release ( "-" word )* "-py" [0-9]+ ( "-" build )?
+//!                                                           (22.12-py3-202301160809,
+//!                                                            22.12-tf1-py3-202301160809)
 //! release        ::= [0-9]{2} "." [0-9]{2}
 //! hub-tag        ::= [a-z]+ version ( "-cuda" version )? ( "-" build )?
 //! build          ::= [0-9]{12}                              (yyyymmddhhmm)
@@ -148,6 +151,9 @@ enum Kind {
     NgcKernel,
     /// Legacy `hub:torch2.1.0-cuda12.2-202312070053`.
     Hub,
+    /// A tag that automatic detection could not read with the repository's
+    /// grammar: kept whole, as an opaque word, with no position.
+    Opaque,
 }
 
 impl Kind {
@@ -222,8 +228,7 @@ impl VesslTag {
     /// `None` for a legacy `kernels` tag.
     pub fn framework(&self) -> Option<&str> {
         match self.kind {
-            Kind::Kernels => None,
-            Kind::NgcKernel | Kind::Hub => self.legacy_framework(),
+            Kind::NgcKernel | Kind::Hub | Kind::Kernels => self.legacy_framework(),
             _ => Some(self.repo_name()),
         }
     }
@@ -250,6 +255,12 @@ impl VesslTag {
             Kind::NgcKernel => {
                 let t = self.tag();
                 Some(&t[..5])
+            }
+            // `ngc.pytorch.22.04-py3`: the release follows the framework.
+            Kind::Kernels => {
+                let fw = self.framework?;
+                let at = usize::from(fw.1) + 1;
+                self.tag().get(at..at + 5)
             }
             _ => None,
         }
@@ -292,6 +303,12 @@ impl VesslTag {
         self.build.map(|s| self.at(s))
     }
 
+    /// Whether this tag was read with no grammar (an opaque tag that
+    /// automatic detection kept whole).
+    pub fn is_opaque(&self) -> bool {
+        self.kind == Kind::Opaque
+    }
+
     /// Whether this is a pre-2024 name (`kernels`, `ngc-*-kernel`, `hub`).
     pub fn is_legacy(&self) -> bool {
         self.kind.is_legacy()
@@ -330,7 +347,10 @@ impl VesslTag {
     pub(crate) fn write_track(&self, out: &mut String) {
         use fmt::Write as _;
         out.push_str(self.repository());
-        if let Some(fw) = self.framework.filter(|_| self.kind == Kind::Hub) {
+        if let Some(fw) = self
+            .framework
+            .filter(|_| matches!(self.kind, Kind::Hub | Kind::Kernels))
+        {
             out.push(' ');
             out.push_str(self.at(fw));
         }
@@ -354,6 +374,10 @@ impl VesslTag {
         if let Some(v) = self.variant() {
             out.push(' ');
             out.push_str(v);
+        }
+        if self.kind == Kind::Opaque {
+            out.push_str(" tag=");
+            out.push_str(self.tag());
         }
     }
 
@@ -442,47 +466,16 @@ impl TryFrom<&str> for VesslTag {
     }
 }
 
-impl Tagged for VesslTag {
-    const SCHEME: Scheme = Scheme::Vessl;
-
-    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
-        let Some(t) = r.tag() else {
-            return Err(Error::new(
-                ErrorKind::Scheme,
-                SUBJECT,
-                input,
-                input.find('@').unwrap_or(input.len()),
-                "",
-                Component::Tag,
-                "expected a tag, as in :2.3.0-cuda12.4-r5",
-            ));
-        };
-        if t.len() > crate::reference::TAG_MAX {
-            // Only a tag set with `Reference::with_tag` can be this long.
-            return Err(Error::new(
-                ErrorKind::TooLong,
-                SUBJECT,
-                input,
-                input.find(t).unwrap_or(0),
-                t,
-                Component::Tag,
-                "tag must be at most 128 characters",
-            ));
-        }
-        let kind = Kind::of(r.name());
-        let parts = match kind {
-            Kind::Kernels => kernels(t),
-            Kind::NgcKernel => ngc_kernel(t),
-            Kind::Hub => hub(t),
-            _ => standard(t, kind),
-        };
-        let parts = match parts {
-            Ok((_, p)) => p,
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                return Err(e.into_error(SUBJECT, input))
-            }
-            Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
-        };
+impl VesslTag {
+    /// The value of a tag `t` of `r` that the grammar of `kind` read as
+    /// `parts`.
+    fn assemble(
+        r: &Reference<'_>,
+        input: &str,
+        t: &str,
+        kind: Kind,
+        parts: Parts<'_>,
+    ) -> Result<VesslTag, Error> {
         let mut name = String::new();
         let colon = r.push_canonical_repository(&mut name, 1 + t.len());
         let Ok(colon) = u32::try_from(colon) else {
@@ -531,6 +524,60 @@ impl Tagged for VesslTag {
             rev_at: (t.len() - parts.revision.map_or(0, |n| 2 + digits(n))) as u8,
             name,
         })
+    }
+
+    /// The reading of a tag that does not fit the repository's grammar,
+    /// for automatic detection: the repository, its framework and the tag
+    /// as an opaque word, no position. `None` without a tag.
+    pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> Option<VesslTag> {
+        let t = r.tag()?;
+        VesslTag::assemble(r, input, t, Kind::Opaque, Parts::default()).ok()
+    }
+}
+
+impl Tagged for VesslTag {
+    const SCHEME: Scheme = Scheme::Vessl;
+
+    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        let Some(t) = r.tag() else {
+            return Err(Error::new(
+                ErrorKind::Scheme,
+                SUBJECT,
+                input,
+                input.find('@').unwrap_or(input.len()),
+                "",
+                Component::Tag,
+                "expected a tag, as in :2.3.0-cuda12.4-r5",
+            ));
+        };
+        if t.len() > crate::reference::TAG_MAX {
+            // Only a tag set with `Reference::with_tag` can be this long.
+            return Err(Error::new(
+                ErrorKind::TooLong,
+                SUBJECT,
+                input,
+                input.find(t).unwrap_or(0),
+                t,
+                Component::Tag,
+                "tag must be at most 128 characters",
+            ));
+        }
+        let kind = Kind::of(r.name());
+        let parts = match kind {
+            Kind::Kernels => kernels(t),
+            Kind::NgcKernel => ngc_kernel(t),
+            Kind::Hub => hub(t),
+            Kind::Opaque => Ok(("", Parts::default())),
+            _ => standard(t, kind),
+        };
+        let parts = match parts {
+            Ok((_, p)) => p,
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+                return Err(e.into_error(SUBJECT, input))
+            }
+            Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
+        };
+        VesslTag::assemble(r, input, t, kind, parts)
     }
 
     /// The repository, then each part that is not the position:
@@ -589,6 +636,9 @@ impl Tagged for VesslTag {
         }
         if self.is_legacy() {
             f.push(Field::flag("legacy", true));
+        }
+        if self.kind == Kind::Opaque {
+            f.push(Field::text("tag", self.tag()));
         }
         if let Some(b) = self.build() {
             f.push(Field::text("build", b));
@@ -996,6 +1046,23 @@ fn legacy_end(i: &str) -> Res<'_, ()> {
 // kernels-tag ::= "py" py-digits ( "-cuda" version )? ( "-" build )? ( "." legacy-variant )?
 // legacy-variant ::= [a-z0-9.-]+
 fn kernels(t: &str) -> Res<'_, Parts<'_>> {
+    if let Some(ngc) = t.strip_prefix("ngc.") {
+        // An NGC image's name: `ngc.pytorch.22.04-py3`.
+        let n = ngc
+            .bytes()
+            .position(|b| !(class::is(b, class::LOWER_ALNUM) || b == b'-'))
+            .unwrap_or(ngc.len());
+        let Some(rest) = ngc[n..].strip_prefix('.').filter(|_| n > 0) else {
+            return fail(
+                &ngc[n..],
+                Component::Framework,
+                "expected an NGC framework and '.', as in ngc.pytorch.22.04-py3",
+            );
+        };
+        let (i, mut p) = ngc_kernel(rest)?;
+        p.framework = Some(&ngc[..n]);
+        return Ok((i, p));
+    }
     let Ok((i, _)) = tag::<_, _, PErr<'_>>("py").parse(t) else {
         return fail(
             t,
@@ -1003,7 +1070,19 @@ fn kernels(t: &str) -> Res<'_, Parts<'_>> {
             "expected 'py' and the Python version, as in py310",
         );
     };
-    let (i, python) = py_digits(i)?;
+    let (i, mut python) = py_digits(i)?;
+    // `py3.12`: the Python version written with its dot.
+    let mut i = i;
+    if python.parts().len() == 1 && i.len() > 1 && i.starts_with('.') && starts_with_digit(&i[1..])
+    {
+        let (r, minor) = plain_number(
+            &i[1..],
+            Component::Python,
+            "a Python minor version must not have a leading zero",
+        )?;
+        python = Version::new(&[python.major(), minor]);
+        i = r;
+    }
     let (i, cuda) = legacy_cuda(i)?;
     let (i, build) = legacy_build(i)?;
     let (i, variant) = match i.strip_prefix('.') {
@@ -1054,7 +1133,22 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
     }
     let num = |s: &[u8]| u32::from(s[0] - b'0') * 10 + u32::from(s[1] - b'0');
     let release = Version::new(&[num(&b[..2]), num(&b[3..5])]);
-    let i = &t[5..];
+    let mut i = &t[5..];
+    // Variant words before Python (`22.12-tf1-py3`).
+    // Byte offsets in `t` of the first variant word and of the end of the
+    // last.
+    let mut variant: Option<(usize, usize)> = None;
+    while let Some(after) = i.strip_prefix('-') {
+        let n = class::span(after, class::LOWER_ALNUM);
+        let w = &after[..n];
+        if n == 0 || keyword(w, "py").is_some_and(starts_with_digit) || starts_with_digit(w) {
+            break;
+        }
+        let at = t.len() - after.len();
+        variant = Some((variant.map_or(at, |(first, _)| first), at + n));
+        i = &after[n..];
+    }
+    let variant = variant.map(|(a, b)| &t[a..b]);
     let Some(py) = i.strip_prefix("-py").filter(|p| starts_with_digit(p)) else {
         return fail(
             i,
@@ -1078,6 +1172,7 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
             python: Some(Version::new(&[py_major])),
             python_text: Some(python_text),
             build,
+            variant,
             ..Parts::default()
         },
     ))

@@ -99,3 +99,68 @@ pub(crate) fn is_python(w: &str) -> bool {
 pub(crate) fn span_plain(s: &str) -> usize {
     class::span(s, class::LOWER_ALNUM)
 }
+
+/// A pre-release or post-release marker written right after a version
+/// (`rc2` of `1.4.0rc2`, `.post1` of `2.1.0.post1`, `dev` of `1.0dev`).
+///
+/// # Total ordering
+///
+/// By rank, then number (none before `0`): a development build, an alpha,
+/// a beta and a release candidate come before the final version, a post
+/// release after it: `dev < a1 < b2 < rc1 < rc2 < (final) < post1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Marker {
+    rank: u8,
+    number: Option<u32>,
+}
+
+impl Marker {
+    /// No marker: the final version.
+    pub(crate) const FINAL: Marker = Marker {
+        rank: 4,
+        number: None,
+    };
+}
+
+/// The markers, longest spelling first, with their rank.
+const MARKERS: [(&str, u8); 7] = [
+    ("dev", 0),
+    ("alpha", 1),
+    ("a", 1),
+    ("beta", 2),
+    ("b", 2),
+    ("rc", 3),
+    ("post", 5),
+];
+
+// marker ::= [ "." ] ( "dev" | "alpha" | "a" | "beta" | "b" | "rc" | "post" ) [0-9]*
+/// A marker at the start of `i` (right after a version): the rest and the
+/// marker. The caller checks that the rest ends the version's word.
+pub(crate) fn marker(i: &str) -> Option<(&str, Marker)> {
+    let body = i.strip_prefix('.').unwrap_or(i);
+    for (word, rank) in MARKERS {
+        let Some(after) = body.strip_prefix(word) else {
+            continue;
+        };
+        let n = class::span(after, class::DIGIT);
+        let number = if n == 0 {
+            None
+        } else {
+            Some(after[..n].parse::<u32>().ok()?)
+        };
+        return Some((&after[n..], Marker { rank, number }));
+    }
+    None
+}
+
+/// Whether `b` may be part of a word of a tag beyond `[a-z0-9]`: tags allow
+/// uppercase letters, `.` and `_` (`mistral_7b`, `RC`, `pth1.13`).
+pub(crate) fn is_tag_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'.' || b == b'_'
+}
+
+/// Whether `w` is a word of a tag: not empty, `[A-Za-z0-9._]`, starting
+/// with a letter or digit.
+pub(crate) fn is_tag_word(w: &str) -> bool {
+    w.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) && w.bytes().all(is_tag_word_byte)
+}

@@ -27,10 +27,7 @@ pub struct Args {
 }
 
 fn read(s: &str, scheme: SchemeArg) -> Result<Image, imagetag::Error> {
-    match scheme.0 {
-        Some(scheme) => Image::parse_as(s, scheme),
-        None => Image::parse(s),
-    }
+    crate::input::image(s, scheme.0)
 }
 
 /// Runs `imagetag compare`.

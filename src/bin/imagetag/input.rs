@@ -2,7 +2,7 @@
 
 use std::io::{self, BufRead, Read};
 
-use imagetag::Catalog;
+use imagetag::{Catalog, Error, Image, Scheme};
 
 /// The names to work on: the arguments, or one per line from stdin when
 /// there are none or the only one is `-`. Lines are kept as bytes, so that
@@ -43,10 +43,46 @@ pub fn tag_list(path: &str) -> io::Result<Vec<String>> {
         .collect())
 }
 
+/// Reads a name: its scheme detected (`None`), or as a name of `scheme`
+/// (`--scheme`), which makes a name that does not fit an error.
+pub fn image(name: &str, scheme: Option<Scheme>) -> Result<Image, Error> {
+    match scheme {
+        Some(s) => Image::parse_as(name, s),
+        None => Image::parse(name),
+    }
+}
+
+/// A catalog of `names`, each read with [`image`]; the errors of those
+/// that cannot be read.
+pub fn catalog_of<I>(names: I, scheme: Option<Scheme>) -> (Catalog, Vec<Error>)
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    let Some(scheme) = scheme else {
+        return Catalog::from_names_lossy(names);
+    };
+    let mut errors = Vec::new();
+    let images: Vec<Image> = names
+        .into_iter()
+        .filter_map(|n| {
+            Image::parse_as(n.as_ref(), scheme)
+                .map_err(|e| errors.push(e))
+                .ok()
+        })
+        .collect();
+    (Catalog::from_images(images), errors)
+}
+
 /// A catalog of the tag list at `path` (see [`tag_list`]): bare tags are
 /// tags of `repository`. Lines that are not valid names are reported on
 /// stderr and skipped; `None` (after a message) when the list cannot be read.
-pub fn catalog(path: &str, repository: Option<&str>, command: &str) -> Option<Catalog> {
+pub fn catalog(
+    path: &str,
+    repository: Option<&str>,
+    command: &str,
+    scheme: Option<Scheme>,
+) -> Option<Catalog> {
     let lines = match tag_list(path) {
         Ok(l) => l,
         Err(e) => {
@@ -58,7 +94,7 @@ pub fn catalog(path: &str, repository: Option<&str>, command: &str) -> Option<Ca
         Some(r) => Catalog::qualify(r, l),
         None => l.as_str().into(),
     });
-    let (catalog, errors) = Catalog::from_names_lossy(names);
+    let (catalog, errors) = catalog_of(names, scheme);
     for e in errors {
         eprintln!("imagetag {command}: skipping: {e}");
     }

@@ -49,6 +49,10 @@ pub struct Args {
     /// Read the tags from the registry (the default without `--tags`).
     #[arg(long = "registry", id = "from_registry")]
     from_registry: bool,
+    /// The naming scheme: auto (detect), twcc, ngc, vessl or generic. A
+    /// name that does not fit the given scheme is an error.
+    #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
+    scheme: crate::explain::SchemeArg,
     #[command(flatten)]
     registry: RegistryArgs,
 }
@@ -94,8 +98,13 @@ pub fn run(args: Args) -> ExitCode {
     }
     let repository = query.repository().to_owned();
     let client = args.registry.client();
-    let Some(catalog) = source::catalog(args.tags.as_deref(), &repository, &client, "latest")
-    else {
+    let Some(catalog) = source::catalog(
+        args.tags.as_deref(),
+        &repository,
+        &client,
+        "latest",
+        args.scheme.0,
+    ) else {
         return ExitCode::from(if args.tags.is_some() { 2 } else { 1 });
     };
     match catalog.newest(&query) {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use imagetag::check::{find_in, Found, Kind};
 use imagetag::registry::Client;
-use imagetag::{Catalog, Image};
+use imagetag::{Catalog, Scheme};
 
 use crate::files::{self, plain, Content, Item, Progress};
 use crate::input;
@@ -53,6 +53,10 @@ pub struct Args {
     /// anything would.
     #[arg(long)]
     check: bool,
+    /// The naming scheme: auto (detect), twcc, ngc, vessl or generic. A
+    /// name that does not fit the given scheme is left alone.
+    #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
+    scheme: crate::explain::SchemeArg,
 }
 
 /// Where `pin` gets the tags of a repository. The tag list is one source;
@@ -66,6 +70,7 @@ pub trait TagSource {
 /// A tag list read once: its bare tags are tags of whichever repository is
 /// asked for.
 struct TagFile {
+    scheme: Option<Scheme>,
     lines: Vec<String>,
     catalogs: HashMap<String, Catalog>,
     warned: HashSet<String>,
@@ -75,7 +80,7 @@ impl TagSource for TagFile {
     fn catalog(&mut self, repository: &str) -> &Catalog {
         if !self.catalogs.contains_key(repository) {
             let names = self.lines.iter().map(|l| Catalog::qualify(repository, l));
-            let (catalog, errors) = Catalog::from_names_lossy(names);
+            let (catalog, errors) = input::catalog_of(names, self.scheme);
             for e in errors {
                 let e = e.to_string();
                 if self.warned.insert(e.clone()) {
@@ -90,6 +95,7 @@ impl TagSource for TagFile {
 
 /// The registry as a tag source: each repository's tags listed once.
 struct Registry<'c> {
+    scheme: Option<Scheme>,
     client: &'c Client,
     catalogs: HashMap<String, Catalog>,
 }
@@ -97,7 +103,14 @@ struct Registry<'c> {
 impl TagSource for Registry<'_> {
     fn catalog(&mut self, repository: &str) -> &Catalog {
         if !self.catalogs.contains_key(repository) {
-            let catalog = self.client.catalog(repository).unwrap_or_else(|e| {
+            let listed = match self.scheme {
+                None => self.client.catalog(repository),
+                Some(_) => self.client.tags(repository).map(|tags| {
+                    let names = tags.iter().map(|t| Catalog::qualify(repository, t));
+                    input::catalog_of(names, self.scheme).0
+                }),
+            };
+            let catalog = listed.unwrap_or_else(|e| {
                 // Said once; every alias of the repository is then unresolved.
                 eprintln!("imagetag pin: {e}");
                 Catalog::new()
@@ -129,11 +142,12 @@ fn pin(
     found: &Found,
     tags: &mut dyn TagSource,
     digest: Option<&Client>,
+    scheme: Option<Scheme>,
 ) -> Result<Option<Edit>, Outcome> {
     if !matches!(found.kind, Kind::Image | Kind::Expanded) {
         return Ok(None);
     }
-    let Ok(image) = Image::parse(&found.text) else {
+    let Ok(image) = input::image(&found.text, scheme) else {
         return Ok(None); // invalid: `imagetag check` says so
     };
     let r = image.reference();
@@ -244,6 +258,7 @@ pub fn run(args: Args) -> ExitCode {
         Some(path) => match input::tag_list(path) {
             Ok(lines) => {
                 tag_file = TagFile {
+                    scheme: args.scheme.0,
                     lines,
                     catalogs: HashMap::new(),
                     warned: HashSet::new(),
@@ -257,6 +272,7 @@ pub fn run(args: Args) -> ExitCode {
         },
         None => {
             registry = Registry {
+                scheme: args.scheme.0,
                 client: &client,
                 catalogs: HashMap::new(),
             };
@@ -298,7 +314,7 @@ pub fn run(args: Args) -> ExitCode {
         let mut edits = Vec::new();
         let mut failed = false;
         for found in find_in(kind, &path, &text) {
-            match pin(&found, tags, digest) {
+            match pin(&found, tags, digest, args.scheme.0) {
                 Ok(Some(e)) => edits.push(e),
                 Ok(None) => {}
                 Err(Outcome::Note(message)) => {

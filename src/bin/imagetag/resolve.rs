@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use imagetag::Image;
-
 use crate::source::{self, RegistryArgs};
 
 /// Resolve an alias to the pinned tag it stands for.
@@ -31,13 +29,17 @@ pub struct Args {
     /// Add the manifest digest from the registry (`@sha256:…`).
     #[arg(long)]
     digest: bool,
+    /// The naming scheme: auto (detect), twcc, ngc, vessl or generic. A
+    /// name that does not fit the given scheme is an error.
+    #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
+    scheme: crate::explain::SchemeArg,
     #[command(flatten)]
     registry: RegistryArgs,
 }
 
 /// Runs `imagetag resolve`.
 pub fn run(args: Args) -> ExitCode {
-    let image = match Image::parse(&args.name) {
+    let image = match crate::input::image(&args.name, args.scheme.0) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("imagetag resolve: {e}");
@@ -50,8 +52,13 @@ pub fn run(args: Args) -> ExitCode {
         .canonical()
         .to_string();
     let client = args.registry.client();
-    let Some(catalog) = source::catalog(args.tags.as_deref(), &repository, &client, "resolve")
-    else {
+    let Some(catalog) = source::catalog(
+        args.tags.as_deref(),
+        &repository,
+        &client,
+        "resolve",
+        args.scheme.0,
+    ) else {
         return ExitCode::from(if args.tags.is_some() { 2 } else { 1 });
     };
     match catalog.resolve(&image) {

@@ -29,6 +29,10 @@ pub struct Args {
     from_registry: bool,
     /// Full names to sort (repositories with `--registry`).
     names: Vec<String>,
+    /// The naming scheme: auto (detect), twcc, ngc, vessl or generic. A
+    /// name that does not fit the given scheme is an error.
+    #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
+    scheme: crate::explain::SchemeArg,
     #[command(flatten)]
     registry: RegistryArgs,
 }
@@ -48,7 +52,7 @@ pub fn run(args: Args) -> ExitCode {
             let mut all = Catalog::new();
             let mut others = Vec::new();
             for repository in &args.names {
-                match crate::tags::listing(&client, repository) {
+                match crate::tags::listing(&client, repository, args.scheme.0) {
                     Ok((c, o)) => {
                         for img in c.iter() {
                             all.insert(img.clone());
@@ -75,7 +79,7 @@ pub fn run(args: Args) -> ExitCode {
         }
         None => args.names,
     };
-    let (catalog, errors) = Catalog::from_names_lossy(&lines);
+    let (catalog, errors) = input::catalog_of(&lines, args.scheme.0);
     for e in &errors {
         eprintln!("imagetag sort: skipping: {e}");
     }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use imagetag::registry::{Client, Options};
-use imagetag::Catalog;
+use imagetag::{Catalog, Scheme};
 
 use crate::input;
 
@@ -54,16 +54,32 @@ impl RegistryArgs {
 }
 
 /// A catalog of `repository`'s tags: from the file `tags` when given, else
-/// from the registry. `None` after a message on stderr.
+/// from the registry; each read as a name of `scheme` when given
+/// (`--scheme`). `None` after a message on stderr.
 pub fn catalog(
     tags: Option<&str>,
     repository: &str,
     client: &Client,
     command: &str,
+    scheme: Option<Scheme>,
 ) -> Option<Catalog> {
-    match tags {
-        Some(path) => input::catalog(path, Some(repository), command),
-        None => match client.catalog(repository) {
+    match (tags, scheme) {
+        (Some(path), _) => input::catalog(path, Some(repository), command, scheme),
+        (None, Some(_)) => match client.tags(repository) {
+            Ok(tags) => {
+                let names = tags.iter().map(|t| Catalog::qualify(repository, t));
+                let (catalog, errors) = input::catalog_of(names, scheme);
+                for e in errors {
+                    eprintln!("imagetag {command}: skipping: {e}");
+                }
+                Some(catalog)
+            }
+            Err(e) => {
+                eprintln!("imagetag {command}: {e}");
+                None
+            }
+        },
+        (None, None) => match client.catalog(repository) {
             Ok(c) => Some(c),
             Err(e) => {
                 eprintln!("imagetag {command}: {e}");

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use imagetag::registry::Client;
-use imagetag::Catalog;
+use imagetag::{Catalog, Scheme, Value};
 
 use crate::source::RegistryArgs;
 
@@ -24,6 +24,10 @@ pub struct Args {
     /// Full names (`quay.io/vessl-ai/torch:2.3.0-r5`) instead of bare tags.
     #[arg(long)]
     full: bool,
+    /// The naming scheme: auto (detect), twcc, ngc, vessl or generic. A
+    /// name that does not fit the given scheme is an error.
+    #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
+    scheme: crate::explain::SchemeArg,
     #[command(flatten)]
     registry: RegistryArgs,
 }
@@ -31,7 +35,7 @@ pub struct Args {
 /// Runs `imagetag tags`.
 pub fn run(args: Args) -> ExitCode {
     let client = args.registry.client();
-    let (catalog, others) = match listing(&client, &args.repository) {
+    let (catalog, others) = match listing(&client, &args.repository, args.scheme.0) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("imagetag tags: {e}");
@@ -64,11 +68,14 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The repository's tags: a catalog of those its scheme reads, and the
-/// others (full name, tag), in the registry's order.
+/// The repository's tags: a catalog of those its scheme reads (`scheme`, or
+/// the detected one), and the others (full name, tag), in the registry's
+/// order. A tag that detection kept only as an opaque word (`latest` in a
+/// VESSL repository) is one of the others.
 pub fn listing(
     client: &Client,
     repository: &str,
+    scheme: Option<Scheme>,
 ) -> Result<(Catalog, Vec<(String, String)>), imagetag::registry::Error> {
     let tags = client.tags(repository)?;
     let canonical = imagetag::Reference::parse_normalized(repository)
@@ -78,11 +85,11 @@ pub fn listing(
     let mut others = Vec::new();
     for tag in tags {
         let full = Catalog::qualify(&canonical, &tag).into_owned();
-        match imagetag::Image::parse(&full) {
-            Ok(img) => {
+        match crate::input::image(&full, scheme) {
+            Ok(img) if !matches!(img.value(), Value::Vessl(v) if v.is_opaque()) => {
                 catalog.insert(img);
             }
-            Err(_) => others.push((full, tag)),
+            _ => others.push((full, tag)),
         }
     }
     Ok((catalog, others))
