@@ -168,12 +168,34 @@ fn what(t: std::fs::FileType) -> &'static str {
 /// `O_NONBLOCK`, so one swapped in between cannot stall the read). The
 /// bytes are read once into a buffer sized from the file's length.
 pub fn read_bytes(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
-    let not_regular = |t: std::fs::FileType| format!("not a regular file ({}): not read", what(t));
     let too_large = |len: u64| {
         format!(
             "{len} bytes, more than the limit of {max} (raise it with --max-file-size): not read"
         )
     };
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    // One byte more than the length, so that the end is seen without
+    // growing the buffer; at most `max + 1`, so that a file growing while
+    // it is read is caught.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    std::io::Read::read_to_end(&mut std::io::Read::take(&file, max + 1), &mut bytes)
+        .map_err(|e| plain(&e))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "it grew past the limit of {max} bytes while being read (raise it with --max-file-size): not read"
+        ));
+    }
+    Ok((bytes, meta))
+}
+
+/// The regular file `path` (a symbolic link is followed), open for
+/// reading, and its metadata; refused before it is opened when it is not a
+/// regular file, and again after (see [`read_bytes`]).
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+    let not_regular = |t: std::fs::FileType| format!("not a regular file ({}): not read", what(t));
     let meta = std::fs::metadata(path).map_err(|e| plain(&e))?;
     if !meta.is_file() {
         return Err(not_regular(meta.file_type()));
@@ -190,19 +212,7 @@ pub fn read_bytes(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata),
     if !meta.is_file() {
         return Err(not_regular(meta.file_type()));
     }
-    if meta.len() > max {
-        return Err(too_large(meta.len()));
-    }
-    // One byte more than the length, so that the end is seen without
-    // growing the buffer; at most `max + 1`, so that a file growing while
-    // it is read is caught.
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    std::io::Read::read_to_end(&mut std::io::Read::take(&file, max + 1), &mut bytes)
-        .map_err(|e| plain(&e))?;
-    if bytes.len() as u64 > max {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok((bytes, meta))
+    Ok((file, meta))
 }
 
 /// Reads `path` (see [`read_bytes`]).

@@ -29,7 +29,8 @@ use crate::source::RegistryArgs;
 /// are left alone, with a note. A file with an alias that cannot be
 /// resolved is left untouched and reported.
 ///
-/// Writes are atomic and lose nothing: the new text goes to
+/// Only regular files are read, up to `--max-file-size` (16 MiB by
+/// default). Writes are atomic and lose nothing: the new text goes to
 /// `.NAME.imagetag-pin-PID.tmp` beside the file, gets the file's owner,
 /// group and mode (set-ID bits included) and replaces it by a rename. A
 /// file is not rewritten (an error says why) when it is read-only (unless
@@ -59,7 +60,7 @@ pub struct Args {
     #[command(flatten)]
     registry_args: RegistryArgs,
     /// Change nothing: print what would change as a diff, exit 1 if
-    /// anything would.
+    /// anything would or an alias is left in place (a note is not a pass).
     #[arg(long)]
     check: bool,
     /// Rewrite files that have no write permission too (their mode is
@@ -344,15 +345,32 @@ fn write_back(
 }
 
 /// Ok when `target` is still the file read as `old` with metadata `read`:
-/// the same inode, length, times, mode, owner and bytes.
+/// the same inode, length, times, mode, owner and bytes (compared a block
+/// at a time, so that no second copy of the text is held).
 #[cfg(unix)]
 fn unchanged(target: &Path, old: &[u8], read: &Metadata) -> Result<(), String> {
     let changed = || "it changed since pin read it: not rewritten (run pin again)".to_owned();
-    let (now, meta) = match files::read_bytes(target, old.len() as u64 + 1) {
-        Ok(r) => r,
-        Err(_) => return Err(changed()),
-    };
-    if state(&meta) != state(read) || now != old {
+    let (mut file, meta) = files::open_regular(target).map_err(|_| changed())?;
+    if state(&meta) != state(read) {
+        return Err(changed());
+    }
+    let mut block = vec![0; 64 << 10];
+    let mut at = 0;
+    loop {
+        let n = match io::Read::read(&mut file, &mut block) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(plain(&e)),
+        };
+        if n == 0 {
+            break;
+        }
+        if old.get(at..at + n) != Some(&block[..n]) {
+            return Err(changed());
+        }
+        at += n;
+    }
+    if at != old.len() {
         return Err(changed());
     }
     Ok(())
