@@ -207,6 +207,20 @@ fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// `text` with `edits` (sorted, not overlapping) applied, written to `w`
+/// piece by piece: no copy of the whole text is made.
+fn write_edits(w: &mut impl Write, text: &[u8], edits: &[Edit]) -> io::Result<()> {
+    let mut w = io::BufWriter::with_capacity(64 << 10, w);
+    let mut at = 0;
+    for e in edits {
+        w.write_all(&text[at..e.span.start])?;
+        w.write_all(e.new.as_bytes())?;
+        at = e.span.end;
+    }
+    w.write_all(&text[at..])?;
+    w.flush()
+}
+
 /// A unified-style diff of the lines that differ (pin never adds or
 /// removes a line).
 fn diff(file: &str, old: &str, new: &str) -> String {
@@ -243,7 +257,8 @@ fn state(m: &Metadata) -> impl PartialEq + std::fmt::Debug {
     )
 }
 
-/// Replaces the file `path`, read as `old` with metadata `read`, by `new`.
+/// Replaces the file `path`, read as `old` with metadata `read`, by `old`
+/// with `edits` applied.
 ///
 /// What a careful user expects, or an error saying why not (the file is
 /// then untouched and no temporary file is left):
@@ -265,7 +280,7 @@ fn write_back(
     path: &Path,
     old: &[u8],
     read: &Metadata,
-    new: &[u8],
+    edits: &[Edit],
     options: &WriteOptions,
 ) -> Result<(), String> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -305,7 +320,7 @@ fn write_back(
         .open(&tmp)
         .map_err(|e| format!("cannot create {}: {}", tmp.display(), plain(&e)))?;
     let result = (|| {
-        f.write_all(new).map_err(|e| plain(&e))?;
+        write_edits(&mut f, old, edits).map_err(|e| plain(&e))?;
         // Owner first: changing it clears the set-ID bits.
         let (uid, gid) = (read.uid(), read.gid());
         let mine = f.metadata().map_err(|e| plain(&e))?;
@@ -383,7 +398,7 @@ fn write_back(
     path: &Path,
     old: &[u8],
     read: &Metadata,
-    new: &[u8],
+    edits: &[Edit],
     options: &WriteOptions,
 ) -> Result<(), String> {
     let target = fs::canonicalize(path).map_err(|e| plain(&e))?;
@@ -404,7 +419,7 @@ fn write_back(
             .create_new(true)
             .open(&tmp)
             .map_err(|e| plain(&e))?;
-        f.write_all(new).map_err(|e| plain(&e))?;
+        write_edits(&mut f, old, edits).map_err(|e| plain(&e))?;
         f.set_permissions(read.permissions())
             .map_err(|e| plain(&e))?;
         f.sync_all().map_err(|e| plain(&e))?;
@@ -540,11 +555,10 @@ pub fn run(args: Args) -> ExitCode {
             continue;
         }
         edits.sort_by_key(|e| e.span.start);
-        let new = apply(&text, &edits);
         changed += 1;
         pinned += edits.len();
         let written = if args.check {
-            write!(out, "{}", diff(&file, &text, &new))
+            write!(out, "{}", diff(&file, &text, &apply(&text, &edits)))
         } else {
             if let Some(dir) = fs::canonicalize(&path)
                 .ok()
@@ -555,7 +569,7 @@ pub fn run(args: Args) -> ExitCode {
                     cleaned.insert(dir);
                 }
             }
-            match write_back(&path, text.as_bytes(), &meta, new.as_bytes(), &options) {
+            match write_back(&path, text.as_bytes(), &meta, &edits, &options) {
                 Ok(()) => writeln!(out, "{file}: pinned {}", edits.len()),
                 Err(e) => {
                     eprintln!("imagetag pin: cannot write {file}: {e}");
