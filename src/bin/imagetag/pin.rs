@@ -299,7 +299,11 @@ fn write_back(
     if !options.read_only {
         let mode = read.mode() & 0o7777;
         let writable = mode & 0o222 != 0
-            && match OpenOptions::new().write(true).open(&target) {
+            && match OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+                .open(&target)
+            {
                 Ok(_) => true,
                 Err(e) if e.kind() == io::ErrorKind::PermissionDenied => false,
                 Err(e) => return Err(plain(&e)),
