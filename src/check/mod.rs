@@ -131,12 +131,25 @@ pub fn find_references(path: &Path, text: &str) -> Vec<Found> {
 }
 
 /// The image references in `text`, read as a file of `kind`.
+///
+/// A UTF-8 byte order mark at the start of `text` is not part of the file's
+/// content (BuildKit and YAML parsers skip it too): the finders read the
+/// text after it, columns on the first line are counted without it, and
+/// spans stay byte offsets into `text`, so that a rewrite keeps the mark.
 pub fn find_in(kind: FileKind, path: &Path, text: &str) -> Vec<Found> {
-    match kind {
-        FileKind::Dockerfile => dockerfile::find(path, text),
-        FileKind::Yaml => yaml::find(path, text),
-        FileKind::List => list(path, text),
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - body.len();
+    let mut found = match kind {
+        FileKind::Dockerfile => dockerfile::find(path, body),
+        FileKind::Yaml => yaml::find(path, body),
+        FileKind::List => list(path, body),
+    };
+    if bom > 0 {
+        for f in &mut found {
+            f.span = f.span.start + bom..f.span.end + bom;
+        }
     }
+    found
 }
 
 /// Whether `bytes` (the start of a file) look binary: a NUL byte in the
@@ -321,6 +334,22 @@ mod tests {
             FileKind::of(Path::new("images.txt"), true),
             Some(FileKind::List)
         );
+    }
+
+    #[test]
+    fn byte_order_mark() {
+        for (kind, text) in [
+            (FileKind::Dockerfile, "\u{feff}FROM ubuntu:22.04\n"),
+            (FileKind::Yaml, "\u{feff}image: ubuntu:22.04\n"),
+            (FileKind::List, "\u{feff}ubuntu:22.04\n"),
+        ] {
+            let f = find_in(kind, Path::new("f"), text);
+            assert_eq!(f.len(), 1, "{kind:?}: {f:?}");
+            assert_eq!(f[0].kind, Kind::Image, "{kind:?}");
+            assert_eq!(&text[f[0].span.clone()], "ubuntu:22.04", "{kind:?}");
+            let column = text.find('u').unwrap() - 3 + 1;
+            assert_eq!((f[0].line, f[0].column), (1, column), "{kind:?}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use imagetag::check::{find_in, Kind, Policy, Severity};
 use serde_json::json;
 
 use crate::explain::{parse_scheme, SchemeArg};
-use crate::files::{self, Content, Item, Progress};
+use crate::files::{self, Content, Item, Progress, ReadArgs};
 
 /// Check the image references in Dockerfiles, YAML files and name lists.
 ///
@@ -18,7 +18,10 @@ use crate::files::{self, Content, Item, Progress};
 /// CI workflows), and, when named explicitly, name lists (`*.txt`, one name
 /// a line). Each name is read as a name of its scheme. References that use
 /// variables without a default are skipped (a note), binary files too.
-/// Symbolic links are not followed.
+/// Symbolic links are not followed while walking, and only regular files
+/// are read: a named pipe, a device or a socket is refused (a symbolic link
+/// named on the command line is followed to its file). A file larger than
+/// `--max-file-size` (16 MiB by default) is not read: an error names it.
 ///
 /// Exits 0 when everything is valid, 1 when anything is not (a file found
 /// while walking that cannot be read counts), 2 on a usage error or a PATH
@@ -43,6 +46,8 @@ pub struct Args {
     /// finding) or github (workflow annotations).
     #[arg(long, default_value = "text", value_parser = ["text", "json", "github"])]
     format: String,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 /// One line of output.
@@ -163,8 +168,8 @@ pub fn run(args: Args) -> ExitCode {
         let file = path.display().to_string();
         // A file found while walking that cannot be read is a finding about
         // that file, so that one bad file does not hide the rest.
-        let unreadable = match files::read(&path) {
-            Content::Text(t) => Ok(t),
+        let unreadable = match files::read(&path, args.read.max_file_size) {
+            Content::Text(t, _) => Ok(t),
             Content::Binary => {
                 skipped_files += 1;
                 continue;

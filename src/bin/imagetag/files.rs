@@ -95,24 +95,133 @@ pub fn plain(e: &std::io::Error) -> String {
     }
 }
 
+/// The largest file `check` and `pin` read unless `--max-file-size` says
+/// otherwise: 16 MiB, far above any real Dockerfile or manifest, far below
+/// what would strain a CI runner.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
+
+/// How files are read: the size limit.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct ReadArgs {
+    /// The largest file read, in bytes, or with a suffix K, M or G (KiB,
+    /// MiB, GiB). A larger file is not read: an error names it.
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// `SIZE` as `--max-file-size` takes it: bytes, or a number with a suffix
+/// K, M or G (powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let (digits, unit) = match s.as_bytes().last() {
+        Some(b'k' | b'K') => (&s[..s.len() - 1], 1u64 << 10),
+        Some(b'm' | b'M') => (&s[..s.len() - 1], 1 << 20),
+        Some(b'g' | b'G') => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(|| format!("expected a size in bytes such as 16777216 or 16M, found {s:?}"))
+}
+
 /// What reading a file gave.
 pub enum Content {
-    Text(String),
+    /// The text, and the metadata of the file it was read from.
+    Text(String, std::fs::Metadata),
     /// A NUL byte in the first 8 KiB.
     Binary,
     /// Not UTF-8: the byte offset where it stops being so.
     NotUtf8(usize),
-    /// The file could not be read.
+    /// The file could not be read, or was not read: why.
     Error(String),
 }
 
-/// Reads `path`.
-pub fn read(path: &Path) -> Content {
-    match std::fs::read(path) {
-        Err(e) => Content::Error(plain(&e)),
-        Ok(bytes) if check::is_binary(&bytes) => Content::Binary,
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(s) => Content::Text(s),
+/// What a file that is not a regular file is, for a message.
+fn what(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        } else if t.is_char_device() {
+            return "a character device";
+        } else if t.is_block_device() {
+            return "a block device";
+        } else if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The bytes of the regular file `path` (a symbolic link is followed), at
+/// most `max` of them, and its metadata; or why they were not read.
+///
+/// Only regular files are read: a named pipe, a device or a socket is
+/// refused before it is opened, and again after (the file is opened with
+/// `O_NONBLOCK`, so one swapped in between cannot stall the read). The
+/// bytes are read once into a buffer sized from the file's length.
+pub fn read_bytes(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
+    let too_large = |len: u64| {
+        format!(
+            "{len} bytes, more than the limit of {max} (raise it with --max-file-size): not read"
+        )
+    };
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > max {
+        return Err(too_large(meta.len()));
+    }
+    // One byte more than the length, so that the end is seen without
+    // growing the buffer; at most `max + 1`, so that a file growing while
+    // it is read is caught.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    std::io::Read::read_to_end(&mut std::io::Read::take(&file, max + 1), &mut bytes)
+        .map_err(|e| plain(&e))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "it grew past the limit of {max} bytes while being read (raise it with --max-file-size): not read"
+        ));
+    }
+    Ok((bytes, meta))
+}
+
+/// The regular file `path` (a symbolic link is followed), open for
+/// reading, and its metadata; refused before it is opened when it is not a
+/// regular file, and again after (see [`read_bytes`]).
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+    let not_regular = |t: std::fs::FileType| format!("not a regular file ({}): not read", what(t));
+    let meta = std::fs::metadata(path).map_err(|e| plain(&e))?;
+    if !meta.is_file() {
+        return Err(not_regular(meta.file_type()));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(|e| plain(&e))?;
+    let meta = file.metadata().map_err(|e| plain(&e))?;
+    if !meta.is_file() {
+        return Err(not_regular(meta.file_type()));
+    }
+    Ok((file, meta))
+}
+
+/// Reads `path` (see [`read_bytes`]).
+pub fn read(path: &Path, max: u64) -> Content {
+    match read_bytes(path, max) {
+        Err(e) => Content::Error(e),
+        Ok((bytes, _)) if check::is_binary(&bytes) => Content::Binary,
+        Ok((bytes, meta)) => match String::from_utf8(bytes) {
+            Ok(s) => Content::Text(s, meta),
             Err(e) => Content::NotUtf8(e.utf8_error().valid_up_to()),
         },
     }
@@ -149,6 +258,22 @@ impl Progress {
     pub fn done(&self) {
         if self.shown {
             eprint!("\r\x1b[K");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("100"), Ok(100));
+        for bad in ["", "M", "-1", "+1", "1.5M", "16Q", "99999999999999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad:?}");
         }
     }
 }

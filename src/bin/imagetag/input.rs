@@ -1,8 +1,11 @@
 //! Reading names from arguments, stdin or files.
 
 use std::io::{self, BufRead, Read};
+use std::path::Path;
 
 use imagetag::{Catalog, Error, Image, Scheme};
+
+use crate::files::{self, DEFAULT_MAX_FILE_SIZE};
 
 /// The names to work on: the arguments, or one per line from stdin when
 /// there are none or the only one is `-`. Lines are kept as bytes, so that
@@ -26,15 +29,38 @@ pub fn names(args: &[String]) -> io::Result<Vec<Vec<u8>>> {
 }
 
 /// The lines of a tag list: a file, or stdin for `-`. `#` starts a comment;
-/// blank lines are skipped; surrounding whitespace is trimmed.
+/// blank lines are skipped; surrounding whitespace is trimmed. At most
+/// [`DEFAULT_MAX_FILE_SIZE`] bytes are read (see [`tag_list_max`]).
 pub fn tag_list(path: &str) -> io::Result<Vec<String>> {
-    let mut text = String::new();
-    if path == "-" {
-        io::stdin().lock().read_to_string(&mut text)?;
+    tag_list_max(path, DEFAULT_MAX_FILE_SIZE)
+}
+
+/// [`tag_list`], reading at most `max` bytes: a larger list, or a file that
+/// is not a regular file (a named pipe, a device), is an error naming it.
+pub fn tag_list_max(path: &str, max: u64) -> io::Result<Vec<String>> {
+    let text = if path == "-" {
+        let mut bytes = Vec::new();
+        io::stdin().lock().take(max + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > max {
+            return Err(io::Error::other(format!(
+                "cannot read stdin: more than {max} bytes (raise the limit with --max-file-size)"
+            )));
+        }
+        bytes
     } else {
-        text = std::fs::read_to_string(path)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot read {path}: {e}")))?;
-    }
+        files::read_bytes(Path::new(path), max)
+            .map_err(|e| io::Error::other(format!("cannot read {path}: {e}")))?
+            .0
+    };
+    let text = String::from_utf8(text).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "cannot read {path}: not UTF-8 text: invalid byte at offset {}",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
     Ok(text
         .lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())

@@ -1,7 +1,7 @@
 //! `imagetag pin`: rewrite each standard alias to the revision it stands for.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use imagetag::check::{find_in, Found, Kind};
 use imagetag::registry::Client;
 use imagetag::{Catalog, Scheme};
 
-use crate::files::{self, plain, Content, Item, Progress};
+use crate::files::{self, plain, Content, Item, Progress, ReadArgs};
 use crate::input;
 use crate::source::RegistryArgs;
 
@@ -26,11 +26,21 @@ use crate::source::RegistryArgs;
 /// reads stdin); a bare tag is a tag of the repository being pinned.
 /// `--digest` also pins each rewritten reference to the registry's manifest
 /// digest (`...:2.3.0-cuda12.4-r10@sha256:…`). Names written with variables
-/// are left alone. A file with an alias that cannot be resolved is left
-/// untouched and reported. Writes are atomic.
+/// are left alone, with a note. A file with an alias that cannot be
+/// resolved is left untouched and reported.
+///
+/// Only regular files are read, up to `--max-file-size` (16 MiB by
+/// default). Writes are atomic and lose nothing: the new text goes to
+/// `.NAME.imagetag-pin-PID.tmp` beside the file, gets the file's owner,
+/// group and mode (set-ID bits included) and replaces it by a rename. A
+/// file is not rewritten (an error says why) when it is read-only (unless
+/// `--write-read-only`), has more than one hard link, changed since it was
+/// read, or when its owner or mode cannot be kept. Such a temporary file
+/// left by a killed run is removed by the next run that writes beside it.
 ///
 /// Exits 0 when done, 1 when an alias cannot be resolved (or, with
-/// `--check`, when a file would change), 2 on a usage or I/O error.
+/// `--check`, when a file would change or an alias is left in place for
+/// any reason), 2 on a usage or I/O error, or a file not rewritten.
 ///
 /// Example: imagetag pin --tags tags.txt --check .
 #[derive(clap::Args, Debug)]
@@ -50,13 +60,19 @@ pub struct Args {
     #[command(flatten)]
     registry_args: RegistryArgs,
     /// Change nothing: print what would change as a diff, exit 1 if
-    /// anything would.
+    /// anything would or an alias is left in place (a note is not a pass).
     #[arg(long)]
     check: bool,
     /// The naming scheme: auto (detect), twcc, ngc, vessl or generic. A
     /// name that does not fit the given scheme is left alone.
     #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
     scheme: crate::explain::SchemeArg,
+    /// Rewrite files that have no write permission too (their mode is
+    /// kept).
+    #[arg(long)]
+    write_read_only: bool,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 /// Where `pin` gets the tags of a repository. The tag list is one source;
@@ -205,6 +221,20 @@ fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+/// `text` with `edits` (sorted, not overlapping) applied, written to `w`
+/// piece by piece: no copy of the whole text is made.
+fn write_edits(w: &mut impl Write, text: &[u8], edits: &[Edit]) -> io::Result<()> {
+    let mut w = io::BufWriter::with_capacity(64 << 10, w);
+    let mut at = 0;
+    for e in edits {
+        w.write_all(&text[at..e.span.start])?;
+        w.write_all(e.new.as_bytes())?;
+        at = e.span.end;
+    }
+    w.write_all(&text[at..])?;
+    w.flush()
+}
+
 /// A unified-style diff of the lines that differ (pin never adds or
 /// removes a line).
 fn diff(file: &str, old: &str, new: &str) -> String {
@@ -218,26 +248,124 @@ fn diff(file: &str, old: &str, new: &str) -> String {
     out
 }
 
-/// Replaces `path` with `bytes` atomically: a temporary file in the same
-/// directory, the original's permissions (and owner, where allowed),
-/// flushed to disk, then renamed over the original.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let target = fs::canonicalize(path)?;
+/// How [`write_back`] may write.
+struct WriteOptions {
+    /// Rewrite a file that has no write permission (`--write-read-only`).
+    read_only: bool,
+}
+
+/// An identity and state of a file that a concurrent change would alter.
+#[cfg(unix)]
+fn state(m: &Metadata) -> impl PartialEq + std::fmt::Debug {
+    use std::os::unix::fs::MetadataExt;
+    (
+        (m.dev(), m.ino(), m.nlink()),
+        (
+            m.len(),
+            m.mtime(),
+            m.mtime_nsec(),
+            m.ctime(),
+            m.ctime_nsec(),
+        ),
+        (m.mode(), m.uid(), m.gid()),
+    )
+}
+
+/// Replaces the file `path`, read as `old` with metadata `read`, by `old`
+/// with `edits` applied.
+///
+/// What a careful user expects, or an error saying why not (the file is
+/// then untouched and no temporary file is left):
+///
+/// - a file with no write permission (no `w` bit at all, or one this user
+///   cannot open for writing) is not rewritten unless `options.read_only`;
+/// - a file with more than one hard link is not rewritten: replacing it
+///   would cut it from its other names;
+/// - the new file gets the old one's owner, group and mode bits (set-user-
+///   and set-group-ID and sticky bits included), or the file is not
+///   rewritten;
+/// - the file must still be the one read, with the same bytes, just before
+///   the rename: a change made meanwhile is not overwritten;
+/// - the new text goes to `.NAME.imagetag-pin-PID.tmp` in the same
+///   directory (mode 0600 until complete), flushed to disk, then renamed
+///   over the file: a reader sees the old file or the new one, never a mix.
+#[cfg(unix)]
+fn write_back(
+    path: &Path,
+    old: &[u8],
+    read: &Metadata,
+    edits: &[Edit],
+    options: &WriteOptions,
+) -> Result<(), String> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+
+    let target = fs::canonicalize(path).map_err(|e| plain(&e))?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let meta = fs::metadata(&target)?;
-    let tmp = dir.join(format!(".{name}.imagetag-pin-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.set_permissions(meta.permissions())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let _ = std::os::unix::fs::chown(&tmp, Some(meta.uid()), Some(meta.gid()));
+    unchanged(&target, old, read)?;
+    if read.nlink() > 1 {
+        return Err(format!(
+            "it has {} hard links, and replacing it would cut it from the others: not rewritten \
+             (copy it to a file of its own first)",
+            read.nlink()
+        ));
+    }
+    if !options.read_only {
+        let mode = read.mode() & 0o7777;
+        let writable = mode & 0o222 != 0
+            && match OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+                .open(&target)
+            {
+                Ok(_) => true,
+                Err(e) if e.kind() == io::ErrorKind::PermissionDenied => false,
+                Err(e) => return Err(plain(&e)),
+            };
+        if !writable {
+            return Err(format!(
+                "it is read-only (mode {mode:04o}, owner uid {}): not rewritten \
+                 (--write-read-only rewrites it and keeps its mode)",
+                read.uid()
+            ));
         }
-        f.sync_all()?;
-        fs::rename(&tmp, &target)?;
+    }
+    let tmp = dir.join(format!(".{name}.imagetag-pin-{}.tmp", std::process::id()));
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(|e| format!("cannot create {}: {}", tmp.display(), plain(&e)))?;
+    let result = (|| {
+        write_edits(&mut f, old, edits).map_err(|e| plain(&e))?;
+        // Owner first: changing it clears the set-ID bits.
+        let (uid, gid) = (read.uid(), read.gid());
+        let mine = f.metadata().map_err(|e| plain(&e))?;
+        if (mine.uid(), mine.gid()) != (uid, gid) {
+            std::os::unix::fs::fchown(&f, Some(uid), Some(gid)).map_err(|e| {
+                format!(
+                    "cannot keep its owner (uid {uid}, gid {gid}): {}: not rewritten",
+                    plain(&e)
+                )
+            })?;
+        }
+        let mode = read.mode() & 0o7777;
+        f.set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(|e| plain(&e))?;
+        let now = f.metadata().map_err(|e| plain(&e))?;
+        if (now.mode() & 0o7777, now.uid(), now.gid()) != (mode, uid, gid) {
+            return Err(format!(
+                "cannot keep its mode {mode:04o} and owner (uid {uid}, gid {gid}): \
+                 the new file would have mode {:04o}, uid {}, gid {}: not rewritten",
+                now.mode() & 0o7777,
+                now.uid(),
+                now.gid()
+            ));
+        }
+        f.sync_all().map_err(|e| plain(&e))?;
+        unchanged(&target, old, read)?;
+        fs::rename(&tmp, &target).map_err(|e| plain(&e))?;
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
         }
@@ -249,13 +377,119 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Ok when `target` is still the file read as `old` with metadata `read`:
+/// the same inode, length, times, mode, owner and bytes (compared a block
+/// at a time, so that no second copy of the text is held).
+#[cfg(unix)]
+fn unchanged(target: &Path, old: &[u8], read: &Metadata) -> Result<(), String> {
+    let changed = || "it changed since pin read it: not rewritten (run pin again)".to_owned();
+    let (mut file, meta) = files::open_regular(target).map_err(|_| changed())?;
+    if state(&meta) != state(read) {
+        return Err(changed());
+    }
+    let mut block = vec![0; 64 << 10];
+    let mut at = 0;
+    loop {
+        let n = match io::Read::read(&mut file, &mut block) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(plain(&e)),
+        };
+        if n == 0 {
+            break;
+        }
+        if old.get(at..at + n) != Some(&block[..n]) {
+            return Err(changed());
+        }
+        at += n;
+    }
+    if at != old.len() {
+        return Err(changed());
+    }
+    Ok(())
+}
+
+/// [`write_back`] where there are no owners, set-ID bits or inodes to
+/// keep: the same temporary file, check for a change and rename.
+#[cfg(not(unix))]
+fn write_back(
+    path: &Path,
+    old: &[u8],
+    read: &Metadata,
+    edits: &[Edit],
+    options: &WriteOptions,
+) -> Result<(), String> {
+    let target = fs::canonicalize(path).map_err(|e| plain(&e))?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    if read.permissions().readonly() && !options.read_only {
+        return Err("it is read-only: not rewritten (--write-read-only rewrites it)".to_owned());
+    }
+    let unchanged = || match files::read_bytes(&target, old.len() as u64 + 1) {
+        Ok((now, m)) if now == old && m.modified().ok() == read.modified().ok() => Ok(()),
+        _ => Err("it changed since pin read it: not rewritten (run pin again)".to_owned()),
+    };
+    unchanged()?;
+    let tmp = dir.join(format!(".{name}.imagetag-pin-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| plain(&e))?;
+        write_edits(&mut f, old, edits).map_err(|e| plain(&e))?;
+        f.set_permissions(read.permissions())
+            .map_err(|e| plain(&e))?;
+        f.sync_all().map_err(|e| plain(&e))?;
+        drop(f);
+        unchanged()?;
+        fs::rename(&tmp, &target).map_err(|e| plain(&e))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Removes the temporary files that killed runs of pin left in `dir`
+/// (`.NAME.imagetag-pin-PID.tmp` whose process is gone), saying so.
+/// Only where `/proc` tells which processes are alive.
+fn remove_stale(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = file
+            .to_str()
+            .filter(|n| n.starts_with('.'))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.rsplit_once(".imagetag-pin-"))
+            .map(|(_, pid)| pid)
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id().to_string() || Path::new("/proc").join(pid).exists();
+        if !alive && e.file_type().is_ok_and(|t| t.is_file()) && fs::remove_file(e.path()).is_ok() {
+            eprintln!(
+                "imagetag pin: removed {}, left by an interrupted run",
+                e.path().display()
+            );
+        }
+    }
+}
+
 /// Runs `imagetag pin`.
 pub fn run(args: Args) -> ExitCode {
     let client = args.registry_args.client();
     let mut tag_file;
     let mut registry;
     let tags: &mut dyn TagSource = match &args.tags {
-        Some(path) => match input::tag_list(path) {
+        Some(path) => match input::tag_list_max(path, args.read.max_file_size) {
             Ok(lines) => {
                 tag_file = TagFile {
                     scheme: args.scheme.0,
@@ -283,6 +517,11 @@ pub fn run(args: Args) -> ExitCode {
     let mut progress = Progress::new("pin");
     let (mut files, mut pinned, mut changed) = (0usize, 0usize, 0usize);
     let (mut unresolved, mut fatal) = (false, false);
+    let mut left = 0usize;
+    let mut cleaned: HashSet<PathBuf> = HashSet::new();
+    let options = WriteOptions {
+        read_only: args.write_read_only,
+    };
     let stdout = io::stdout();
     let mut out = stdout.lock();
     for item in files::items(&args.paths) {
@@ -300,8 +539,8 @@ pub fn run(args: Args) -> ExitCode {
             Item::File { path, kind, .. } => (path, kind),
         };
         let file = path.display().to_string();
-        let text = match files::read(&path) {
-            Content::Text(t) => t,
+        let (text, meta) = match files::read(&path, args.read.max_file_size) {
+            Content::Text(t, m) => (t, m),
             Content::Binary | Content::NotUtf8(_) => continue,
             Content::Error(e) => {
                 eprintln!("imagetag pin: cannot read {file}: {e}");
@@ -319,6 +558,7 @@ pub fn run(args: Args) -> ExitCode {
                 Ok(None) => {}
                 Err(Outcome::Note(message)) => {
                     eprintln!("{file}:{}:{}: note: {message}", found.line, found.column);
+                    left += 1;
                 }
                 Err(Outcome::Unresolved(message)) => {
                     eprintln!("{file}:{}:{}: error: {message}", found.line, found.column);
@@ -335,16 +575,26 @@ pub fn run(args: Args) -> ExitCode {
             continue;
         }
         edits.sort_by_key(|e| e.span.start);
-        let new = apply(&text, &edits);
         changed += 1;
         pinned += edits.len();
         let written = if args.check {
-            write!(out, "{}", diff(&file, &text, &new))
+            write!(out, "{}", diff(&file, &text, &apply(&text, &edits)))
         } else {
-            match write_atomic(&path, new.as_bytes()) {
+            if let Some(dir) = fs::canonicalize(&path)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+            {
+                if !cleaned.contains(&dir) {
+                    remove_stale(&dir);
+                    cleaned.insert(dir);
+                }
+            }
+            match write_back(&path, text.as_bytes(), &meta, &edits, &options) {
                 Ok(()) => writeln!(out, "{file}: pinned {}", edits.len()),
                 Err(e) => {
-                    eprintln!("imagetag pin: cannot write {file}: {}", plain(&e));
+                    eprintln!("imagetag pin: cannot write {file}: {e}");
+                    changed -= 1;
+                    pinned -= edits.len();
                     fatal = true;
                     Ok(())
                 }
@@ -357,7 +607,7 @@ pub fn run(args: Args) -> ExitCode {
     }
     progress.done();
     let verb = if args.check { "would pin" } else { "pinned" };
-    eprintln!(
+    let mut summary = format!(
         "{verb} {pinned} {} in {changed} of {files} {}",
         if pinned == 1 {
             "reference"
@@ -366,9 +616,16 @@ pub fn run(args: Args) -> ExitCode {
         },
         if files == 1 { "file" } else { "files" },
     );
+    if left > 0 {
+        summary += &format!(
+            ", {left} {} left in place",
+            if left == 1 { "alias" } else { "aliases" }
+        );
+    }
+    eprintln!("{summary}");
     if fatal {
         ExitCode::from(2)
-    } else if unresolved || (args.check && changed > 0) {
+    } else if unresolved || (args.check && (changed > 0 || left > 0)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
