@@ -4,6 +4,11 @@
 //! the ratio (b)/(a) (the target is 2 or less) and the time of
 //! one resolve.
 //!
+//! A scaling row builds catalogs of 1 000, 10 000 and 100 000 revisions of
+//! one VESSL base (and its alias) and prints the time ratio of each step:
+//! about 10x a step is linear (each revision once walked all the older
+//! ones: 100 000 took 16 s).
+//!
 //! ```text
 //! cargo bench --bench catalog
 //! ```
@@ -11,7 +16,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
+use criterion::{
+    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
 use imagetag::{Catalog, Image};
 
 /// The number of tags.
@@ -96,6 +103,19 @@ fn parse_all(tags: &[String]) -> usize {
     n
 }
 
+/// `n` revisions of one VESSL base, in a scrambled order (`i * 7919 mod n`
+/// runs over every revision, 7919 being a prime that divides no size
+/// here), and the alias.
+fn one_base(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("quay.io/vessl-ai/python:3.11-r{}", 1 + (i * 7919) % n))
+        .chain(["quay.io/vessl-ai/python:3.11".to_owned()])
+        .collect()
+}
+
+/// The sizes of the scaling row.
+const ONE_BASE: [usize; 3] = [1_000, 10_000, 100_000];
+
 fn build(tags: &[String]) -> Catalog {
     Catalog::from_names(black_box(tags)).expect("valid tags")
 }
@@ -157,6 +177,31 @@ fn catalog(c: &mut Criterion) {
         resolved.as_secs_f64() * 1e9 / aliases.len() as f64,
     );
 
+    let mut line = String::from("catalog of one base:");
+    let mut last: Option<Duration> = None;
+    for n in ONE_BASE {
+        let tags = one_base(n);
+        let c = build(&tags);
+        assert_eq!(c.len(), n + 1);
+        let newest = c
+            .resolve_name("quay.io/vessl-ai/python:3.11")
+            .expect("resolves");
+        assert_eq!(
+            newest.to_string(),
+            format!("quay.io/vessl-ai/python:3.11-r{n}")
+        );
+        let t = median(|| {
+            drop(build(&tags));
+        });
+        line += &format!(" {n} revisions {t:.2?}");
+        if let Some(l) = last {
+            line += &format!(" ({:.1}x)", t.as_secs_f64() / l.as_secs_f64());
+        }
+        line.push(',');
+        last = Some(t);
+    }
+    eprintln!("{}", line.trim_end_matches(','));
+
     let mut g = c.benchmark_group("catalog");
     g.sampling_mode(SamplingMode::Flat)
         .sample_size(10)
@@ -168,6 +213,20 @@ fn catalog(c: &mut Criterion) {
     g.bench_function("build", |b| b.iter(|| build(&tags)));
     g.throughput(Throughput::Elements(aliases.len() as u64));
     g.bench_function("resolve", |b| b.iter(|| resolve_all(&catalog, &aliases)));
+    g.finish();
+
+    let mut g = c.benchmark_group("catalog_one_base");
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for n in ONE_BASE {
+        let tags = one_base(n);
+        g.throughput(Throughput::Elements(tags.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &tags, |b, tags| {
+            b.iter(|| build(tags))
+        });
+    }
     g.finish();
 }
 

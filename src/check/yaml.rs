@@ -12,9 +12,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span};
 
-use super::{found, Found, Kind};
+use super::{found, Found, Kind, Lines};
 
 /// Where the parser is: in a mapping (waiting for a key or a value, and
 /// whether the current key is `image`), or in a sequence.
@@ -23,43 +23,60 @@ enum Frame {
     Seq,
 }
 
-/// Character positions to byte offsets. Free when the text is ASCII.
+/// Character positions to byte offsets. Free when the text is ASCII;
+/// otherwise a cursor that moves from one position to the next, so that
+/// the positions of a file, asked in order as its events come, cost one
+/// pass over it together (counting each from the start of its line is
+/// quadratic on a long line with many values), and a position behind the
+/// cursor costs the distance back.
 struct Bytes<'t> {
     text: &'t str,
     ascii: bool,
-    /// The byte offset of each line's start.
-    lines: Vec<usize>,
+    /// The cursor: a character index and its byte offset.
+    chars: usize,
+    bytes: usize,
 }
 
 impl<'t> Bytes<'t> {
     fn new(text: &'t str) -> Self {
-        let ascii = text.is_ascii();
-        let lines = if ascii {
-            Vec::new()
-        } else {
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        };
-        Bytes { text, ascii, lines }
+        Bytes {
+            text,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
     }
 
-    fn at(&self, m: &Marker) -> usize {
+    fn at(&mut self, m: &Marker) -> usize {
+        let target = m.index();
         if self.ascii {
-            return m.index().min(self.text.len());
+            return target.min(self.text.len());
         }
-        let start = self.lines.get(m.line().saturating_sub(1)).copied();
-        let start = start.unwrap_or(self.text.len());
-        self.text[start..]
-            .char_indices()
-            .nth(m.col())
-            .map_or(self.text.len(), |(i, _)| start + i)
+        let at = if target >= self.chars {
+            self.text[self.bytes..]
+                .char_indices()
+                .nth(target - self.chars)
+                .map(|(i, _)| self.bytes + i)
+        } else {
+            self.text[..self.bytes]
+                .char_indices()
+                .nth_back(self.chars - target - 1)
+                .map(|(i, _)| i)
+        };
+        match at {
+            Some(at) => {
+                (self.chars, self.bytes) = (target, at);
+                at
+            }
+            None => self.text.len(),
+        }
     }
 }
 
 /// The references in the YAML `text`.
 pub fn find(path: &Path, text: &str) -> Vec<Found> {
-    let bytes = Bytes::new(text);
+    let mut bytes = Bytes::new(text);
+    let mut lines = Lines::new(text);
     let mut out = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     // Anchored scalars: their value and where they are.
@@ -70,11 +87,12 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
             Ok(e) => e,
             Err(e) => {
                 let m = e.marker();
+                let at = bytes.at(m);
                 out.push(Found {
                     file: path.to_path_buf(),
                     line: m.line(),
                     column: m.col() + 1,
-                    span: bytes.at(m)..bytes.at(m),
+                    span: at..at,
                     text: String::new(),
                     kind: Kind::Broken(format!("invalid YAML: {}", e.info())),
                 });
@@ -130,7 +148,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
                 let empty = span.is_empty()
                     || (style == ScalarStyle::Plain && matches!(&*value, "~" | "null" | ""));
                 if !empty && (under_image || anchor != 0) {
-                    let f = scalar(path, &bytes, &value, style, span.start, span.end);
+                    let f = scalar(path, &mut bytes, &mut lines, &value, style, span);
                     if under_image && (anchor == 0 || reported.insert(anchor)) {
                         out.push(f.clone());
                     }
@@ -159,13 +177,14 @@ fn key_is_node(stack: &mut [Frame]) {
 /// The [`Found`] for a scalar `value` written between `start` and `end`.
 fn scalar(
     path: &Path,
-    bytes: &Bytes<'_>,
+    bytes: &mut Bytes<'_>,
+    lines: &mut Lines<'_>,
     value: &str,
     style: ScalarStyle,
-    start: Marker,
-    end: Marker,
+    span: Span,
 ) -> Found {
-    let (from, to) = (bytes.at(&start), bytes.at(&end));
+    let start = span.start;
+    let (from, to) = (bytes.at(&span.start), bytes.at(&span.end));
     let raw = bytes.text.get(from..to).unwrap_or("");
     // The span starts at an anchor or a tag when there is one (`&img x`),
     // and takes in the quotes: the value is at its end.
@@ -193,7 +212,7 @@ fn scalar(
     };
     let lead = &bytes.text[from..at];
     let (line, column) = if lead.contains('\n') {
-        super::line_col(bytes.text, at)
+        lines.line_col(at)
     } else {
         (start.line(), start.col() + 1 + lead.chars().count())
     };
@@ -253,6 +272,33 @@ mod tests {
         assert_eq!(got[1].3, Kind::Expanded);
         assert!(matches!(got[2].3, Kind::Skipped(_)));
         assert_eq!(got.len(), 3);
+    }
+
+    /// Thousands of images on one long line after non-ASCII text, and
+    /// thousands of documents: each found at its place. Speed is measured
+    /// in `benches/scaling.rs`.
+    #[test]
+    fn large_non_ascii_file() {
+        let mut text = String::from("name: café\nimages: [");
+        let mut want = Vec::new();
+        for i in 0..20_000 {
+            text += &format!("{{note: é, image: \"ubuntu:22.{i}\"}}, {{image: 'ü{i}'}}, ");
+            want.push(format!("ubuntu:22.{i}"));
+            want.push(format!("ü{i}"));
+        }
+        text += "]\n";
+        for i in 0..10_000 {
+            text += &format!("---\nspec:\n  é: [x]\n  image: quay.io/vessl-ai/python:3.{i}\n");
+            want.push(format!("quay.io/vessl-ai/python:3.{i}"));
+        }
+        let found = find(Path::new("x.yaml"), &text);
+        crate::check::assert_positions(&found, &text);
+        let got: Vec<(String, Kind)> = texts(&text)
+            .into_iter()
+            .map(|(_, _, t, k)| (t, k))
+            .collect();
+        let want: Vec<(String, Kind)> = want.into_iter().map(|t| (t, Kind::Image)).collect();
+        assert_eq!(got, want);
     }
 
     #[test]
