@@ -185,6 +185,7 @@ fn reference(st: &mut State<'_>, ins: &Logical, at: usize, word: &str) -> Option
         span: start..end,
         text: value,
         kind,
+        tag_span: None,
     })
 }
 

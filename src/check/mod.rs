@@ -65,6 +65,11 @@ pub struct Found {
     pub text: String,
     /// What was found.
     pub kind: Kind,
+    /// For a reference assembled from pieces ([`Kind::Expanded`]): the
+    /// bytes of the file that hold its tag, when the tag is written whole
+    /// in one place (an `ARG` default that a `FROM` uses, a Helm `tag:`
+    /// value beside its `repository:`). `pin` rewrites a moving tag there.
+    pub tag_span: Option<Range<usize>>,
 }
 
 /// What a [`Found`] is.
@@ -196,6 +201,7 @@ fn found(path: &Path, line: usize, column: usize, at: usize, text: &str) -> Foun
         span: at..at + text.len(),
         text: text.to_owned(),
         kind,
+        tag_span: None,
     }
 }
 

@@ -95,6 +95,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
                     span: at..at,
                     text: String::new(),
                     kind: Kind::Broken(format!("invalid YAML: {}", e.info())),
+                    tag_span: None,
                 });
                 break;
             }

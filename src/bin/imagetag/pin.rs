@@ -170,12 +170,18 @@ fn pin(
     if !image.is_alias() || r.digest().is_some() || image.alias_tag().is_none() {
         return Ok(None);
     }
-    if found.kind == Kind::Expanded {
-        return Err(Outcome::Note(format!(
-            "{:?} is written with variables or across lines: not rewritten (pin where it is defined)",
-            found.text
-        )));
-    }
+    // An assembled reference is rewritten where its tag is written whole
+    // (an `ARG` default, a Helm `tag:`), or not at all.
+    let span = match (&found.kind, &found.tag_span) {
+        (Kind::Image, _) => found.span.clone(),
+        (_, Some(tag)) => tag.clone(),
+        _ => {
+            return Err(Outcome::Note(format!(
+                "{:?} is written with variables or across lines: not rewritten (pin where it is defined)",
+                found.text
+            )))
+        }
+    };
     let repository = r.without_tag_or_digest().canonical().to_string();
     let pinned = tags
         .catalog(&repository)
@@ -184,7 +190,11 @@ fn pin(
     let Some(tag) = pinned.reference().tag() else {
         return Ok(None);
     };
-    let mut new = with_tag(&found.text, tag);
+    let mut new = if found.kind == Kind::Image {
+        with_tag(&found.text, tag)
+    } else {
+        tag.to_owned()
+    };
     if let Some(client) = digest {
         let d = client.digest(&pinned.to_string()).map_err(|e| {
             Outcome::Unresolved(format!("cannot pin {:?} to a digest: {e}", found.text))
@@ -193,10 +203,7 @@ fn pin(
     } else if r.tag() == Some(tag) {
         return Ok(None); // the list has the alias but no revision of it
     }
-    Ok(Some(Edit {
-        span: found.span.clone(),
-        new,
-    }))
+    Ok(Some(Edit { span, new }))
 }
 
 /// `name` as written, with its tag replaced by (or given) `tag`.
