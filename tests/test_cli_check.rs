@@ -350,3 +350,54 @@ fn pin_leaves_unresolvable_file_untouched() {
         "imagetag pin: cannot read missing.txt: No such file or directory\n",
     );
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git is installed");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// Inside a git work tree, `check` reads what git sees: tracked files even
+/// when a `.gitignore` pattern matches them, untracked files that are not
+/// ignored, and not untracked ignored ones.
+#[test]
+fn check_reads_what_git_tracks() {
+    let t = Temp::new("git-walk");
+    let d = &t.0;
+    git(d, &["init", "-q", "."]);
+    fs::write(d.join(".gitignore"), "build/\n*.generated.yaml\n").unwrap();
+    fs::create_dir_all(d.join("build")).unwrap();
+    fs::write(d.join("build/Dockerfile"), "FROM Tracked:Bad\n").unwrap();
+    fs::write(d.join("build/job.yaml"), "image: Ignored:Bad\n").unwrap();
+    fs::write(d.join("app.generated.yaml"), "image: Also:Ignored\n").unwrap();
+    fs::write(d.join("Dockerfile"), "FROM ubuntu:22.04\n").unwrap();
+    git(
+        d,
+        &["add", "-f", "build/Dockerfile", "Dockerfile", ".gitignore"],
+    );
+    git(d, &["commit", "-q", "-m", "x"]);
+    // Untracked, not ignored: read too.
+    fs::write(d.join("new.yaml"), "image: Untracked:Bad\n").unwrap();
+    expect(
+        d,
+        &["check"],
+        1,
+        "build/Dockerfile:1:6: error: invalid reference \"Tracked:Bad\": repository path must be lowercase at byte 0 (\"Tracked\")\n\
+         new.yaml:1:8: error: invalid reference \"Untracked:Bad\": repository path must be lowercase at byte 0 (\"Untracked\")\n",
+        "checked 3 references in 3 files: 2 errors\n",
+    );
+    // Outside git (the same tree without .git): .gitignore still applies,
+    // so the tracked-but-ignored file is not read.
+    fs::remove_dir_all(d.join(".git")).unwrap();
+    expect(
+        d,
+        &["check"],
+        1,
+        "new.yaml:1:8: error: invalid reference \"Untracked:Bad\": repository path must be lowercase at byte 0 (\"Untracked\")\n",
+        "checked 2 references in 2 files: 1 error\n",
+    );
+}
