@@ -401,3 +401,44 @@ fn check_reads_what_git_tracks() {
         "checked 2 references in 2 files: 1 error\n",
     );
 }
+
+/// `check --list`: the inventory on stdout, one line a reference found
+/// (assembled ones with their ARG defaults filled in), findings on stderr,
+/// and the exit code of `check`.
+#[test]
+fn check_list_is_an_inventory() {
+    let repo = data().join("repo");
+    let out = run_in(&repo, &["check", "--list"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 16, "{stdout}");
+    assert!(lines.contains(&"Dockerfile:6:32 quay.io/vessl-ai/torch:2.3.0-cuda12.4"));
+    assert!(lines.contains(&"k8s/deploy.yml:9:28 busybox:1.36"));
+    // The invalid one is listed too (it is in the file); its error is on stderr.
+    assert!(lines.contains(&"Dockerfile:22:6 Quay.io/Vessl-AI/torch"));
+    assert!(
+        stderr.contains("Dockerfile:22:6: error: invalid reference"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("error"), "{stdout}");
+
+    let out = run_in(&repo, &["check", "--list", "--format", "json"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let objects: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), 16);
+    let gpu = objects
+        .iter()
+        .find(|o| o["file"] == "docker/gpu.Dockerfile" && o["line"] == 2)
+        .unwrap();
+    assert_eq!(gpu["scheme"], "vessl");
+    assert_eq!(gpu["fields"]["revision"], 10);
+    assert_eq!(gpu["column"], 6);
+    assert_eq!(gpu["expanded"], false);
+    let bad = objects.iter().find(|o| o["valid"] == false).unwrap();
+    assert_eq!(bad["input"], "Quay.io/Vessl-AI/torch");
+}

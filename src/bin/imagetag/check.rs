@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use imagetag::check::{find_in, Kind, Policy, Severity};
+use imagetag::check::{find_in, Found, Kind, Policy, Severity};
 use serde_json::json;
 
 use crate::explain::{parse_scheme, SchemeArg};
@@ -46,6 +46,12 @@ pub struct Args {
     /// finding) or github (workflow annotations).
     #[arg(long, default_value = "text", value_parser = ["text", "json", "github"])]
     format: String,
+    /// Print every reference found (an inventory), not only findings:
+    /// `file:line:col reference` a line, or with `--format json` one object
+    /// a reference with its scheme's reading (as `explain --json` gives
+    /// it). Findings then go to stderr; the exit code is the same.
+    #[arg(long)]
+    list: bool,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -124,6 +130,20 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// One line of the inventory (`--list`).
+fn list(out: &mut impl Write, args: &Args, file: &str, found: &Found) -> io::Result<()> {
+    if args.format == "json" {
+        let mut v = crate::explain::json_of(&found.text, args.scheme.0);
+        v["file"] = json!(file);
+        v["line"] = json!(found.line);
+        v["column"] = json!(found.column);
+        v["expanded"] = json!(found.kind == Kind::Expanded);
+        writeln!(out, "{v}")
+    } else {
+        writeln!(out, "{file}:{}:{} {}", found.line, found.column, found.text)
+    }
+}
+
 /// Runs `imagetag check`.
 pub fn run(args: Args) -> ExitCode {
     let policy = Policy {
@@ -137,11 +157,22 @@ pub fn run(args: Args) -> ExitCode {
     let (mut files, mut references, mut errors) = (0usize, 0usize, 0usize);
     let (mut skipped_refs, mut skipped_files) = (0usize, 0usize);
     let mut fatal = false;
+    let list_mode = args.list;
+    let format = if list_mode {
+        "text"
+    } else {
+        args.format.as_str()
+    };
     let mut emit = |out: &mut io::BufWriter<_>, l: Line<'_>| {
         if l.severity == Severity::Error {
             errors += 1;
         }
-        if let Err(e) = print(out, &args.format, &l) {
+        let printed = if list_mode {
+            print(&mut io::stderr().lock(), format, &l)
+        } else {
+            print(out, format, &l)
+        };
+        if let Err(e) = printed {
             eprintln!("imagetag check: {e}");
             std::process::exit(2);
         }
@@ -196,6 +227,12 @@ pub fn run(args: Args) -> ExitCode {
                 Kind::Skipped(_) => skipped_refs += 1,
                 Kind::Image | Kind::Expanded => references += 1,
                 Kind::Broken(_) => {}
+            }
+            if args.list && matches!(found.kind, Kind::Image | Kind::Expanded) {
+                if let Err(e) = list(&mut out, &args, &file, &found) {
+                    eprintln!("imagetag check: {e}");
+                    return ExitCode::from(2);
+                }
             }
             for finding in policy.check(&found) {
                 let reference = match found.kind {

@@ -74,6 +74,11 @@ fn explain<'a>(line: &'a [u8], mode: Mode, scheme: Option<Scheme>) -> Explained<
     out
 }
 
+/// The JSON object `explain --json` prints for `name`, read normalized.
+pub fn json_of(name: &str, scheme: Option<Scheme>) -> Value {
+    to_json(&explain(name.as_bytes(), Mode::Normalized, scheme))
+}
+
 fn to_json(e: &Explained<'_>) -> Value {
     let reference = e.reference.map(|r| match r {
         AnyReference::Name(r) => json!({
