@@ -1234,6 +1234,67 @@ mod tests {
         assert_eq!(got[2].2, "$A$A/x");
     }
 
+    /// BuildKit's expansions, each kind once, and where `pin` would
+    /// rewrite: the tag written whole in one place, not a tag assembled
+    /// from pieces, not one shared by references that differ.
+    #[test]
+    fn expansions_and_tag_spans() {
+        let text = "ARG A=x/y:1.0\nARG U\nARG E=\nARG T=2.0\nARG N=${U-${E:-z}}\n\
+                    FROM ${U-a/b}:${E:-3}\nFROM ${A?no}\nFROM ${A+c}:${U+bad}${T}\n\
+                    FROM ${N}:4\nFROM $A@\nFROM ${A#x/}\nFROM \"${A}\"'q'\nFROM y:${T}\n";
+        let found = find(Path::new("Dockerfile"), text);
+        let got: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|f| {
+                let tag = f.tag_span.clone().map(|t| &text[t]);
+                (f.text.as_str(), tag)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                // the tag written whole in the FROM's own default
+                ("a/b:3", Some("3")),
+                // `A`'s tag is read by `$A@` too, which differs
+                ("x/y:1.0", None),
+                // `T` is also read by `y:${T}`
+                ("c:2.0", None),
+                ("z:4", Some("4")),
+                ("x/y:1.0@", None),
+                ("${A#x/}", None),
+                ("x/y:1.0q", None),
+                ("y:2.0", None),
+            ]
+        );
+        assert_eq!(
+            found[5].kind,
+            Kind::Skipped(
+                "\"${A#x/}\" uses an operation on ${A} that is not filled in here".into()
+            )
+        );
+        // Alone, `T`'s default is where `y:${T}` is pinned.
+        let text = "ARG T=2.0\nFROM y:${T}\nFROM y:$T AS b\n";
+        let f = find(Path::new("Dockerfile"), text);
+        assert_eq!(f[0].tag_span, Some(6..9));
+        assert_eq!(f[1].tag_span, Some(6..9));
+    }
+
+    /// `<<` inside a word is no heredoc; a directive after a blank line is
+    /// a comment; the stage `ARG` without a default takes the global one.
+    #[test]
+    fn heredoc_words_directives_stage_args() {
+        let text = "# check=skip=all\n\n# syntax=not/this:1\nARG B=busybox:1\n\
+                    FROM alpine:3 AS s\nRUN echo $((1<<2)) <<x\nFROM hidden:1\nx\n\
+                    ARG B\nCOPY --from=$B /a /b\nRUN --mount=from=\"S\",target=/x true\n";
+        assert_eq!(
+            texts(text)
+                .into_iter()
+                .map(|(l, _, t, _)| (l, t))
+                .collect::<Vec<_>>(),
+            [(5, "alpine:3".to_owned()), (10, "busybox:1".to_owned())]
+        );
+    }
+
     #[test]
     fn escape_directive() {
         let text = "# escape=`\nFROM `\n  mcr.microsoft.com/windows:ltsc2022\n";
