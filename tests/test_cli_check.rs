@@ -70,7 +70,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 const SUMMARY_REPO: &str =
-    "checked 16 references in 6 files: 2 errors, 2 references skipped, 1 binary file skipped\n";
+    "checked 17 references in 6 files: 2 errors, 2 references skipped, 1 binary file skipped\n";
 
 #[test]
 fn check_text() {
@@ -128,7 +128,7 @@ fn check_github_deny_alias_and_list() {
          ::error file=repo/k8s/deploy.yml,line=17,col=18::\"ubuntu:latest\" is an alias: pin it to a revision\n\
          ::error file=images.txt,line=4,col=1::\"tensorflow-20.11-tf2-py3:latest\" is an alias: pin it to a revision\n\
          ::error file=images.txt,line=5,col=1::invalid reference \"not a name\": expected '/', ':', '@' or the end after a path component at byte 3 (\" \")\n",
-        "checked 20 references in 7 files: 11 errors, 2 references skipped, 1 binary file skipped\n",
+        "checked 21 references in 7 files: 11 errors, 2 references skipped, 1 binary file skipped\n",
     );
 }
 
@@ -173,7 +173,7 @@ fn check_usage_errors() {
         &["check", "tags.txt", "../README.md"],
         2,
         "",
-        "imagetag check: ../README.md: not a Dockerfile, a YAML file or a name list (*.txt)\n\
+        "imagetag check: ../README.md: not a Dockerfile, a YAML file or a name list (*.txt) by its name (--kind dockerfile, yaml or list reads it as one)\n\
          checked 6 references in 1 file: 0 errors\n",
     );
     let out = run_in(&data(), &["check", "--format", "xml"]);
@@ -226,9 +226,6 @@ fn check_unreadable_and_link_loop() {
 
 const TAGS: &str = "../tags.txt";
 
-/// The alias written with `ARG`s: said, never rewritten.
-const NOTE: &str = "Dockerfile:6:32: note: \"quay.io/vessl-ai/torch:2.3.0-cuda12.4\" is written with variables or across lines: not rewritten (pin where it is defined)\n";
-
 #[test]
 fn pin_rewrites_exactly() {
     let t = Temp::new("pin");
@@ -238,7 +235,11 @@ fn pin_rewrites_exactly() {
     fs::set_permissions(repo.join("compose.yaml"), fs::Permissions::from_mode(0o640)).unwrap();
     let before = |f: &str| fs::read(data().join("repo").join(f)).unwrap();
 
-    let diff = "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -16 +16 @@\n\
+    // The alias written with `ARG`s is pinned in the `ARG` default that
+    // holds its tag (line 3).
+    let diff = "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -3 +3 @@\n\
+                -ARG TORCH=2.3.0-cuda12.4\n\
+                +ARG TORCH=2.3.0-cuda12.4-r10\n@@ -16 +16 @@\n\
                 -    quay.io/vessl-ai/torch:2.3.0-cuda12.4 AS runtime\n\
                 +    quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10 AS runtime\n\
                 --- a/compose.yaml\n+++ b/compose.yaml\n@@ -2 +2 @@\n\
@@ -252,7 +253,7 @@ fn pin_rewrites_exactly() {
         &["pin", "--tags", TAGS, "--check"],
         1,
         diff,
-        &format!("{NOTE}would pin 3 references in 3 of 6 files, 1 alias left in place\n"),
+        "would pin 4 references in 3 of 6 files\n",
     );
     for f in ["Dockerfile", "compose.yaml", "k8s/deploy.yml"] {
         assert_eq!(
@@ -266,8 +267,8 @@ fn pin_rewrites_exactly() {
         &repo,
         &["pin", "--tags", TAGS],
         0,
-        "Dockerfile: pinned 1\ncompose.yaml: pinned 1\nk8s/deploy.yml: pinned 1\n",
-        &format!("{NOTE}pinned 3 references in 3 of 6 files, 1 alias left in place\n"),
+        "Dockerfile: pinned 2\ncompose.yaml: pinned 1\nk8s/deploy.yml: pinned 1\n",
+        "pinned 4 references in 3 of 6 files\n",
     );
     // Byte for byte: the old bytes with the tags replaced, nothing else.
     let replaced = |f: &str, old: &str, new: &str| {
@@ -277,9 +278,10 @@ fn pin_rewrites_exactly() {
     };
     let torch = "quay.io/vessl-ai/torch:2.3.0-cuda12.4 ";
     let torch_pinned = "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10 ";
+    let dockerfile = String::from_utf8(replaced("Dockerfile", torch, torch_pinned)).unwrap();
     assert_eq!(
-        fs::read(repo.join("Dockerfile")).unwrap(),
-        replaced("Dockerfile", torch, torch_pinned)
+        fs::read_to_string(repo.join("Dockerfile")).unwrap(),
+        dockerfile.replacen("=2.3.0-cuda12.4\n", "=2.3.0-cuda12.4-r10\n", 1)
     );
     assert_eq!(
         fs::read(repo.join("compose.yaml")).unwrap(),
@@ -309,14 +311,13 @@ fn pin_rewrites_exactly() {
         .to_string_lossy()
         .ends_with(".tmp")));
 
-    // Pinned already, but the alias written with `ARG`s is still in place:
-    // a note is not a pass.
+    // Pinned already: nothing left.
     expect(
         &repo,
         &["pin", "--tags", TAGS, "--check"],
-        1,
+        0,
         "",
-        &format!("{NOTE}would pin 0 references in 0 of 6 files, 1 alias left in place\n"),
+        "would pin 0 references in 0 of 6 files\n",
     );
 }
 

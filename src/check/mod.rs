@@ -2,9 +2,11 @@
 //!
 //! The finder reads three kinds of file:
 //!
-//! - **Dockerfiles** (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
-//!   `Containerfile`, and the same with `Containerfile`): the image of each
-//!   `FROM` ([`dockerfile`]);
+//! - **Dockerfiles** (`Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
+//!   `*.Dockerfile`, templates such as `Dockerfile.j2`, and the same with
+//!   `Containerfile`: see [`FileKind::of`]): the image of each `FROM`,
+//!   `COPY --from=`, `RUN --mount=...,from=` and `# syntax=`, with `ARG`s
+//!   filled in as BuildKit does ([`dockerfile`]);
 //! - **YAML** (`*.yml`, `*.yaml`): every scalar under a key named `image`, at
 //!   any depth, in every document ([`yaml`]);
 //! - **name lists** (`*.txt`): one name per line, `#` starts a comment.
@@ -103,17 +105,20 @@ impl FileKind {
     /// The kind of file `path` names, by its name: `None` for a file the
     /// finder does not read. `*.txt` counts as a list only when `lists` is
     /// true (`imagetag check` reads lists only when given explicitly).
+    ///
+    /// Dockerfiles, in any case: `Dockerfile` and `Containerfile`; names
+    /// that start with one of them and a `.`, `-` or `_` (`Dockerfile.rocm`,
+    /// `Dockerfile-cuda`, `Dockerfile_amd`, `Containerfile.ubi9`,
+    /// `Dockerfile.cuda12.4`) unless they end in an extension of another
+    /// kind of file (`Dockerfile.md`, `dockerfile.py`, `Dockerfile.dockerignore`,
+    /// `Dockerfile.bak`); names that end in `.Dockerfile` or
+    /// `.Containerfile` (`cuda.Dockerfile`); and any of these with a
+    /// template extension (`Dockerfile.j2`, `Dockerfile.in`,
+    /// `Dockerfile.template`), read as templates ([`dockerfile`]).
     pub fn of(path: &Path, lists: bool) -> Option<FileKind> {
         let name = path.file_name()?.to_str()?;
         let lower = name.to_ascii_lowercase();
-        let docker = |stem: &str| {
-            lower == stem
-                || lower.strip_prefix(stem).is_some_and(|r| r.starts_with('.'))
-                || lower
-                    .strip_suffix(stem)
-                    .is_some_and(|r| r.ends_with('.') && r.len() > 1)
-        };
-        if docker("dockerfile") || docker("containerfile") {
+        if is_dockerfile_name(&lower) {
             Some(FileKind::Dockerfile)
         } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
             Some(FileKind::Yaml)
@@ -123,6 +128,156 @@ impl FileKind {
             None
         }
     }
+
+    /// `dockerfile`, `yaml` or `list`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::Yaml => "yaml",
+            FileKind::List => "list",
+        }
+    }
+}
+
+impl std::str::FromStr for FileKind {
+    type Err = String;
+
+    /// `dockerfile` (or `containerfile`), `yaml` (or `yml`) or `list`, in
+    /// any case.
+    fn from_str(s: &str) -> Result<FileKind, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "dockerfile" | "containerfile" => Ok(FileKind::Dockerfile),
+            "yaml" | "yml" => Ok(FileKind::Yaml),
+            "list" => Ok(FileKind::List),
+            _ => Err(format!(
+                "expected a kind of file: dockerfile, yaml or list, found {s:?}"
+            )),
+        }
+    }
+}
+
+/// Extensions that say a file named `Dockerfile.EXT` (or `Dockerfile-x.EXT`)
+/// is not a Dockerfile: documentation, code, data, ignore files, backups.
+const NOT_DOCKERFILE: &[&str] = &[
+    "md",
+    "markdown",
+    "rst",
+    "txt",
+    "adoc",
+    "asciidoc",
+    "org",
+    "html",
+    "htm",
+    "pdf",
+    "py",
+    "pyc",
+    "ipynb",
+    "sh",
+    "bash",
+    "zsh",
+    "fish",
+    "ps1",
+    "psm1",
+    "bat",
+    "cmd",
+    "json",
+    "jsonc",
+    "yml",
+    "yaml",
+    "toml",
+    "ini",
+    "cfg",
+    "conf",
+    "xml",
+    "csv",
+    "tsv",
+    "lock",
+    "log",
+    "go",
+    "rs",
+    "js",
+    "mjs",
+    "cjs",
+    "ts",
+    "jsx",
+    "tsx",
+    "java",
+    "kt",
+    "rb",
+    "pl",
+    "php",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "hpp",
+    "cs",
+    "swift",
+    "scala",
+    "lua",
+    "r",
+    "sql",
+    "diff",
+    "patch",
+    "orig",
+    "rej",
+    "bak",
+    "swp",
+    "swo",
+    "dockerignore",
+    "gitignore",
+    "ignore",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "svg",
+    "ico",
+    "zip",
+    "gz",
+    "tgz",
+    "tar",
+    "bz2",
+    "xz",
+    "whl",
+    "mk",
+    "cmake",
+    "vim",
+    "el",
+    "nix",
+    "hcl",
+    "tf",
+    "sum",
+    "mod",
+    "bzl",
+    "bazel",
+    "properties",
+    "env",
+    "example",
+    "sample",
+];
+
+/// Whether the lowercase file name `lower` is a Dockerfile's (see
+/// [`FileKind::of`]).
+fn is_dockerfile_name(lower: &str) -> bool {
+    // A template extension first: `dockerfile.j2`, `cuda.dockerfile.in`.
+    let base = match lower.rsplit_once('.') {
+        Some((b, ext)) if !b.is_empty() && dockerfile::TEMPLATE_EXTENSIONS.contains(&ext) => b,
+        _ => lower,
+    };
+    ["dockerfile", "containerfile"].iter().any(|stem| {
+        base == *stem
+            || base
+                .strip_suffix(stem)
+                .is_some_and(|r| r.len() > 1 && r.ends_with('.'))
+            || base.strip_prefix(stem).is_some_and(|r| {
+                r.len() > 1
+                    && r.starts_with(['.', '-', '_'])
+                    && !r
+                        .rsplit_once('.')
+                        .is_some_and(|(_, ext)| NOT_DOCKERFILE.contains(&ext))
+            })
+    })
 }
 
 /// The image references in `text`, the contents of the file `path`, read
@@ -448,8 +603,55 @@ mod tests {
         assert_eq!(k("Dockerfile.cuda"), Some(FileKind::Dockerfile));
         assert_eq!(k("gpu.Dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("Containerfile"), Some(FileKind::Dockerfile));
-        assert_eq!(k(".dockerfile"), None);
-        assert_eq!(k("Dockerfiles"), None);
+        for d in [
+            "Dockerfile_gpu",
+            "Dockerfile-triton",
+            "Dockerfile.rocm",
+            "cuda.Dockerfile",
+            "Containerfile.ubi9",
+            "dockerfile",
+            "Dockerfile.cuda12.4",
+            "x.dockerfile",
+            "x.containerfile",
+            "Dockerfile.j2",
+            "Dockerfile.in",
+            "Dockerfile.template",
+            "cuda.Dockerfile.tmpl",
+            "Dockerfile.old",
+        ] {
+            assert_eq!(k(d), Some(FileKind::Dockerfile), "{d}");
+        }
+        for not in [
+            ".dockerfile",
+            "Dockerfiles",
+            "Dockerfile.md",
+            "dockerfile.py",
+            "Dockerfile-lint.json",
+            "Dockerfile.dockerignore",
+            ".dockerignore",
+            "dockerfile_test.go",
+            "Dockerfile.bak",
+            "Dockerfile.",
+            "Dockerfile-",
+            "generate-dockerfile",
+            "j2",
+            ".j2",
+            "dockerfile.md.j2",
+        ] {
+            assert_eq!(k(not), None, "{not}");
+        }
+        for (s, kind) in [
+            ("dockerfile", FileKind::Dockerfile),
+            ("Containerfile", FileKind::Dockerfile),
+            ("YAML", FileKind::Yaml),
+            ("list", FileKind::List),
+        ] {
+            assert_eq!(s.parse::<FileKind>(), Ok(kind));
+        }
+        assert_eq!(
+            "json".parse::<FileKind>(),
+            Err("expected a kind of file: dockerfile, yaml or list, found \"json\"".to_owned())
+        );
         assert_eq!(k("x/compose.YAML"), Some(FileKind::Yaml));
         assert_eq!(k("ci.yml"), Some(FileKind::Yaml));
         assert_eq!(k("images.txt"), None);

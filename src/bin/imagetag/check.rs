@@ -177,7 +177,7 @@ pub fn run(args: Args) -> ExitCode {
             std::process::exit(2);
         }
     };
-    for item in files::items(&args.paths) {
+    for item in files::items(&args.paths, args.read.kind) {
         let (path, kind, explicit) = match item {
             Item::Fatal(message) => {
                 eprintln!("imagetag check: {message}");

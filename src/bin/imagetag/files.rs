@@ -21,9 +21,9 @@ pub enum Item {
 }
 
 /// The files under `paths` (the current directory when there are none),
-/// in order: explicit files as given, directories walked (see
-/// [`check::walk`]).
-pub fn items(paths: &[PathBuf]) -> impl Iterator<Item = Item> + '_ {
+/// in order: explicit files as given, read as `kind` when it is given and as
+/// their name says otherwise; directories walked (see [`check::walk`]).
+pub fn items(paths: &[PathBuf], kind: Option<FileKind>) -> impl Iterator<Item = Item> + '_ {
     let default = paths.is_empty();
     let roots: Vec<PathBuf> = if default {
         vec![PathBuf::from(".")]
@@ -63,17 +63,20 @@ pub fn items(paths: &[PathBuf]) -> impl Iterator<Item = Item> + '_ {
                     },
                 }))
             } else {
-                Box::new(std::iter::once(match FileKind::of(&root, true) {
-                    Some(kind) => Item::File {
-                        path: root,
-                        kind,
-                        explicit: true,
+                Box::new(std::iter::once(
+                    match kind.or_else(|| FileKind::of(&root, true)) {
+                        Some(kind) => Item::File {
+                            path: root,
+                            kind,
+                            explicit: true,
+                        },
+                        None => Item::Fatal(format!(
+                            "{}: not a Dockerfile, a YAML file or a name list (*.txt) by its name \
+                         (--kind dockerfile, yaml or list reads it as one)",
+                            root.display()
+                        )),
                     },
-                    None => Item::Fatal(format!(
-                        "{}: not a Dockerfile, a YAML file or a name list (*.txt)",
-                        root.display()
-                    )),
-                }))
+                ))
             }
         })
 }
@@ -100,9 +103,14 @@ pub fn plain(e: &std::io::Error) -> String {
 /// what would strain a CI runner.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
 
-/// How files are read: the size limit.
+/// How files are read: the size limit, and the kind of the files named.
 #[derive(clap::Args, Debug, Clone, Copy)]
 pub struct ReadArgs {
+    /// Read each file named on the command line as this kind of file,
+    /// whatever its name: dockerfile, yaml or list. Directories are still
+    /// walked by file name.
+    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+    pub kind: Option<FileKind>,
     /// The largest file read, in bytes, or with a suffix K, M or G (KiB,
     /// MiB, GiB). A larger file is not read: an error names it.
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
@@ -124,6 +132,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|n| n.checked_mul(unit))
         .ok_or_else(|| format!("expected a size in bytes such as 16777216 or 16M, found {s:?}"))
+}
+
+/// `KIND` as `--kind` takes it.
+fn parse_kind(s: &str) -> Result<FileKind, String> {
+    s.parse()
 }
 
 /// What reading a file gave.

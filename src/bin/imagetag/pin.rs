@@ -531,7 +531,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    for item in files::items(&args.paths) {
+    for item in files::items(&args.paths, args.read.kind) {
         let (path, kind) = match item {
             Item::Fatal(message) => {
                 eprintln!("imagetag pin: {message}");
@@ -582,6 +582,20 @@ pub fn run(args: Args) -> ExitCode {
             continue;
         }
         edits.sort_by_key(|e| e.span.start);
+        // Several references can take their tag from one `ARG` default:
+        // one rewrite there pins them all.
+        edits.dedup_by(|b, a| a.span == b.span && a.new == b.new);
+        let before = edits.len();
+        let mut end = 0;
+        edits.retain(|e| {
+            let keep = e.span.start >= end;
+            end = end.max(e.span.end);
+            keep
+        });
+        if edits.len() < before {
+            eprintln!("{file}: note: rewrites that overlap were left out");
+            left += before - edits.len();
+        }
         changed += 1;
         pinned += edits.len();
         let written = if args.check {
