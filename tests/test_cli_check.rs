@@ -414,7 +414,7 @@ fn check_list_is_an_inventory() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 16, "{stdout}");
+    assert_eq!(lines.len(), 17, "{stdout}");
     assert!(lines.contains(&"Dockerfile:6:32 quay.io/vessl-ai/torch:2.3.0-cuda12.4"));
     assert!(lines.contains(&"k8s/deploy.yml:9:28 busybox:1.36"));
     // The invalid one is listed too (it is in the file); its error is on stderr.
@@ -431,7 +431,7 @@ fn check_list_is_an_inventory() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(objects.len(), 16);
+    assert_eq!(objects.len(), 17);
     let gpu = objects
         .iter()
         .find(|o| o["file"] == "docker/gpu.Dockerfile" && o["line"] == 2)
