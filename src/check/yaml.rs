@@ -206,9 +206,9 @@ fn strict(text: &str) -> Result<Vec<Node>, Error> {
             Event::SequenceStart(..) => b.start_seq(),
             Event::MappingEnd | Event::SequenceEnd => b.end(),
             Event::Alias(id) => b.node(Node::Alias(id)),
-            Event::Scalar(value, style, anchor, _) => {
-                b.node(Node::Scalar(scalar(&mut bytes, &value, style, anchor, span)))
-            }
+            Event::Scalar(value, style, anchor, _) => b.node(Node::Scalar(scalar(
+                &mut bytes, &value, style, anchor, span,
+            ))),
         }
     }
     b.finish();
@@ -216,7 +216,13 @@ fn strict(text: &str) -> Result<Vec<Node>, Error> {
 }
 
 /// The [`Scalar`] for a `value` written at `span`.
-fn scalar(bytes: &mut Bytes<'_>, value: &str, style: ScalarStyle, anchor: usize, span: Span) -> Scalar {
+fn scalar(
+    bytes: &mut Bytes<'_>,
+    value: &str,
+    style: ScalarStyle,
+    anchor: usize,
+    span: Span,
+) -> Scalar {
     let (from, to) = (bytes.at(&span.start), bytes.at(&span.end));
     let raw = bytes.text.get(from..to).unwrap_or("");
     // The span starts at an anchor or a tag when there is one (`&img x`),
@@ -234,13 +240,18 @@ fn scalar(bytes: &mut Bytes<'_>, value: &str, style: ScalarStyle, anchor: usize,
     let exact = body
         .strip_suffix(value)
         .filter(|before| quote.is_none_or(|q| before.ends_with(q)))
-        .filter(|_| !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || value.is_empty())
+        .filter(|_| {
+            !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || value.is_empty()
+        })
         .map(|before| from + before.len());
     // A block scalar's span starts at its value: take in its header.
     let from = match style {
         ScalarStyle::Literal | ScalarStyle::Folded => bytes.text[..from]
             .rfind(['|', '>'])
-            .filter(|&h| !bytes.text[h..from].contains(|c: char| !c.is_whitespace() && !"|>+-0123456789".contains(c)))
+            .filter(|&h| {
+                !bytes.text[h..from]
+                    .contains(|c: char| !c.is_whitespace() && !"|>+-0123456789".contains(c))
+            })
             .unwrap_or(from),
         _ => from,
     };
@@ -259,7 +270,7 @@ fn scalar(bytes: &mut Bytes<'_>, value: &str, style: ScalarStyle, anchor: usize,
 /// spaces, an action among other text becomes `x`s (a plain scalar where
 /// YAML expects a value). `None` when `text` has no action.
 fn mask(text: &str) -> Option<String> {
-    if !text.contains("{{") && !text.contains("{%") && !text.contains("{#") {
+    if !text.contains("{{") && !text.contains("{%") {
         return None;
     }
     const ACTION: u8 = 0;
@@ -268,6 +279,11 @@ fn mask(text: &str) -> Option<String> {
     let mut any = false;
     while i + 1 < b.len() {
         let close: &[u8] = match (b[i], b[i + 1]) {
+            // GitHub's `${{ ... }}` is a plain scalar, not a template.
+            (b'{', b'{') if i > 0 && b[i - 1] == b'$' => {
+                i += 2;
+                continue;
+            }
             (b'{', b'{') => b"}}",
             (b'{', b'%') => b"%}",
             (b'{', b'#') => b"#}",
@@ -292,8 +308,8 @@ fn mask(text: &str) -> Option<String> {
         return None;
     }
     for line in b.split_mut(|&c| c == b'\n') {
-        let only = line.contains(&ACTION)
-            && line.iter().all(|&c| c == ACTION || c.is_ascii_whitespace());
+        let only =
+            line.contains(&ACTION) && line.iter().all(|&c| c == ACTION || c.is_ascii_whitespace());
         for c in line {
             if *c == ACTION {
                 *c = if only { b' ' } else { b'x' };

@@ -210,7 +210,11 @@ impl<'a> Finder<'a> {
             return;
         }
         let (t, d, g) = (val(tag).or(val(version)), val(digest), val(registry));
-        if t.is_none() && d.is_none() && g.is_none() && (has_version(&ns.value) || repository.is_none()) {
+        if t.is_none()
+            && d.is_none()
+            && g.is_none()
+            && (has_version(&ns.value) || repository.is_none())
+        {
             // A whole name (`imageName: nvcr.io/...:25.01-py3`, GitLab's
             // `image: {name: ...}`).
             self.image(ns);
@@ -251,7 +255,13 @@ impl<'a> Finder<'a> {
             text.push_str(d.value.trim());
         }
         let templated = |s: &Scalar| s.value.contains("{{") || s.value.contains('$');
-        if names.iter().flatten().chain(tag.iter()).chain(digest.iter()).any(|s| templated(s)) {
+        if names
+            .iter()
+            .flatten()
+            .chain(tag.iter())
+            .chain(digest.iter())
+            .any(|s| templated(s))
+        {
             if strong {
                 self.push(at.span(), skipped(&text), None);
             }
@@ -260,7 +270,9 @@ impl<'a> Finder<'a> {
         let parses = crate::Image::parse(&text).is_ok();
         if tag.is_none() && digest.is_none() && helm_default {
             if parses {
-                let why = format!("{text:?} has no tag here: the chart's default tag (its appVersion) applies");
+                let why = format!(
+                    "{text:?} has no tag here: the chart's default tag (its appVersion) applies"
+                );
                 self.push(at.span(), Kind::Skipped(why), Some(text));
             } else if strong {
                 self.push(at.span(), Kind::Expanded, Some(text));
@@ -331,7 +343,13 @@ impl<'a> Finder<'a> {
         self.push_found(span, text, kind, None);
     }
 
-    fn push_found(&mut self, span: Range<usize>, text: String, kind: Kind, tag_span: Option<Range<usize>>) {
+    fn push_found(
+        &mut self,
+        span: Range<usize>,
+        text: String,
+        kind: Kind,
+        tag_span: Option<Range<usize>>,
+    ) {
         self.out.push(Found {
             file: self.path.to_path_buf(),
             line: 0,
@@ -372,7 +390,8 @@ impl<'a> Finder<'a> {
             let r_end = raw_starts.get(i + 2).map_or(raw.len(), |&x| x - 1);
             let rl = raw.get(r..r_end)?.trim_end_matches('\r');
             let lead = rl.len().checked_sub(il.len())?;
-            rl.ends_with(il).then(|| base + r + lead + (b - inner_starts[i]))
+            rl.ends_with(il)
+                .then(|| base + r + lead + (b - inner_starts[i]))
         };
         let text = self.text;
         let moved = |r: &Range<usize>| -> Option<Range<usize>> {
@@ -538,7 +557,13 @@ fn expand(
 }
 
 /// Copies `v[r]` to `out`, noting where it came from.
-fn copy(v: &str, base: usize, r: Range<usize>, out: &mut String, pieces: &mut Vec<(usize, usize, usize)>) {
+fn copy(
+    v: &str,
+    base: usize,
+    r: Range<usize>,
+    out: &mut String,
+    pieces: &mut Vec<(usize, usize, usize)>,
+) {
     if r.end > r.start {
         pieces.push((out.len(), base + r.start, r.len()));
         out.push_str(&v[r]);

@@ -98,7 +98,13 @@ impl Reader<'_> {
     /// Reads the line whose content is `at..end`, at column `indent`;
     /// returns where reading goes on (the next line, or after a value that
     /// took more lines).
-    fn line(&mut self, mut at: usize, end: usize, indent: usize, block: &mut Option<usize>) -> usize {
+    fn line(
+        &mut self,
+        mut at: usize,
+        end: usize,
+        indent: usize,
+        block: &mut Option<usize>,
+    ) -> usize {
         let text = self.text;
         let mut col = indent;
         let mut dash = None;
@@ -177,7 +183,14 @@ impl Reader<'_> {
 
     /// Reads the value that starts at `at` (after `key:` or `- `); `col` is
     /// the column of its key or item. Returns where reading goes on.
-    fn value(&mut self, mut at: usize, end: usize, col: usize, block: &mut Option<usize>, keyed: bool) -> usize {
+    fn value(
+        &mut self,
+        mut at: usize,
+        end: usize,
+        col: usize,
+        block: &mut Option<usize>,
+        keyed: bool,
+    ) -> usize {
         let text = self.text;
         let bytes = text.as_bytes();
         loop {
@@ -212,7 +225,11 @@ impl Reader<'_> {
             }
             b'"' | b'\'' => {
                 let q = usize::from(bytes[at] == b'\'');
-                let limit = if at >= self.no_close[q] { end } else { text.len() };
+                let limit = if at >= self.no_close[q] {
+                    end
+                } else {
+                    text.len()
+                };
                 let (s, close, closed) = quoted(text, at, limit);
                 if closed {
                     self.b.node(Node::Scalar(s));
@@ -407,10 +424,9 @@ fn flow_end(text: &str, at: usize, col: usize) -> (usize, bool) {
             if c == quote {
                 quote = 0;
             }
-            if c != b'\n' {
-                i += 1;
-                continue;
-            }
+            // A quoted scalar goes on over lines, whatever their indentation.
+            i += 1;
+            continue;
         }
         match c {
             b'"' | b'\'' if i == at || !bytes[i - 1].is_ascii_alphanumeric() => quote = c,
@@ -426,7 +442,6 @@ fn flow_end(text: &str, at: usize, col: usize) -> (usize, bool) {
                 continue;
             }
             b'\n' => {
-                quote = 0;
                 let next = &text[i + 1..line_end(text, i + 1)];
                 let content = next.trim_start_matches([' ', '\t']);
                 let indent = next.len() - content.len();
@@ -525,7 +540,11 @@ fn flow(text: &str, i: &mut usize, end: usize, depth: usize) -> Node {
         if matches!(c, b',' | b']' | b'}' | b'\n') {
             break;
         }
-        if c == b':' && bytes.get(*i + 1).is_none_or(|&n| n.is_ascii_whitespace() || b",]}".contains(&n)) {
+        if c == b':'
+            && bytes
+                .get(*i + 1)
+                .is_none_or(|&n| n.is_ascii_whitespace() || b",]}".contains(&n))
+        {
             break;
         }
         *i += 1;
@@ -558,7 +577,9 @@ mod tests {
         let Node::Map(e) = &l.docs[0] else { panic!() };
         assert_eq!(keys_of(&e[0].1), ["b", "c", "d"]);
         let Node::Map(inner) = &e[0].1 else { panic!() };
-        let Node::Seq(items) = &inner[1].1 else { panic!("{inner:?}") };
+        let Node::Seq(items) = &inner[1].1 else {
+            panic!("{inner:?}")
+        };
         assert_eq!(items.len(), 2);
         assert_eq!(keys_of(&items[1]), ["k", "l"]);
         let d = inner[2].1.scalar().unwrap();
