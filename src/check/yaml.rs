@@ -1,10 +1,9 @@
 //! Image references in YAML: Kubernetes manifests, Helm charts (values and
 //! templates), Compose files, kustomizations, VESSL run files, CI
-//! workflows. What counts as an image is told in [`images`]'s rules: a
-//! scalar under a key named `image` at any depth of every document, Helm's
-//! maps of parts, GitHub Actions' `container:` and `docker://` steps,
-//! GitLab CI services, kustomize `images:`, and YAML inside literal block
-//! scalars.
+//! workflows. What counts as an image: a scalar under a key named `image`
+//! at any depth of every document, Helm's maps of parts, GitHub Actions'
+//! `container:` and `docker://` steps, GitLab CI services, kustomize
+//! `images:`, and YAML inside literal block scalars.
 //!
 //! Read with `saphyr-parser`'s event parser, which gives each scalar's span
 //! in characters; the finder turns it into bytes of the file. A value that
@@ -19,7 +18,7 @@
 //!    empty): a Helm template is YAML around them. Values are then taken
 //!    from the file as written, so an `image:` holding a template is a
 //!    variable ([`Kind::Skipped`]), and a literal one is found at its place;
-//! 2. failing that, line by line ([`lenient`]), with one note saying so:
+//! 2. failing that, line by line, with one note saying so:
 //!    kubectl, Helm and GitHub read files that a strict parser rejects.
 //!
 //! Only a file that no reader makes sense of (no `key:` line at all, or a
