@@ -445,6 +445,70 @@ mod tests {
         assert_eq!(got, want);
     }
 
+    /// Text made of YAML's and templates' tokens in random order, with
+    /// multi-byte characters: never a panic, every position right, and a
+    /// span of an exact reference holds its text.
+    #[test]
+    fn token_soup() {
+        const TOKENS: [&str; 32] = [
+            "image",
+            ": ",
+            ":",
+            "\n",
+            "  ",
+            "\t",
+            "- ",
+            "{",
+            "}",
+            "[",
+            "]",
+            ", ",
+            "'",
+            "\"",
+            "\\",
+            "{{ .Values.x }}",
+            "{{-",
+            "}}",
+            "{%",
+            "#",
+            "é",
+            "\u{1F600}",
+            "|",
+            ">",
+            "&a ",
+            "*a",
+            "repository",
+            "tag",
+            "nginx:1.2",
+            "${V:-x}",
+            "$$",
+            "docker://",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 40) as usize % 90 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(TOKENS[(seed >> 33) as usize % TOKENS.len()]);
+            }
+            let found = find(Path::new("x.yaml"), &text);
+            crate::check::assert_positions(&found, &text);
+            for f in &found {
+                if f.kind == Kind::Image {
+                    assert_eq!(text[f.span.clone()], f.text, "{text:?}");
+                }
+                if let Some(t) = &f.tag_span {
+                    assert!(text.get(t.clone()).is_some(), "{text:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn broken() {
         let text = "a:\n  image: ubuntu:22.04\n b: [\n";

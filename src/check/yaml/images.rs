@@ -434,7 +434,8 @@ fn get<'e>(e: &'e [(Option<Scalar>, Node)], name: &str) -> Option<&'e Scalar> {
 /// A key that names an image or a map of its parts: `image`,
 /// `initImage`, `sidecar_image`, `docker-image`.
 fn imageish(k: &str) -> bool {
-    k.len() >= 5 && k[k.len() - 5..].eq_ignore_ascii_case("image")
+    let k = k.as_bytes();
+    k.len() >= 5 && k[k.len() - 5..].eq_ignore_ascii_case(b"image")
 }
 
 /// Whether `v` looks like and is a valid reference with a repository path

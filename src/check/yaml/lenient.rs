@@ -344,9 +344,13 @@ fn plain(v: &str, at: usize) -> Scalar {
     }
 }
 
-/// The end of the line that `at` is on.
+/// The end of the line that byte `at` is on.
 fn line_end(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i)
+    let at = at.min(text.len());
+    text.as_bytes()[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| at + i)
 }
 
 /// The quoted scalar whose opening quote is at `at`, read up to `limit`:
