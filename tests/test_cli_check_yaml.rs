@@ -68,6 +68,10 @@ yaml/helm/gpu-operator/values.yaml:73:10: error: "nvidia/k8s-device-plugin:1.0.0
 yaml/helm/gpu-operator/values.yaml:78:10: error: "nvidia/dcgm-exporter:1.0.0-beta-ubuntu18.04" has no digest: add @sha256:...
 yaml/helm/gpu-operator/values.yaml:83:10: error: "nvidia/pod-gpu-metrics-exporter:v1.0.0-alpha" has no digest: add @sha256:...
 yaml/helm/nim-llm/templates/tests/test-models.yaml:12:14: error: "curlimages/curl:8.6.0" has no digest: add @sha256:...
+yaml/helm/node-exporter/templates/daemonset.yaml:11:19: note: skipped: "{{ $.Values.global.imageRegistry | default .registry}}/{{ .repository }}:{{ .tag }}@sha256:{{ .sha }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:13:19: note: skipped: "{{ $.Values.global.imageRegistry | default .registry}}/{{ .repository }}:{{ .tag }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:27:18: note: skipped: "{{ include \"prometheus-node-exporter.image\" . }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:42:18: error: "quay.io/brancz/kube-rbac-proxy:v0.18.0" has no digest: add @sha256:...
 yaml/helm/production-stack/image-registry.yaml:2:15: error: "ghcr.io/lmcache/lmstack-router:v1" has no digest: add @sha256:...
 yaml/helm/production-stack/image-registry.yaml:7:17: error: "registry.example.org:5000/lmcache/cache:v2" has no digest: add @sha256:...
 yaml/helm/production-stack/image-registry.yaml:16:19: error: "vllm/vllm-openai:v3" has no digest: add @sha256:...
@@ -116,7 +120,7 @@ yaml/gitlab/.gitlab-ci.yml:8:11: error: "gcr.io/kaniko-project/executor:v1.23.0-
 yaml/gitlab/.gitlab-ci.yml:11:7: error: "docker:24-dind" has no digest: add @sha256:...
 yaml/action/action.yml:8:20: error: "debian:stretch-slim" has no digest: add @sha256:...
 "#,
-        r#"checked 50 references in 21 files: 47 errors, 19 references skipped
+        r#"checked 51 references in 22 files: 48 errors, 22 references skipped
 "#,
     );
 }
@@ -143,6 +147,9 @@ yaml/helm/app/values.yaml:9:17: note: skipped: "bitnami/exporter" has no tag her
 yaml/helm/dcgm-exporter/templates/daemonset.yaml:109:17: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag }}" uses variables or a template
 yaml/helm/dcgm-exporter/templates/daemonset.yaml:111:17: note: skipped: "{{ .Values.image.repository }}:{{ .Chart.AppVersion }}" uses variables or a template
 yaml/helm/gpu-operator/values.yaml:33:10: note: skipped: "nvidia/gpu-operator" has no tag here: the chart's default tag (its appVersion) applies
+yaml/helm/node-exporter/templates/daemonset.yaml:11:19: note: skipped: "{{ $.Values.global.imageRegistry | default .registry}}/{{ .repository }}:{{ .tag }}@sha256:{{ .sha }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:13:19: note: skipped: "{{ $.Values.global.imageRegistry | default .registry}}/{{ .repository }}:{{ .tag }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:27:18: note: skipped: "{{ include \"prometheus-node-exporter.image\" . }}" uses variables or a template
 yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:30:9: note: skipped: a template that is YAML only once rendered (while parsing a block mapping, did not find expected key at line 30 column 9): read line by line, as kubectl and CI runners read it
 yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:60:20: note: skipped: "{{ .Values.head.image.repository }}:{{ .Values.head.image.tag }}" uses variables or a template
 yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:63:20: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag }}" uses variables or a template
@@ -155,7 +162,7 @@ yaml/k8s/multiline-quote.yaml:5:14: note: skipped: not strict YAML (invalid inde
 yaml/gha/.github/workflows/container.yml:10:16: note: skipped: "${{ matrix.db }}" uses variables or a template
 yaml/gha/.github/workflows/integration.yml:35:9: note: skipped: not strict YAML (invalid indentation at line 35 column 9): read line by line, as kubectl and CI runners read it
 "#,
-        r#"checked 47 references in 20 files: 0 errors, 17 references skipped
+        r#"checked 48 references in 21 files: 0 errors, 20 references skipped
 "#,
     );
 }

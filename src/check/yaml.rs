@@ -14,8 +14,8 @@
 //! A file the parser rejects is read again:
 //!
 //! 1. with its Go or Jinja template actions (`{{ ... }}`, `{% ... %}`)
-//!    blanked out, byte for byte (a line that holds only actions becomes
-//!    empty): a Helm template is YAML around them. Values are then taken
+//!    blanked out, byte for byte (a line that holds only actions becomes a
+//!    comment): a Helm template is YAML around them. Values are then taken
 //!    from the file as written, so an `image:` holding a template is a
 //!    variable ([`Kind::Skipped`]), and a literal one is found at its place;
 //! 2. failing that, line by line, with one note saying so:
@@ -266,7 +266,7 @@ fn scalar(
 
 /// `text` with its template actions (`{{ ... }}`, `{% ... %}`, `{# ... #}`)
 /// blanked out byte for byte: a line that holds nothing but actions becomes
-/// spaces, an action among other text becomes `x`s (a plain scalar where
+/// a comment, an action among other text becomes `x`s (a plain scalar where
 /// YAML expects a value). `None` when `text` has no action.
 fn mask(text: &str) -> Option<String> {
     if !text.contains("{{") && !text.contains("{%") {
@@ -309,9 +309,19 @@ fn mask(text: &str) -> Option<String> {
     for line in b.split_mut(|&c| c == b'\n') {
         let only =
             line.contains(&ACTION) && line.iter().all(|&c| c == ACTION || c.is_ascii_whitespace());
+        // A line of actions becomes a comment at the action's column (in a
+        // block scalar, a line of text at its indentation).
+        let mut first = only;
         for c in line {
             if *c == ACTION {
-                *c = if only { b' ' } else { b'x' };
+                *c = if first {
+                    b'#'
+                } else if only {
+                    b' '
+                } else {
+                    b'x'
+                };
+                first = false;
             }
         }
     }
