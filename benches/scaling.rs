@@ -20,7 +20,11 @@
 //! - `copy_from`: one `COPY` line with N `--from=` images;
 //! - `non_ascii`: a YAML file whose one flow sequence holds N images on one
 //!   line, after a non-ASCII character (positions in characters, not bytes);
-//! - `yaml`: N Kubernetes pod documents.
+//! - `yaml`: N Kubernetes pod documents;
+//! - `helm_template`: a Helm template with N literal and N templated
+//!   images that is not YAML even with its actions blanked out (read line
+//!   by line);
+//! - `helm_values`: N Helm image maps (`registry`, `repository`, `tag`).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -87,14 +91,40 @@ fn yaml(n: usize) -> String {
     s
 }
 
+fn helm_template(n: usize) -> String {
+    let mut s = String::from(
+        "metadata:\n  labels:\n{{ include \"x\" . | indent 4 }}\nspec:\n  k: {{ .Values.k }}\n   odd: 1\n  containers:\n",
+    );
+    for i in 0..n {
+        s += &format!(
+            "  {{{{- if .Values.c{i} }}}}\n  - name: t{i}\n    image: \"{{{{ .Values.image.repository }}}}:{{{{ .Values.tag }}}}\"\n  - name: l{i}\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4-r{}\n  {{{{- end }}}}\n",
+            1 + i % 60
+        );
+    }
+    s
+}
+
+fn helm_values(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s += &format!(
+            "w{i}:\n  image:\n    registry: quay.io\n    repository: vessl-ai/torch\n    tag: 2.3.0-cuda12.4-r{}\n",
+            1 + i % 60
+        );
+    }
+    s
+}
+
 type Shape = (&'static str, FileKind, &'static str, fn(usize) -> String);
 
-const SHAPES: [Shape; 5] = [
+const SHAPES: [Shape; 7] = [
     ("from_lines", FileKind::Dockerfile, "Dockerfile", from_lines),
     ("heredocs", FileKind::Dockerfile, "Dockerfile", heredocs),
     ("copy_from", FileKind::Dockerfile, "Dockerfile", copy_from),
     ("non_ascii", FileKind::Yaml, "x.yaml", non_ascii),
     ("yaml", FileKind::Yaml, "x.yaml", yaml),
+    ("helm_template", FileKind::Yaml, "x.yaml", helm_template),
+    ("helm_values", FileKind::Yaml, "x.yaml", helm_values),
 ];
 
 /// Finds and validates the references of `text`: (references, findings).
@@ -142,6 +172,7 @@ fn scaling(c: &mut Criterion) {
         "heredocs" => 2,
         // and the `# syntax=` image
         "from_lines" => n + 1,
+        "helm_template" => 2 * n + 1, // and the note: read line by line
         "copy_from" => n + 1,
         _ => n,
     };

@@ -1,27 +1,40 @@
-//! Image references in YAML: every scalar under a key named `image`, at any
-//! depth, in every document of the file (Kubernetes manifests, Compose
-//! files, VESSL run files, CI workflows).
+//! Image references in YAML: Kubernetes manifests, Helm charts (values and
+//! templates), Compose files, kustomizations, VESSL run files, CI
+//! workflows. What counts as an image: a scalar under a key named `image`
+//! at any depth of every document, Helm's maps of parts, GitHub Actions'
+//! `container:` and `docker://` steps, GitLab CI services, kustomize
+//! `images:`, and YAML inside literal block scalars.
 //!
 //! Read with `saphyr-parser`'s event parser, which gives each scalar's span
 //! in characters; the finder turns it into bytes of the file. A value that
 //! is an alias (`image: *base`) is reported once, where its anchor defines
 //! it. A value written with escapes or folded across lines is checked but
-//! never rewritten ([`Kind::Expanded`]). A syntax
-//! error ends the file with a [`Kind::Broken`].
+//! never rewritten ([`Kind::Expanded`]).
+//!
+//! A file the parser rejects is read again:
+//!
+//! 1. with its Go or Jinja template actions (`{{ ... }}`, `{% ... %}`)
+//!    blanked out, byte for byte (a line that holds only actions becomes a
+//!    comment): a Helm template is YAML around them. Values are then taken
+//!    from the file as written, so an `image:` holding a template is a
+//!    variable ([`Kind::Skipped`]), and a literal one is found at its place;
+//! 2. failing that, line by line, with one note saying so:
+//!    kubectl, Helm and GitHub read files that a strict parser rejects.
+//!
+//! Only a file that no reader makes sense of (no `key:` line at all, or a
+//! quoted value or flow collection that never closes) is a
+//! [`Kind::Broken`] error, at the position of the parser's error.
 
-use std::collections::{HashMap, HashSet};
+mod images;
+mod lenient;
+mod tree;
+
 use std::path::Path;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span};
 
-use super::{found, Found, Kind, Lines};
-
-/// Where the parser is: in a mapping (waiting for a key or a value, and
-/// whether the current key is `image`), or in a sequence.
-enum Frame {
-    Map { key: bool, image: bool },
-    Seq,
-}
+use super::{Found, Kind, Lines};
+use tree::{Builder, Node, Scalar};
 
 /// Character positions to byte offsets. Free when the text is ASCII;
 /// otherwise a cursor that moves from one position to the next, so that
@@ -75,116 +88,140 @@ impl<'t> Bytes<'t> {
 
 /// The references in the YAML `text`.
 pub fn find(path: &Path, text: &str) -> Vec<Found> {
-    let mut bytes = Bytes::new(text);
+    let mut out = find_at(path, text, 0);
+    out.sort_by_key(|f| f.span.start);
     let mut lines = Lines::new(text);
-    let mut out = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    // Anchored scalars: their value and where they are.
-    let mut anchors: HashMap<usize, Found> = HashMap::new();
-    let mut reported: HashSet<usize> = HashSet::new();
+    for f in &mut out {
+        (f.line, f.column) = lines.line_col(f.span.start);
+    }
+    out
+}
+
+/// The references in `text`, a literal block scalar's value at nesting
+/// `nesting`: only when it parses (as is, or with templates blanked out).
+fn find_nested(path: &Path, text: &str, nesting: usize) -> Vec<Found> {
+    find_at(path, text, nesting)
+}
+
+/// The references in `text`, spans into it, lines and columns not yet
+/// filled in.
+fn find_at(path: &Path, text: &str, nesting: usize) -> Vec<Found> {
+    let mut error = match strict(text) {
+        Ok(docs) => return images::Finder::new(path, text, &docs, nesting).out,
+        Err(e) => e,
+    };
+    let masked = mask(text);
+    if let Some(m) = &masked {
+        match strict(m) {
+            Ok(mut docs) => {
+                restore(&mut docs, text);
+                return images::Finder::new(path, text, &docs, nesting).out;
+            }
+            Err(e) => error = e,
+        }
+    }
+    if nesting > 0 {
+        return Vec::new(); // a block scalar's value is read only when it parses
+    }
+    let read = lenient::read(masked.as_deref().unwrap_or(text));
+    let mut docs = read.docs;
+    if masked.is_some() {
+        restore(&mut docs, text);
+    }
+    let mut out = images::Finder::new(path, text, &docs, nesting).out;
+    // A control character is not YAML for any reader.
+    let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}');
+    if read.keys == 0 || read.broken || text.contains(control) {
+        out.push(broken(path, &error));
+        return out;
+    }
+    let at = error.at;
+    let (kind, note) = {
+        let what = if masked.is_some() {
+            "a template that is YAML only once rendered"
+        } else {
+            "not strict YAML"
+        };
+        let why = format!(
+            "{what} ({} at line {} column {}): read line by line, as kubectl and CI runners read it",
+            error.info, error.line, error.column
+        );
+        (Kind::Skipped(why), String::new())
+    };
+    out.push(Found {
+        file: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        span: at..at,
+        text: note,
+        kind,
+        tag_span: None,
+    });
+    out
+}
+
+/// A [`Kind::Broken`] for `error`.
+fn broken(path: &Path, error: &Error) -> Found {
+    Found {
+        file: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        span: error.at..error.at,
+        text: String::new(),
+        kind: Kind::Broken(format!("invalid YAML: {}", error.info)),
+        tag_span: None,
+    }
+}
+
+/// Where and why the strict parser stopped.
+struct Error {
+    at: usize,
+    line: usize,
+    column: usize,
+    info: String,
+}
+
+/// The documents of `text` as the strict parser reads them.
+fn strict(text: &str) -> Result<Vec<Node>, Error> {
+    let mut bytes = Bytes::new(text);
+    let mut b = Builder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
             Ok(e) => e,
             Err(e) => {
                 let m = e.marker();
-                let at = bytes.at(m);
-                out.push(Found {
-                    file: path.to_path_buf(),
+                return Err(Error {
+                    at: bytes.at(m),
                     line: m.line(),
                     column: m.col() + 1,
-                    span: at..at,
-                    text: String::new(),
-                    kind: Kind::Broken(format!("invalid YAML: {}", e.info())),
-                    tag_span: None,
+                    info: e.info().to_owned(),
                 });
-                break;
             }
         };
-        // Whether this event is a value under an `image` key.
-        let under_image = matches!(
-            stack.last(),
-            Some(Frame::Map {
-                key: false,
-                image: true
-            })
-        );
         match event {
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
-            Event::DocumentStart(_) | Event::DocumentEnd => {
-                stack.clear();
-                continue;
-            }
-            Event::MappingStart(..) => {
-                key_is_node(&mut stack);
-                stack.push(Frame::Map {
-                    key: true,
-                    image: false,
-                });
-                continue;
-            }
-            Event::SequenceStart(..) => {
-                key_is_node(&mut stack);
-                stack.push(Frame::Seq);
-                continue;
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                stack.pop();
-            }
-            Event::Alias(id) => {
-                if under_image && reported.insert(id) {
-                    if let Some(f) = anchors.get(&id) {
-                        out.push(f.clone());
-                    }
-                }
-            }
-            Event::Scalar(value, style, anchor, _) => {
-                let is_key = matches!(stack.last(), Some(Frame::Map { key: true, .. }));
-                if is_key {
-                    if let Some(Frame::Map { key, image }) = stack.last_mut() {
-                        *key = false;
-                        *image = value == "image";
-                    }
-                    continue;
-                }
-                let empty = span.is_empty()
-                    || (style == ScalarStyle::Plain && matches!(&*value, "~" | "null" | ""));
-                if !empty && (under_image || anchor != 0) {
-                    let f = scalar(path, &mut bytes, &mut lines, &value, style, span);
-                    if under_image && (anchor == 0 || reported.insert(anchor)) {
-                        out.push(f.clone());
-                    }
-                    if anchor != 0 {
-                        anchors.insert(anchor, f);
-                    }
-                }
-            }
-        }
-        // A whole node is done: the mapping it is in waits for what's next.
-        if let Some(Frame::Map { key, .. }) = stack.last_mut() {
-            *key = !*key;
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentStart(_) => {}
+            Event::DocumentEnd => b.finish(),
+            Event::MappingStart(..) => b.start_map(),
+            Event::SequenceStart(..) => b.start_seq(),
+            Event::MappingEnd | Event::SequenceEnd => b.end(),
+            Event::Alias(id) => b.node(Node::Alias(id)),
+            Event::Scalar(value, style, anchor, _) => b.node(Node::Scalar(scalar(
+                &mut bytes, &value, style, anchor, span,
+            ))),
         }
     }
-    out
+    b.finish();
+    Ok(b.docs)
 }
 
-/// A mapping or sequence is about to start: if it is a key, the key is not
-/// `image`.
-fn key_is_node(stack: &mut [Frame]) {
-    if let Some(Frame::Map { key: true, image }) = stack.last_mut() {
-        *image = false;
-    }
-}
-
-/// The [`Found`] for a scalar `value` written between `start` and `end`.
+/// The [`Scalar`] for a `value` written at `span`.
 fn scalar(
-    path: &Path,
     bytes: &mut Bytes<'_>,
-    lines: &mut Lines<'_>,
     value: &str,
     style: ScalarStyle,
+    anchor: usize,
     span: Span,
-) -> Found {
-    let start = span.start;
+) -> Scalar {
     let (from, to) = (bytes.at(&span.start), bytes.at(&span.end));
     let raw = bytes.text.get(from..to).unwrap_or("");
     // The span starts at an anchor or a tag when there is one (`&img x`),
@@ -198,26 +235,133 @@ fn scalar(
         Some(q) => raw.strip_suffix(q).unwrap_or(raw),
         None => raw,
     };
-    let at = body
+    // Escapes, folding or a block scalar: the bytes are not the value.
+    let exact = body
         .strip_suffix(value)
         .filter(|before| quote.is_none_or(|q| before.ends_with(q)))
+        .filter(|_| {
+            !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || value.is_empty()
+        })
         .map(|before| from + before.len());
-    let Some(at) = at else {
-        // Escapes, folding or a block scalar: the bytes are not the value.
-        let mut f = found(path, start.line(), start.col() + 1, from, value);
-        f.span = from..to;
-        if f.kind == Kind::Image {
-            f.kind = Kind::Expanded;
+    // A block scalar's span starts at its value: take in its header.
+    let from = match style {
+        ScalarStyle::Literal | ScalarStyle::Folded => bytes.text[..from]
+            .rfind(['|', '>'])
+            .filter(|&h| {
+                !bytes.text[h..from]
+                    .contains(|c: char| !c.is_whitespace() && !"|>+-0123456789".contains(c))
+            })
+            .unwrap_or(from),
+        _ => from,
+    };
+    Scalar {
+        value: value.to_owned(),
+        exact,
+        raw: from..to,
+        plain: style == ScalarStyle::Plain,
+        literal: style == ScalarStyle::Literal,
+        anchor,
+    }
+}
+
+/// `text` with its template actions (`{{ ... }}`, `{% ... %}`, `{# ... #}`)
+/// blanked out byte for byte: a line that holds nothing but actions becomes
+/// a comment, an action among other text becomes `x`s (a plain scalar where
+/// YAML expects a value). `None` when `text` has no action.
+fn mask(text: &str) -> Option<String> {
+    if !text.contains("{{") && !text.contains("{%") {
+        return None;
+    }
+    const ACTION: u8 = 0;
+    let mut b = text.as_bytes().to_vec();
+    let mut i = 0;
+    let mut any = false;
+    while i + 1 < b.len() {
+        let close: &[u8] = match (b[i], b[i + 1]) {
+            // GitHub's `${{ ... }}` is a plain scalar, not a template.
+            (b'{', b'{') if i > 0 && b[i - 1] == b'$' => {
+                i += 2;
+                continue;
+            }
+            (b'{', b'{') => b"}}",
+            (b'{', b'%') => b"%}",
+            (b'{', b'#') => b"#}",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let Some(end) = b[i + 2..].windows(2).position(|w| w == close) else {
+            break; // never closed: nothing after it is an action either
+        };
+        let end = i + 2 + end + 2;
+        for c in &mut b[i..end] {
+            if *c != b'\n' {
+                *c = ACTION;
+            }
         }
-        return f;
-    };
-    let lead = &bytes.text[from..at];
-    let (line, column) = if lead.contains('\n') {
-        lines.line_col(at)
-    } else {
-        (start.line(), start.col() + 1 + lead.chars().count())
-    };
-    found(path, line, column, at, value)
+        any = true;
+        i = end;
+    }
+    if !any {
+        return None;
+    }
+    for line in b.split_mut(|&c| c == b'\n') {
+        let only =
+            line.contains(&ACTION) && line.iter().all(|&c| c == ACTION || c.is_ascii_whitespace());
+        // A line of actions becomes a comment at the action's column (in a
+        // block scalar, a line of text at its indentation).
+        let mut first = only;
+        for c in line {
+            if *c == ACTION {
+                *c = if first {
+                    b'#'
+                } else if only {
+                    b' '
+                } else {
+                    b'x'
+                };
+                first = false;
+            }
+        }
+    }
+    // Only whole UTF-8 sequences were replaced, by ASCII: still UTF-8.
+    String::from_utf8(b).ok()
+}
+
+/// Values read from a masked text, taken back from the file as written.
+fn restore(docs: &mut [Node], text: &str) {
+    let mut stack: Vec<&mut Node> = docs.iter_mut().collect();
+    while let Some(n) = stack.pop() {
+        match n {
+            Node::Scalar(s) => restore_scalar(s, text),
+            Node::Map(e) => {
+                for (k, v) in e.iter_mut() {
+                    if let Some(k) = k {
+                        restore_scalar(k, text);
+                    }
+                    stack.push(v);
+                }
+            }
+            Node::Seq(items) => stack.extend(items.iter_mut()),
+            Node::Alias(_) => {}
+        }
+    }
+}
+
+fn restore_scalar(s: &mut Scalar, text: &str) {
+    if let Some(at) = s.exact {
+        if let Some(v) = text.get(at..at + s.value.len()) {
+            if v != s.value {
+                s.value = v.to_owned();
+            }
+        }
+    } else if let Some(raw) = text.get(s.raw.clone()) {
+        if raw.contains("{{") || raw.contains("{%") {
+            s.value = raw.trim().to_owned();
+            s.literal = false;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -240,6 +384,15 @@ mod tests {
                 (5, 15, "redis:7".to_owned(), Kind::Image),
                 (11, 15, "ubuntu:22.04".to_owned(), Kind::Image),
                 (12, 24, "alpine".to_owned(), Kind::Image),
+                (
+                    14,
+                    17,
+                    "no".to_owned(),
+                    Kind::Skipped(
+                        "\"no\" has no tag here: the chart's default tag (its appVersion) applies"
+                            .to_owned()
+                    )
+                ),
             ]
         );
     }
@@ -300,6 +453,70 @@ mod tests {
             .collect();
         let want: Vec<(String, Kind)> = want.into_iter().map(|t| (t, Kind::Image)).collect();
         assert_eq!(got, want);
+    }
+
+    /// Text made of YAML's and templates' tokens in random order, with
+    /// multi-byte characters: never a panic, every position right, and a
+    /// span of an exact reference holds its text.
+    #[test]
+    fn token_soup() {
+        const TOKENS: [&str; 32] = [
+            "image",
+            ": ",
+            ":",
+            "\n",
+            "  ",
+            "\t",
+            "- ",
+            "{",
+            "}",
+            "[",
+            "]",
+            ", ",
+            "'",
+            "\"",
+            "\\",
+            "{{ .Values.x }}",
+            "{{-",
+            "}}",
+            "{%",
+            "#",
+            "é",
+            "\u{1F600}",
+            "|",
+            ">",
+            "&a ",
+            "*a",
+            "repository",
+            "tag",
+            "nginx:1.2",
+            "${V:-x}",
+            "$$",
+            "docker://",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 40) as usize % 90 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(TOKENS[(seed >> 33) as usize % TOKENS.len()]);
+            }
+            let found = find(Path::new("x.yaml"), &text);
+            crate::check::assert_positions(&found, &text);
+            for f in &found {
+                if f.kind == Kind::Image {
+                    assert_eq!(text[f.span.clone()], f.text, "{text:?}");
+                }
+                if let Some(t) = &f.tag_span {
+                    assert!(text.get(t.clone()).is_some(), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,604 @@
+//! Which values of a YAML document name images, and how.
+//!
+//! - a scalar under a key `image` (`image: nginx:1.27`, `"image": ...`,
+//!   `- image: ...`, flow style), and under a key that ends in `Image`
+//!   (`initImage: busybox:1.36`) when it is a valid reference;
+//! - Helm values: a mapping of parts (`registry`, `repository`, `image`,
+//!   `name`, `tag`, `version`, `digest`), one reference at the part that
+//!   names the repository, its tag written in `tag_span`;
+//! - GitHub Actions: `jobs.<id>.container` written as a name, and `uses:
+//!   docker://...`; an action's `image: Dockerfile` is a path, not an image;
+//! - GitLab CI `services:` items (in `.gitlab-ci.yml`);
+//! - kustomize `images:` entries (`newName`, `newTag`, `digest`);
+//! - Compose interpolation: `${VAR:-default}` and `${VAR-default}` are
+//!   filled in with the default, `$$` is a `$`;
+//! - a literal block scalar (`|`) that is itself YAML with images.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use super::tree::{Node, Scalar};
+use crate::check::{Found, Kind};
+
+/// Block scalars inside block scalars are read this deep.
+const NESTING: usize = 3;
+
+/// The finder over the documents of one text.
+pub(crate) struct Finder<'a> {
+    path: &'a Path,
+    text: &'a str,
+    /// What was found: spans into `text`; lines and columns are filled in
+    /// by the caller.
+    pub out: Vec<Found>,
+    anchors: HashMap<usize, &'a Scalar>,
+    reported: HashSet<usize>,
+    gitlab: bool,
+    nesting: usize,
+}
+
+impl<'a> Finder<'a> {
+    pub fn new(path: &'a Path, text: &'a str, docs: &'a [Node], nesting: usize) -> Self {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let mut f = Finder {
+            path,
+            text,
+            out: Vec::new(),
+            anchors: HashMap::new(),
+            reported: HashSet::new(),
+            gitlab: name.ends_with("gitlab-ci.yml") || name.ends_with("gitlab-ci.yaml"),
+            nesting,
+        };
+        let mut stack: Vec<&'a Node> = docs.iter().collect();
+        while let Some(n) = stack.pop() {
+            match n {
+                Node::Scalar(s) if s.anchor != 0 => {
+                    f.anchors.insert(s.anchor, s);
+                }
+                Node::Map(e) => stack.extend(e.iter().map(|(_, v)| v)),
+                Node::Seq(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+        for d in docs {
+            f.node(d, None, None, true);
+        }
+        f
+    }
+
+    fn node(&mut self, n: &'a Node, key: Option<&'a str>, parent: Option<&'a str>, root: bool) {
+        match n {
+            Node::Map(entries) => self.map(entries, key, parent, root),
+            Node::Seq(items) => {
+                if self.gitlab && key == Some("services") {
+                    for item in items {
+                        match item {
+                            Node::Scalar(s) => self.image(s),
+                            Node::Map(e) => {
+                                if let Some(s) = get(e, "name") {
+                                    self.image(s)
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    return;
+                }
+                for item in items {
+                    self.node(item, key, parent, false);
+                }
+            }
+            Node::Scalar(s) => {
+                if s.literal && self.nesting < NESTING && s.value.contains("image") {
+                    self.nested(s);
+                }
+            }
+            Node::Alias(_) => {}
+        }
+    }
+
+    fn map(
+        &mut self,
+        entries: &'a [(Option<Scalar>, Node)],
+        key: Option<&'a str>,
+        parent: Option<&'a str>,
+        root: bool,
+    ) {
+        let mut used = vec![false; entries.len()];
+        // GitHub Actions: `jobs.<id>.container: node:20`.
+        if parent == Some("jobs") {
+            if let Some(i) = find(entries, "container") {
+                if let Some(s) = value(entries, i) {
+                    self.image(s);
+                    used[i] = true;
+                }
+            }
+        }
+        // An action's `runs: {using: docker, image: Dockerfile}` names a
+        // file to build, unless it is `docker://...`.
+        if let (Some(i), Some(u)) = (find(entries, "image"), get(entries, "using")) {
+            if u.value.eq_ignore_ascii_case("docker")
+                && value(entries, i).is_some_and(|s| !s.value.starts_with("docker://"))
+            {
+                used[i] = true;
+            }
+        }
+        // kustomize: `images:` at the top of the file.
+        if root {
+            if let Some(i) = find(entries, "images") {
+                if let Node::Seq(items) = &entries[i].1 {
+                    let kustomize = |n: &Node| {
+                        matches!(n, Node::Map(e) if get(e, "name").is_some()
+                            && ["newName", "newTag", "digest"].iter().any(|k| find(e, k).is_some()))
+                    };
+                    if items.iter().any(kustomize) {
+                        for item in items {
+                            if let Node::Map(e) = item {
+                                self.kustomize(e);
+                            }
+                        }
+                        used[i] = true;
+                    }
+                }
+            }
+        }
+        self.helm(entries, key, &mut used);
+        for (i, (k, v)) in entries.iter().enumerate() {
+            if used[i] {
+                continue;
+            }
+            let k = k.as_ref().map(|k| k.value.as_str());
+            match (k, v) {
+                (Some("image"), Node::Scalar(s)) => self.image(s),
+                (Some("image"), Node::Alias(id)) => {
+                    if let Some(s) = self.anchors.get(id).copied() {
+                        self.image(s);
+                    }
+                }
+                (Some("uses"), Node::Scalar(s)) if s.value.starts_with("docker://") => {
+                    self.image(s)
+                }
+                (Some(k), Node::Scalar(s)) if imageish(k) && valid(&s.value) => self.image(s),
+                _ => self.node(v, k, key, false),
+            }
+        }
+    }
+
+    /// Helm values: a reference written in parts.
+    fn helm(&mut self, e: &'a [(Option<Scalar>, Node)], key: Option<&str>, used: &mut [bool]) {
+        let strong = key.is_some_and(imageish);
+        let repository = find(e, "repository");
+        let registry = find(e, "registry");
+        let tag = find(e, "tag").or_else(|| find(e, "imageTag"));
+        let version = find(e, "version");
+        let digest = find(e, "digest");
+        let val = |i: Option<usize>| i.and_then(|i| value(e, i));
+        let mut mark = |is: &[Option<usize>]| {
+            for i in is.iter().flatten() {
+                used[*i] = true;
+            }
+        };
+        // `image: name` beside its parts (`repository: nvidia`, `tag: ...`).
+        if let Some(i) = find(e, "image") {
+            if let Some(name) = value(e, i) {
+                let version = version.filter(|_| repository.is_some());
+                let parts = [repository, registry, tag, version, digest];
+                if parts.iter().any(Option::is_some) && !has_version(&name.value) {
+                    let t = val(tag).or(val(version));
+                    let names = [val(registry), val(repository), Some(name)];
+                    self.join(name, &names, t, val(digest), true, true);
+                    mark(&[Some(i), repository, registry, tag, version, digest]);
+                }
+                return;
+            }
+        }
+        let name = if strong {
+            repository
+                .or_else(|| find(e, "name"))
+                .or_else(|| find(e, "imageName"))
+        } else {
+            repository
+        };
+        let Some(n) = name else { return };
+        let Some(ns) = value(e, n) else { return };
+        let version = version.filter(|_| strong);
+        if !strong && (tag.is_none() || ns.value.contains("://")) {
+            return;
+        }
+        let (t, d, g) = (val(tag).or(val(version)), val(digest), val(registry));
+        if t.is_none()
+            && d.is_none()
+            && g.is_none()
+            && (has_version(&ns.value) || repository.is_none())
+        {
+            // A whole name (`imageName: nvcr.io/...:25.01-py3`, GitLab's
+            // `image: {name: ...}`).
+            self.image(ns);
+        } else {
+            let helm_default = repository.is_some() && (tag.is_some() || version.is_none());
+            self.join(ns, &[g, Some(ns)], t, d, strong, helm_default);
+        }
+        mark(&[Some(n), repository, registry, tag, version, digest]);
+    }
+
+    /// One reference from parts: reported at `at`, the tag rewritten in
+    /// place. `strong`: the shape says it is an image (an invalid name is
+    /// an error); otherwise only a valid name is reported. `helm_default`:
+    /// without a tag, the chart's default tag applies.
+    fn join(
+        &mut self,
+        at: &Scalar,
+        names: &[Option<&Scalar>],
+        tag: Option<&Scalar>,
+        digest: Option<&Scalar>,
+        strong: bool,
+        helm_default: bool,
+    ) {
+        let mut text = String::new();
+        for n in names.iter().flatten() {
+            let v = n.value.trim().trim_matches('/');
+            if !text.is_empty() {
+                text.push('/');
+            }
+            text.push_str(v);
+        }
+        if let Some(t) = tag {
+            text.push(':');
+            text.push_str(t.value.trim());
+        }
+        if let Some(d) = digest {
+            text.push('@');
+            text.push_str(d.value.trim());
+        }
+        let templated = |s: &Scalar| s.value.contains("{{") || s.value.contains('$');
+        if names
+            .iter()
+            .flatten()
+            .chain(tag.iter())
+            .chain(digest.iter())
+            .any(|s| templated(s))
+        {
+            if strong {
+                self.push(at.span(), skipped(&text), None);
+            }
+            return;
+        }
+        let parses = crate::Image::parse(&text).is_ok();
+        if tag.is_none() && digest.is_none() && helm_default {
+            if parses {
+                let why = format!(
+                    "{text:?} has no tag here: the chart's default tag (its appVersion) applies"
+                );
+                self.push(at.span(), Kind::Skipped(why), Some(text));
+            } else if strong {
+                self.push(at.span(), Kind::Expanded, Some(text));
+            }
+            return;
+        }
+        if !strong && !parses {
+            return;
+        }
+        let tag_span = tag.and_then(|t| t.exact.map(|a| a..a + t.value.len()));
+        let tag_span = tag_span.filter(|r| !r.is_empty());
+        self.push_found(at.span(), text, Kind::Expanded, tag_span);
+    }
+
+    /// A kustomize `images:` entry.
+    fn kustomize(&mut self, e: &'a [(Option<Scalar>, Node)]) {
+        let Some(name) = get(e, "name") else { return };
+        let (new_name, new_tag, digest) = (get(e, "newName"), get(e, "newTag"), get(e, "digest"));
+        if new_name.is_none() && new_tag.is_none() && digest.is_none() {
+            return;
+        }
+        if let Some(n) = new_name {
+            // `name` is the image that the manifests use and kustomize
+            // replaces: what is pulled is `newName`.
+            let why = format!(
+                "{:?} is the image that kustomize replaces with {:?}",
+                name.value, n.value
+            );
+            self.push(name.span(), Kind::Skipped(why), Some(name.value.clone()));
+        }
+        let base = new_name.unwrap_or(name);
+        if new_tag.is_none() && digest.is_none() {
+            self.image(base);
+            return;
+        }
+        self.join(base, &[Some(base)], new_tag, digest, true, false);
+    }
+
+    /// A scalar that is a reference as a whole.
+    fn image(&mut self, s: &Scalar) {
+        if s.is_null() || (s.anchor != 0 && !self.reported.insert(s.anchor)) {
+            return;
+        }
+        let (value, at) = match s.value.strip_prefix("docker://") {
+            Some(v) => (v, s.exact.map(|a| a + "docker://".len())),
+            None => (s.value.as_str(), s.exact),
+        };
+        let span = at.map_or(s.raw.clone(), |a| a..a + value.len());
+        if value.contains("{{") || value.contains("{%") {
+            self.push(span, skipped(value), None);
+        } else if value.contains('$') {
+            match interpolate(value) {
+                Some((e, tag)) if !e.is_empty() => {
+                    let tag_span = at.zip(tag).map(|(a, t)| a + t.start..a + t.end);
+                    self.push_found(span, e, Kind::Expanded, tag_span);
+                }
+                _ => self.push(span, skipped(value), Some(value.to_owned())),
+            }
+        } else if at.is_some() {
+            self.push_found(span, value.to_owned(), Kind::Image, None);
+        } else {
+            self.push_found(span, value.to_owned(), Kind::Expanded, None);
+        }
+    }
+
+    fn push(&mut self, span: Range<usize>, kind: Kind, text: Option<String>) {
+        let text = text.unwrap_or_else(|| self.text.get(span.clone()).unwrap_or("").to_owned());
+        self.push_found(span, text, kind, None);
+    }
+
+    fn push_found(
+        &mut self,
+        span: Range<usize>,
+        text: String,
+        kind: Kind,
+        tag_span: Option<Range<usize>>,
+    ) {
+        self.out.push(Found {
+            file: self.path.to_path_buf(),
+            line: 0,
+            column: 0,
+            span,
+            text,
+            kind,
+            tag_span,
+        });
+    }
+
+    /// A literal block scalar that is itself YAML: its images, at their
+    /// place in the file.
+    fn nested(&mut self, s: &Scalar) {
+        let raw = self.text.get(s.raw.clone()).unwrap_or("");
+        if !raw.starts_with('|') {
+            return;
+        }
+        let inner = s.value.as_str();
+        let found = super::find_nested(self.path, inner, self.nesting + 1);
+        if found.is_empty() {
+            return;
+        }
+        let starts = |t: &str| -> Vec<usize> {
+            std::iter::once(0)
+                .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        };
+        let (raw_starts, inner_starts) = (starts(raw), starts(inner));
+        let base = s.raw.start;
+        // The file offset of byte `b` of the value: value line `i` is the
+        // file's line `i + 1` after the header, less its indentation.
+        let map = |b: usize| -> Option<usize> {
+            let i = inner_starts.partition_point(|&x| x <= b).checked_sub(1)?;
+            let il_end = inner_starts.get(i + 1).map_or(inner.len(), |&x| x - 1);
+            let il = inner.get(inner_starts[i]..il_end)?;
+            let r = *raw_starts.get(i + 1)?;
+            let r_end = raw_starts.get(i + 2).map_or(raw.len(), |&x| x - 1);
+            let rl = raw.get(r..r_end)?.trim_end_matches('\r');
+            let lead = rl.len().checked_sub(il.len())?;
+            rl.ends_with(il)
+                .then(|| base + r + lead + (b - inner_starts[i]))
+        };
+        let text = self.text;
+        let moved = |r: &Range<usize>| -> Option<Range<usize>> {
+            let m = map(r.start)?;
+            let m = m..m + r.len();
+            (text.get(m.clone())? == inner.get(r.clone())?).then_some(m)
+        };
+        for mut f in found {
+            f.tag_span = f.tag_span.as_ref().and_then(&moved);
+            match moved(&f.span) {
+                Some(m) => f.span = m,
+                None => {
+                    f.span = s.raw.clone();
+                    f.tag_span = None;
+                    if f.kind == Kind::Image {
+                        f.kind = Kind::Expanded;
+                    }
+                }
+            }
+            self.out.push(f);
+        }
+    }
+}
+
+/// The index of the entry with key `name`.
+fn find(e: &[(Option<Scalar>, Node)], name: &str) -> Option<usize> {
+    e.iter()
+        .position(|(k, _)| k.as_ref().is_some_and(|k| k.value == name))
+}
+
+/// The value of entry `i` when it is a scalar that is not null.
+fn value(e: &[(Option<Scalar>, Node)], i: usize) -> Option<&Scalar> {
+    e[i].1.scalar().filter(|s| !s.is_null())
+}
+
+fn get<'e>(e: &'e [(Option<Scalar>, Node)], name: &str) -> Option<&'e Scalar> {
+    find(e, name).and_then(|i| value(e, i))
+}
+
+/// A key that names an image or a map of its parts: `image`,
+/// `initImage`, `sidecar_image`, `docker-image`.
+fn imageish(k: &str) -> bool {
+    let k = k.as_bytes();
+    k.len() >= 5 && k[k.len() - 5..].eq_ignore_ascii_case(b"image")
+}
+
+/// Whether `v` looks like and is a valid reference with a repository path
+/// or a tag: a value under a key such as `initImage` is read only then.
+fn valid(v: &str) -> bool {
+    v.contains(['/', ':'])
+        && !v.contains("://")
+        && v.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && crate::Image::parse(v).is_ok()
+}
+
+/// Whether the name `v` has a tag or a digest of its own.
+fn has_version(v: &str) -> bool {
+    let name = &v[v.rfind('/').map_or(0, |i| i + 1)..];
+    v.contains('@') || name.contains(':')
+}
+
+fn skipped(text: &str) -> Kind {
+    Kind::Skipped(format!("{text:?} uses variables or a template"))
+}
+
+/// `v` with Compose interpolation done (`$$` is `$`; `${VAR:-default}` and
+/// `${VAR-default}` are their default, nested defaults too), and where its
+/// tag is written in `v` when the tag comes whole from one place. `None`
+/// when a variable has no default (`$VAR`, `${VAR}`, `${VAR:?err}`,
+/// `${VAR:+alt}`, GitHub's `${{ ... }}`).
+pub(crate) fn interpolate(v: &str) -> Option<(String, Option<Range<usize>>)> {
+    let mut out = String::new();
+    // Pieces of `out` copied from `v`: (start in out, start in v, length).
+    let mut pieces = Vec::new();
+    expand(v, 0, &mut out, &mut pieces, 0)?;
+    let end = out.find('@').unwrap_or(out.len());
+    let slash = out[..end].rfind('/').map_or(0, |i| i + 1);
+    let tag = out[slash..end]
+        .rfind(':')
+        .map(|c| slash + c + 1..end)
+        .filter(|t| !t.is_empty());
+    let src = tag.and_then(|t| {
+        pieces
+            .iter()
+            .find(|&&(o, _, n)| o <= t.start && t.end <= o + n)
+            .map(|&(o, s, _)| s + t.start - o..s + t.end - o)
+    });
+    Some((out, src))
+}
+
+fn expand(
+    v: &str,
+    base: usize,
+    out: &mut String,
+    pieces: &mut Vec<(usize, usize, usize)>,
+    depth: usize,
+) -> Option<()> {
+    if depth > 8 {
+        return None;
+    }
+    let b = v.as_bytes();
+    let mut lit = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'$') => {
+                copy(v, base, lit..i, out, pieces);
+                out.push('$');
+                i += 2;
+                lit = i;
+            }
+            Some(b'{') => {
+                copy(v, base, lit..i, out, pieces);
+                // The matching `}`.
+                let mut level = 1;
+                let mut j = i + 2;
+                while j < b.len() {
+                    match b[j] {
+                        b'{' => level += 1,
+                        b'}' => {
+                            level -= 1;
+                            if level == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                if j >= b.len() {
+                    return None;
+                }
+                let inner = &v[i + 2..j];
+                let name = inner
+                    .bytes()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    .count();
+                let rest = &inner[name..];
+                let op = if rest.starts_with(":-") {
+                    2
+                } else if rest.starts_with('-') {
+                    1
+                } else {
+                    return None;
+                };
+                if name == 0 {
+                    return None;
+                }
+                let from = i + 2 + name + op;
+                expand(&v[from..j], base + from, out, pieces, depth + 1)?;
+                i = j + 1;
+                lit = i;
+            }
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => return None,
+            _ => i += 1,
+        }
+    }
+    copy(v, base, lit..b.len(), out, pieces);
+    Some(())
+}
+
+/// Copies `v[r]` to `out`, noting where it came from.
+fn copy(
+    v: &str,
+    base: usize,
+    r: Range<usize>,
+    out: &mut String,
+    pieces: &mut Vec<(usize, usize, usize)>,
+) {
+    if r.end > r.start {
+        pieces.push((out.len(), base + r.start, r.len()));
+        out.push_str(&v[r]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_interpolation() {
+        let e = |v: &str| interpolate(v).map(|(e, t)| (e, t.map(|t| v[t].to_owned())));
+        assert_eq!(
+            e("ghcr.io/x/y:${V:-release}"),
+            Some(("ghcr.io/x/y:release".into(), Some("release".into())))
+        );
+        assert_eq!(
+            e("ghcr.io/x:${V-main}"),
+            Some(("ghcr.io/x:main".into(), Some("main".into())))
+        );
+        assert_eq!(
+            e("${REG:-docker.io}/app:1.0"),
+            Some(("docker.io/app:1.0".into(), Some("1.0".into())))
+        );
+        assert_eq!(
+            e("${A:-${B:-x}}/y:1"),
+            Some(("x/y:1".into(), Some("1".into())))
+        );
+        assert_eq!(e("a$$b:1"), Some(("a$b:1".into(), Some("1".into()))));
+        assert_eq!(e("${RAGFLOW_IMAGE}"), None);
+        assert_eq!(e("$IMAGE"), None);
+        assert_eq!(e("x:${T:?need}"), None);
+        assert_eq!(e("${{ matrix.image }}"), None);
+        assert_eq!(e("x:${T"), None);
+    }
+}

@@ -1,0 +1,241 @@
+//! `imagetag check` and `imagetag pin` on YAML as it is found in real
+//! repositories, run as the real binary on `tests/data/check/yaml/`: Helm
+//! templates and values, Kubernetes manifests (kustomize, ConfigMaps that
+//! carry YAML, quoted keys, multi-line quotes), Compose interpolation,
+//! GitHub Actions and GitLab CI. Most files are verbatim copies of public
+//! ones (`tests/data/check/yaml/SOURCES.tsv`); the rest are written in
+//! their shape.
+#![cfg(feature = "cli")]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/check")
+}
+
+/// Runs in `dir` and asserts stdout, stderr and the exit code.
+#[track_caller]
+fn expect(dir: &Path, args: &[&str], code: i32, stdout: &str, stderr: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_imagetag"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run imagetag");
+    let (o, e) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(o, stdout, "{args:?}; stderr: {e}");
+    assert_eq!(e, stderr, "{args:?}");
+    assert_eq!(out.status.code(), Some(code), "{args:?}");
+}
+
+/// Every YAML shape, each reference at its line and column with its joined
+/// text: `--require-digest` makes each reference without a digest a finding.
+#[test]
+fn every_shape_is_read_at_its_place() {
+    expect(
+        &data(),
+        &[
+            "check",
+            "--require-digest",
+            "yaml/helm",
+            "yaml/k8s",
+            "yaml/compose",
+            "yaml/gha",
+            "yaml/gitlab",
+            "yaml/action",
+        ],
+        1,
+        r#"yaml/helm/app/templates/deployment.yaml:16:16: error: "busybox:1.36" has no digest: add @sha256:...
+yaml/helm/app/templates/deployment.yaml:20:19: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}" uses variables or a template
+yaml/helm/app/templates/deployment.yaml:23:18: note: skipped: "{{ .Values.sidecar.image | default \"nginx:1.27\" }}" uses variables or a template
+yaml/helm/app/templates/deployment.yaml:31:18: error: "quay.io/prometheus/node-exporter:v1.8.2" has no digest: add @sha256:...
+yaml/helm/app/values.yaml:3:15: error: "docker.io/bitnami/nginx:1.25.3-debian-11-r0" has no digest: add @sha256:...
+yaml/helm/app/values.yaml:9:17: note: skipped: "bitnami/exporter" has no tag here: the chart's default tag (its appVersion) applies
+yaml/helm/app/values.yaml:19:17: error: "alpine:3.20" has no digest: add @sha256:...
+yaml/helm/app/values.yaml:21:14: error: "busybox:1.36" has no digest: add @sha256:...
+yaml/helm/app/values.yaml:23:10: error: "org/app:2.0" has no digest: add @sha256:...
+yaml/helm/dcgm-exporter/templates/daemonset.yaml:109:17: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag }}" uses variables or a template
+yaml/helm/dcgm-exporter/templates/daemonset.yaml:111:17: note: skipped: "{{ .Values.image.repository }}:{{ .Chart.AppVersion }}" uses variables or a template
+yaml/helm/dcgm-exporter/values.yaml:16:15: error: "nvcr.io/nvidia/k8s/dcgm-exporter:2.2.9-2.4.1-ubuntu18.04" has no digest: add @sha256:...
+yaml/helm/gpu-operator/values.yaml:33:10: note: skipped: "nvidia/gpu-operator" has no tag here: the chart's default tag (its appVersion) applies
+yaml/helm/gpu-operator/values.yaml:63:10: error: "nvidia/driver:440.33.01" has no digest: add @sha256:...
+yaml/helm/gpu-operator/values.yaml:68:10: error: "nvidia/container-toolkit:1.0.0-beta.0" has no digest: add @sha256:...
+yaml/helm/gpu-operator/values.yaml:73:10: error: "nvidia/k8s-device-plugin:1.0.0-beta4" has no digest: add @sha256:...
+yaml/helm/gpu-operator/values.yaml:78:10: error: "nvidia/dcgm-exporter:1.0.0-beta-ubuntu18.04" has no digest: add @sha256:...
+yaml/helm/gpu-operator/values.yaml:83:10: error: "nvidia/pod-gpu-metrics-exporter:v1.0.0-alpha" has no digest: add @sha256:...
+yaml/helm/nim-llm/templates/tests/test-models.yaml:12:14: error: "curlimages/curl:8.6.0" has no digest: add @sha256:...
+yaml/helm/node-exporter/templates/daemonset.yaml:11:19: note: skipped: "{{ $.Values.global.imageRegistry | default .registry}}/{{ .repository }}:{{ .tag }}@sha256:{{ .sha }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:13:19: note: skipped: "{{ $.Values.global.imageRegistry | default .registry}}/{{ .repository }}:{{ .tag }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:27:18: note: skipped: "{{ include \"prometheus-node-exporter.image\" . }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:42:18: error: "quay.io/brancz/kube-rbac-proxy:v0.18.0" has no digest: add @sha256:...
+yaml/helm/production-stack/image-registry.yaml:2:15: error: "ghcr.io/lmcache/lmstack-router:v1" has no digest: add @sha256:...
+yaml/helm/production-stack/image-registry.yaml:7:17: error: "registry.example.org:5000/lmcache/cache:v2" has no digest: add @sha256:...
+yaml/helm/production-stack/image-registry.yaml:16:19: error: "vllm/vllm-openai:v3" has no digest: add @sha256:...
+yaml/helm/production-stack/image-registry.yaml:27:16: error: "busybox:1.36" has no digest: add @sha256:...
+yaml/helm/production-stack/image-registry.yaml:29:19: error: "localhost:5000/team/ray-vllm:v4" has no digest: add @sha256:...
+yaml/helm/production-stack/image-registry.yaml:38:16: error: "docker.io/library/busybox:1.36" has no digest: add @sha256:...
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:30:9: note: skipped: a template that is YAML only once rendered (while parsing a block mapping, did not find expected key at line 30 column 9): read line by line, as kubectl and CI runners read it
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:60:20: note: skipped: "{{ .Values.head.image.repository }}:{{ .Values.head.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:63:20: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:160:20: note: skipped: "{{ $values.image.repository }}:{{ $values.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:163:20: note: skipped: "{{ $.Values.image.repository }}:{{ $.Values.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:258:20: note: skipped: "{{ .Values.worker.image.repository }}:{{ .Values.worker.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:261:20: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/values.yaml:6:15: error: "rayproject/ray:2.0.0" has no digest: add @sha256:...
+yaml/helm/triton/values.yaml:40:15: error: "gcr.io/nvidia-ngc-public/tritonserver:23.10-py3" has no digest: add @sha256:...
+yaml/k8s/configmap.yaml:10:17: error: "nginx:1.25" has no digest: add @sha256:...
+yaml/k8s/configmap.yaml:11:16: error: "redis:7" has no digest: add @sha256:...
+yaml/k8s/configmap.yaml:18:19: error: "ghcr.io/org/app:1.10" has no digest: add @sha256:...
+yaml/k8s/kustomization.yaml:19:9: note: skipped: "kuberay/operator" is the image that kustomize replaces with "quay.io/kuberay/operator"
+yaml/k8s/kustomization.yaml:20:12: error: "quay.io/kuberay/operator:nightly" has no digest: add @sha256:...
+yaml/k8s/multiline-quote.yaml:4:12: error: "nginx:1.27" has no digest: add @sha256:...
+yaml/k8s/multiline-quote.yaml:5:14: note: skipped: not strict YAML (invalid indentation in quoted scalar at line 5 column 14): read line by line, as kubectl and CI runners read it
+yaml/k8s/multiline-quote.yaml:8:13: error: "redis:7" has no digest: add @sha256:...
+yaml/k8s/quoted-keys.yaml:167:23: error: "google/cloud-sdk" has no digest: add @sha256:...
+yaml/k8s/quoted-keys.yaml:246:23: error: "google/cloud-sdk" has no digest: add @sha256:...
+yaml/compose/docker-compose.yml:15:12: error: "ghcr.io/immich-app/immich-server:release" has no digest: add @sha256:...
+yaml/compose/docker-compose.yml:38:12: error: "ghcr.io/immich-app/immich-machine-learning:release" has no digest: add @sha256:...
+yaml/compose/interpolation.yaml:3:12: error: "ghcr.io/org/app:1.4.2" has no digest: add @sha256:...
+yaml/compose/interpolation.yaml:5:12: error: "docker.io/library/nginx:1.27" has no digest: add @sha256:...
+yaml/compose/interpolation.yaml:7:13: error: invalid reference "registry.example.com/team/cost$:1": expected '/', ':', '@' or the end after a path component at byte 30 ("$")
+yaml/compose/interpolation.yaml:9:12: note: skipped: "${APP_IMAGE}" uses variables or a template
+yaml/compose/interpolation.yaml:11:12: note: skipped: "org/app:${TAG:?set TAG}" uses variables or a template
+yaml/gha/.github/workflows/container.yml:5:16: error: "node:20-bookworm" has no digest: add @sha256:...
+yaml/gha/.github/workflows/container.yml:8:16: error: "redis:7.4" has no digest: add @sha256:...
+yaml/gha/.github/workflows/container.yml:10:16: note: skipped: "${{ matrix.db }}" uses variables or a template
+yaml/gha/.github/workflows/container.yml:13:24: error: "alpine:3.20" has no digest: add @sha256:...
+yaml/gha/.github/workflows/container.yml:19:15: error: "nvcr.io/nvidia/pytorch:24.01-py3" has no digest: add @sha256:...
+yaml/gha/.github/workflows/integration.yml:26:14: error: "huggingface/accelerate-gpu:latest" has no digest: add @sha256:...
+yaml/gha/.github/workflows/integration.yml:35:9: note: skipped: not strict YAML (invalid indentation at line 35 column 9): read line by line, as kubectl and CI runners read it
+yaml/gha/.github/workflows/integration.yml:88:14: error: "huggingface/accelerate-gpu:latest" has no digest: add @sha256:...
+yaml/gha/.github/workflows/labeler.yml:12:24: error: "decathlon/pull-request-labeler-action:2.0.0" has no digest: add @sha256:...
+yaml/gitlab/.gitlab-ci.yml:1:8: error: "python:3.11" has no digest: add @sha256:...
+yaml/gitlab/.gitlab-ci.yml:3:5: error: "postgres:15" has no digest: add @sha256:...
+yaml/gitlab/.gitlab-ci.yml:4:11: error: "redis:7" has no digest: add @sha256:...
+yaml/gitlab/.gitlab-ci.yml:8:11: error: "gcr.io/kaniko-project/executor:v1.23.0-debug" has no digest: add @sha256:...
+yaml/gitlab/.gitlab-ci.yml:11:7: error: "docker:24-dind" has no digest: add @sha256:...
+yaml/action/action.yml:8:20: error: "debian:stretch-slim" has no digest: add @sha256:...
+"#,
+        r#"checked 51 references in 22 files: 48 errors, 22 references skipped
+"#,
+    );
+}
+
+/// Helm templates, odd indentation and multi-line quotes are notes, never
+/// errors: exit 0.
+#[test]
+fn real_charts_and_workflows_raise_no_false_error() {
+    expect(
+        &data(),
+        &[
+            "check",
+            "yaml/helm",
+            "yaml/k8s",
+            "yaml/compose/docker-compose.yml",
+            "yaml/gha",
+            "yaml/gitlab",
+            "yaml/action",
+        ],
+        0,
+        r#"yaml/helm/app/templates/deployment.yaml:20:19: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}" uses variables or a template
+yaml/helm/app/templates/deployment.yaml:23:18: note: skipped: "{{ .Values.sidecar.image | default \"nginx:1.27\" }}" uses variables or a template
+yaml/helm/app/values.yaml:9:17: note: skipped: "bitnami/exporter" has no tag here: the chart's default tag (its appVersion) applies
+yaml/helm/dcgm-exporter/templates/daemonset.yaml:109:17: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag }}" uses variables or a template
+yaml/helm/dcgm-exporter/templates/daemonset.yaml:111:17: note: skipped: "{{ .Values.image.repository }}:{{ .Chart.AppVersion }}" uses variables or a template
+yaml/helm/gpu-operator/values.yaml:33:10: note: skipped: "nvidia/gpu-operator" has no tag here: the chart's default tag (its appVersion) applies
+yaml/helm/node-exporter/templates/daemonset.yaml:11:19: note: skipped: "{{ $.Values.global.imageRegistry | default .registry}}/{{ .repository }}:{{ .tag }}@sha256:{{ .sha }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:13:19: note: skipped: "{{ $.Values.global.imageRegistry | default .registry}}/{{ .repository }}:{{ .tag }}" uses variables or a template
+yaml/helm/node-exporter/templates/daemonset.yaml:27:18: note: skipped: "{{ include \"prometheus-node-exporter.image\" . }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:30:9: note: skipped: a template that is YAML only once rendered (while parsing a block mapping, did not find expected key at line 30 column 9): read line by line, as kubectl and CI runners read it
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:60:20: note: skipped: "{{ .Values.head.image.repository }}:{{ .Values.head.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:63:20: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:160:20: note: skipped: "{{ $values.image.repository }}:{{ $values.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:163:20: note: skipped: "{{ $.Values.image.repository }}:{{ $.Values.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:258:20: note: skipped: "{{ .Values.worker.image.repository }}:{{ .Values.worker.image.tag }}" uses variables or a template
+yaml/helm/ray-cluster/templates/raycluster-cluster.yaml:261:20: note: skipped: "{{ .Values.image.repository }}:{{ .Values.image.tag }}" uses variables or a template
+yaml/k8s/kustomization.yaml:19:9: note: skipped: "kuberay/operator" is the image that kustomize replaces with "quay.io/kuberay/operator"
+yaml/k8s/multiline-quote.yaml:5:14: note: skipped: not strict YAML (invalid indentation in quoted scalar at line 5 column 14): read line by line, as kubectl and CI runners read it
+yaml/gha/.github/workflows/container.yml:10:16: note: skipped: "${{ matrix.db }}" uses variables or a template
+yaml/gha/.github/workflows/integration.yml:35:9: note: skipped: not strict YAML (invalid indentation at line 35 column 9): read line by line, as kubectl and CI runners read it
+"#,
+        r#"checked 48 references in 21 files: 0 errors, 20 references skipped
+"#,
+    );
+}
+
+/// A file no reader makes sense of, and an invalid reference in a
+/// literal, templated or leniently read file, are errors at their place.
+#[test]
+fn truly_broken_files_and_invalid_references_stay_errors() {
+    expect(
+        &data(),
+        &["check", "yaml/broken"],
+        1,
+        r#"yaml/broken/invalid-references.yaml:5:10: error: invalid reference "ko://github.com/x/y": expected a port number of digits at byte 3 (end of input)
+yaml/broken/invalid-references.yaml:7:10: error: invalid reference "Quay.io/Vessl-AI/torch:2.3.0": repository path must be lowercase at byte 8 ("Vessl-AI")
+yaml/broken/not-yaml.yaml:2:1: error: invalid YAML: did not find expected <document start>
+yaml/broken/templated-invalid.yaml:5:14: error: invalid reference "Ubuntu:22.04": repository path must be lowercase at byte 0 ("Ubuntu")
+yaml/broken/unclosed.yaml:4:6: error: invalid YAML: illegal placement of ':' indicator
+"#,
+        r#"checked 5 references in 4 files: 5 errors
+"#,
+    );
+}
+
+/// `pin` rewrites a Helm map's tag where it is written (block and flow
+/// style, quotes kept) and a Compose default in place.
+#[test]
+fn pin_rewrites_helm_tags_and_compose_defaults() {
+    let dir = std::env::temp_dir().join(format!("imagetag-{}-yaml-pin", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("values.yaml"),
+        "image:\n  registry: quay.io\n  repository: vessl-ai/torch\n  tag: 2.3.0-cuda12.4\n\
+         worker:\n  image: {repository: quay.io/vessl-ai/python, tag: \"3.10\"}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  app:\n    image: quay.io/vessl-ai/python:${PY:-3.10}\n",
+    )
+    .unwrap();
+    fs::copy(data().join("tags.txt"), dir.join("tags.txt")).unwrap();
+    let args = ["pin", "--tags", "tags.txt", "values.yaml", "compose.yaml"];
+    expect(
+        &dir,
+        &args,
+        0,
+        "values.yaml: pinned 2\ncompose.yaml: pinned 1\n",
+        "pinned 3 references in 2 of 2 files\n",
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("values.yaml")).unwrap(),
+        "image:\n  registry: quay.io\n  repository: vessl-ai/torch\n  tag: 2.3.0-cuda12.4-r10\n\
+         worker:\n  image: {repository: quay.io/vessl-ai/python, tag: \"3.10-r10\"}\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("compose.yaml")).unwrap(),
+        "services:\n  app:\n    image: quay.io/vessl-ai/python:${PY:-3.10-r10}\n"
+    );
+    // Pinned: nothing left to do.
+    expect(
+        &dir,
+        &[
+            "pin",
+            "--tags",
+            "tags.txt",
+            "--check",
+            "values.yaml",
+            "compose.yaml",
+        ],
+        0,
+        "",
+        "would pin 0 references in 0 of 2 files\n",
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
