@@ -6,37 +6,19 @@
 //! `tests/data/check/dockerfile/`, with exact output and exit codes.
 #![cfg(feature = "cli")]
 
+mod util;
+
 mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use support::TempDir;
 
+use util::{expect_in as expect, run_in};
+
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/check/dockerfile")
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_imagetag"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run imagetag")
-}
-
-/// Runs in `dir` and asserts stdout, stderr and the exit code.
-#[track_caller]
-fn expect(dir: &Path, args: &[&str], code: i32, stdout: &str, stderr: &str) {
-    let out = run_in(dir, args);
-    let (o, e) = (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    );
-    assert_eq!(o, stdout, "{args:?}; stderr: {e}");
-    assert_eq!(e, stderr, "{args:?}");
-    assert_eq!(out.status.code(), Some(code), "{args:?}");
 }
 
 /// `--require-digest` turns every reference found into an error that names

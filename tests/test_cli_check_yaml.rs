@@ -7,29 +7,15 @@
 //! their shape.
 #![cfg(feature = "cli")]
 
+mod util;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use util::expect_in as expect;
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/check")
-}
-
-/// Runs in `dir` and asserts stdout, stderr and the exit code.
-#[track_caller]
-fn expect(dir: &Path, args: &[&str], code: i32, stdout: &str, stderr: &str) {
-    let out = Command::new(env!("CARGO_BIN_EXE_imagetag"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run imagetag");
-    let (o, e) = (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    );
-    assert_eq!(o, stdout, "{args:?}; stderr: {e}");
-    assert_eq!(e, stderr, "{args:?}");
-    assert_eq!(out.status.code(), Some(code), "{args:?}");
 }
 
 /// Every YAML shape, each reference at its line and column with its joined

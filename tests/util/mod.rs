@@ -118,3 +118,27 @@ pub fn imagetag(args: &[&str], stdin: &[u8]) -> std::process::Output {
     drop(pipe);
     child.wait_with_output().expect("imagetag finishes")
 }
+
+/// Runs the real `imagetag` binary in `dir` with `args`.
+#[cfg(feature = "cli")]
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_imagetag"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run imagetag")
+}
+
+/// Runs the binary in `dir` and asserts its stdout, stderr and exit code.
+#[cfg(feature = "cli")]
+#[track_caller]
+pub fn expect_in(dir: &std::path::Path, args: &[&str], code: i32, stdout: &str, stderr: &str) {
+    let out = run_in(dir, args);
+    let (o, e) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(o, stdout, "{args:?}; stderr: {e}");
+    assert_eq!(e, stderr, "{args:?}");
+    assert_eq!(out.status.code(), Some(code), "{args:?}");
+}
