@@ -17,6 +17,7 @@ mod input;
 mod latest;
 mod pin;
 mod resolve;
+mod sarif;
 mod sort;
 mod source;
 mod tags;
