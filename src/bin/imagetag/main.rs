@@ -15,6 +15,7 @@ mod explain;
 mod files;
 mod input;
 mod latest;
+mod manual;
 mod pin;
 mod resolve;
 mod sarif;
@@ -26,7 +27,7 @@ mod tags;
 /// (OCI/Docker references, TWCC, NGC and VESSL tags).
 #[derive(Parser, Debug)]
 #[command(name = "imagetag", version, about, long_about = None)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +42,8 @@ enum Command {
     Tags(tags::Args),
     Check(check::Args),
     Pin(pin::Args),
+    Completions(manual::CompletionsArgs),
+    Man(manual::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,5 +57,7 @@ fn main() -> ExitCode {
         Command::Tags(a) => tags::run(a),
         Command::Check(a) => check::run(a),
         Command::Pin(a) => pin::run(a),
+        Command::Completions(a) => manual::completions(a),
+        Command::Man(a) => manual::man(a),
     }
 }
