@@ -142,7 +142,8 @@ fn check_sarif_is_valid_and_exact() {
             "alias-denied",
             "digest-required",
             "unreadable-file",
-            "skipped"
+            "skipped",
+            "registry-not-allowed"
         ]
     );
     for r in driver["rules"].as_array().unwrap() {

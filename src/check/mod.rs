@@ -333,21 +333,26 @@ pub enum Rule {
     UnreadableFile,
     /// A reference that was not checked (it uses variables or a template).
     Skipped,
+    /// An image from a registry the repository does not allow
+    /// (`allowed-registries` in `.imagetag.toml`).
+    RegistryNotAllowed,
 }
 
 impl Rule {
     /// Every rule, in the order of their ids' documentation.
-    pub const ALL: [Rule; 6] = [
+    pub const ALL: [Rule; 7] = [
         Rule::InvalidReference,
         Rule::InvalidSchemeName,
         Rule::AliasDenied,
         Rule::DigestRequired,
         Rule::UnreadableFile,
         Rule::Skipped,
+        Rule::RegistryNotAllowed,
     ];
 
     /// The stable identifier: `invalid-reference`, `invalid-scheme-name`,
-    /// `alias-denied`, `digest-required`, `unreadable-file` or `skipped`.
+    /// `alias-denied`, `digest-required`, `unreadable-file`, `skipped` or
+    /// `registry-not-allowed`.
     pub fn id(self) -> &'static str {
         match self {
             Rule::InvalidReference => "invalid-reference",
@@ -356,6 +361,7 @@ impl Rule {
             Rule::DigestRequired => "digest-required",
             Rule::UnreadableFile => "unreadable-file",
             Rule::Skipped => "skipped",
+            Rule::RegistryNotAllowed => "registry-not-allowed",
         }
     }
 
@@ -368,6 +374,7 @@ impl Rule {
             Rule::DigestRequired => "Image reference has no digest",
             Rule::UnreadableFile => "File cannot be read",
             Rule::Skipped => "Image reference was not checked",
+            Rule::RegistryNotAllowed => "Image comes from a registry that is not allowed",
         }
     }
 
@@ -406,6 +413,11 @@ impl Rule {
                 "The reference uses variables without a default or template syntax, so it \
                  cannot be checked here. Give the variable a default (ARG NAME=value) to have \
                  it checked."
+            }
+            Rule::RegistryNotAllowed => {
+                "The image comes from a registry (or a repository path on it) that the \
+                 repository's .imagetag.toml does not list in allowed-registries. Use an image \
+                 from an allowed registry or mirror, or add the registry to the list."
             }
         }
     }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use imagetag::check::{find_in, Found, Kind, Policy, Rule, Severity};
 use serde_json::json;
 
+use crate::config;
 use crate::explain::{parse_scheme, SchemeArg};
 use crate::files::{self, Content, Item, Progress, ReadArgs};
 use crate::sarif;
@@ -54,6 +55,13 @@ pub struct Args {
     /// it). Findings then go to stderr; the exit code is the same.
     #[arg(long)]
     list: bool,
+    /// The policy file (default: `.imagetag.toml` in the working directory
+    /// or the nearest directory above it). Flags override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read no policy file.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -158,6 +166,13 @@ pub fn run(args: Args) -> ExitCode {
         require_digest: args.require_digest,
         scheme: args.scheme.0,
     };
+    let config = match config::from_args(args.config.as_deref(), args.no_config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("imagetag check: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut progress = Progress::new("check");
@@ -210,6 +225,11 @@ pub fn run(args: Args) -> ExitCode {
                 fatal = true;
                 continue;
             }
+            Item::Unreadable { path, .. } | Item::File { path, .. }
+                if config.as_ref().is_some_and(|c| c.skips(&path)) =>
+            {
+                continue;
+            }
             Item::Unreadable { path, message } => {
                 let file = path.display().to_string();
                 let message = format!("cannot read: {message}");
@@ -248,6 +268,16 @@ pub fn run(args: Args) -> ExitCode {
         };
         files += 1;
         progress.tick(files);
+        // The policy file's settings for this file; flags win.
+        let settings = config
+            .as_ref()
+            .map(|c| c.settings(&path))
+            .unwrap_or_default();
+        let policy = Policy {
+            deny_alias: policy.deny_alias || settings.deny_alias == Some(true),
+            require_digest: policy.require_digest || settings.require_digest == Some(true),
+            ..policy
+        };
         for found in find_in(kind, &path, &text) {
             match found.kind {
                 Kind::Skipped(_) => skipped_refs += 1,
@@ -263,7 +293,11 @@ pub fn run(args: Args) -> ExitCode {
             let written = text.get(found.span.clone()).unwrap_or("");
             let end_column = (!written.is_empty() && !written.contains('\n'))
                 .then(|| found.column + written.chars().count());
-            for finding in policy.check(&found) {
+            let registry = settings
+                .allowed_registries
+                .as_deref()
+                .and_then(|allowed| config::registry_finding(allowed, &found));
+            for finding in policy.check(&found).into_iter().chain(registry) {
                 let reference = match found.kind {
                     Kind::Broken(_) => None,
                     _ => Some(found.text.as_str()),

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod compare;
+mod config;
 mod explain;
 mod files;
 mod input;

@@ -191,7 +191,7 @@ fn root_of(cwd: &Path) -> PathBuf {
 
 /// `path` made absolute against `cwd`, with `.` and `..` resolved by name
 /// (symbolic links are left as they are, as the paths given were).
-fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in cwd.join(path).components() {
         match c {
