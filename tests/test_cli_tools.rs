@@ -118,8 +118,13 @@ fn zsh_completions_parse() {
     for s in subcommands() {
         assert!(script.contains(&format!("'{s}:")), "{s}");
     }
+    // An option spec is `'--flag[help]'` or `'--flag=[help]:VALUE'`, with
+    // the options it conflicts with first: `'(--config)--no-config[...]'`.
     for f in check_flags() {
-        assert!(script.contains(&format!("'{f}")), "{f}");
+        assert!(
+            script.contains(&format!("{f}[")) || script.contains(&format!("{f}=[")),
+            "{f}"
+        );
     }
 }
 
