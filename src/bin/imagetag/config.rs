@@ -79,6 +79,8 @@ impl Settings {
 pub struct Config {
     /// The directory the patterns are relative to.
     root: PathBuf,
+    /// The working directory, that the paths of files are relative to.
+    cwd: PathBuf,
     base: Settings,
     skip: Gitignore,
     exceptions: Vec<(Gitignore, Settings)>,
@@ -119,11 +121,9 @@ pub fn load(path: &Path) -> Result<Config, String> {
             e.utf8_error().valid_up_to()
         )
     })?;
-    let root = crate::sarif::absolute(
-        path.parent().unwrap_or(Path::new(".")),
-        &std::env::current_dir().map_err(|e| e.to_string())?,
-    );
-    parse(&text, root).map_err(|e| format!("{}:{e}", path.display()))
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let root = crate::sarif::absolute(path.parent().unwrap_or(Path::new(".")), &cwd);
+    parse(&text, root, cwd).map_err(|e| format!("{}:{e}", path.display()))
 }
 
 /// `line:column: message` of an error at byte `at` of `text`.
@@ -160,8 +160,9 @@ fn kind(item: &Item) -> &'static str {
     }
 }
 
-/// Reads the text of a config file whose directory is `root`.
-pub fn parse(text: &str, root: PathBuf) -> Result<Config, String> {
+/// Reads the text of a config file whose directory is `root`, for a
+/// command run in `cwd`.
+pub fn parse(text: &str, root: PathBuf, cwd: PathBuf) -> Result<Config, String> {
     let doc = toml_edit::Document::parse(text).map_err(|e| {
         let message = e.message().to_owned();
         at(text, e.span(), format!("invalid TOML: {message}"))
@@ -200,6 +201,7 @@ pub fn parse(text: &str, root: PathBuf) -> Result<Config, String> {
     }
     Ok(Config {
         root,
+        cwd,
         base,
         skip,
         exceptions,
@@ -341,8 +343,7 @@ impl Config {
     /// `file` (as named, relative to the working directory) relative to the
     /// config's directory; `None` outside it.
     fn relative(&self, file: &Path) -> Option<PathBuf> {
-        let cwd = std::env::current_dir().ok()?;
-        let abs = crate::sarif::absolute(file, &cwd);
+        let abs = crate::sarif::absolute(file, &self.cwd);
         abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
     }
 
