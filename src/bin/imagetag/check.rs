@@ -225,8 +225,13 @@ pub fn run(args: Args) -> ExitCode {
                 fatal = true;
                 continue;
             }
-            Item::Unreadable { path, .. } | Item::File { path, .. }
-                if config.as_ref().is_some_and(|c| c.skips(&path)) =>
+            Item::File { path, .. } if config.as_ref().is_some_and(|c| c.skips(&path, false)) => {
+                continue;
+            }
+            Item::Unreadable { path, .. }
+                if config
+                    .as_ref()
+                    .is_some_and(|c| c.skips(&path, path.is_dir())) =>
             {
                 continue;
             }

@@ -347,11 +347,12 @@ impl Config {
         abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
     }
 
-    /// Whether `file` is to be left alone (`skip`).
-    pub fn skips(&self, file: &Path) -> bool {
-        self.relative(file).is_some_and(|rel| {
+    /// Whether `path` (a directory when `is_dir`) is to be left alone
+    /// (`skip`).
+    pub fn skips(&self, path: &Path, is_dir: bool) -> bool {
+        self.relative(path).is_some_and(|rel| {
             self.skip
-                .matched_path_or_any_parents(&rel, false)
+                .matched_path_or_any_parents(&rel, is_dir)
                 .is_ignore()
         })
     }
@@ -422,6 +423,24 @@ mod tests {
         assert!(!allowed_by(&a, "quay.io", "other/torch"));
         assert!(!allowed_by(&a, "nvcr.io.evil.com", "nvidia/pytorch"));
         assert!(!allowed_by(&a, "docker.io", "library/ubuntu"));
+    }
+
+    /// `skip` patterns are relative to the file's directory and match a
+    /// directory (met as an unreadable entry) as well as the files in it.
+    #[test]
+    fn skips() {
+        let c = parse(
+            "skip = [\"vendor/\", \"/top.yaml\"]\n",
+            PathBuf::from("/repo"),
+            PathBuf::from("/repo/sub"),
+        )
+        .unwrap();
+        assert!(c.skips(Path::new("../vendor"), true));
+        assert!(!c.skips(Path::new("../vendor"), false));
+        assert!(c.skips(Path::new("vendor/a/Dockerfile"), false));
+        assert!(c.skips(Path::new("/repo/top.yaml"), false));
+        assert!(!c.skips(Path::new("top.yaml"), false));
+        assert!(!c.skips(Path::new("/elsewhere/vendor/Dockerfile"), false));
     }
 
     #[test]
