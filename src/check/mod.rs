@@ -462,26 +462,148 @@ impl fmt::Display for Severity {
 pub struct Finding {
     /// How bad it is.
     pub severity: Severity,
+    /// What kind of finding it is: a stable identifier.
+    pub rule: Rule,
     /// What is wrong, in lowercase, no final period.
     pub message: String,
+}
+
+/// The kind of a [`Finding`], with a stable identifier ([`id`](Self::id))
+/// that dashboards and programs can filter on (the rule ids of
+/// `imagetag check --format sarif`), and help text saying how to fix it.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// The text is not a valid OCI/Docker reference.
+    InvalidReference,
+    /// A valid reference that is not a valid name of its scheme (a TWCC,
+    /// NGC or VESSL name written wrong).
+    InvalidSchemeName,
+    /// A moving name where a pinned one is required ([`Policy::deny_alias`]).
+    AliasDenied,
+    /// A name without a digest where one is required
+    /// ([`Policy::require_digest`]).
+    DigestRequired,
+    /// The file cannot be read as text, or is not valid YAML.
+    UnreadableFile,
+    /// A reference that was not checked (it uses variables or a template).
+    Skipped,
+    /// An image from a registry the repository does not allow
+    /// (`allowed-registries` in `.imagetag.toml`).
+    RegistryNotAllowed,
+}
+
+impl Rule {
+    /// Every rule, in the order of their ids' documentation.
+    pub const ALL: [Rule; 7] = [
+        Rule::InvalidReference,
+        Rule::InvalidSchemeName,
+        Rule::AliasDenied,
+        Rule::DigestRequired,
+        Rule::UnreadableFile,
+        Rule::Skipped,
+        Rule::RegistryNotAllowed,
+    ];
+
+    /// The stable identifier: `invalid-reference`, `invalid-scheme-name`,
+    /// `alias-denied`, `digest-required`, `unreadable-file`, `skipped` or
+    /// `registry-not-allowed`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::InvalidReference => "invalid-reference",
+            Rule::InvalidSchemeName => "invalid-scheme-name",
+            Rule::AliasDenied => "alias-denied",
+            Rule::DigestRequired => "digest-required",
+            Rule::UnreadableFile => "unreadable-file",
+            Rule::Skipped => "skipped",
+            Rule::RegistryNotAllowed => "registry-not-allowed",
+        }
+    }
+
+    /// A name in words, one short sentence without a final period.
+    pub fn title(self) -> &'static str {
+        match self {
+            Rule::InvalidReference => "Image reference is not valid",
+            Rule::InvalidSchemeName => "Image name is not valid in its naming scheme",
+            Rule::AliasDenied => "Image reference uses a moving tag",
+            Rule::DigestRequired => "Image reference has no digest",
+            Rule::UnreadableFile => "File cannot be read",
+            Rule::Skipped => "Image reference was not checked",
+            Rule::RegistryNotAllowed => "Image comes from a registry that is not allowed",
+        }
+    }
+
+    /// What the rule means and how to fix what it finds: a short
+    /// paragraph.
+    pub fn help(self) -> &'static str {
+        match self {
+            Rule::InvalidReference => {
+                "The text is not an OCI/Docker image reference as Docker and containerd read it \
+                 ([domain[:port]/]path[:tag][@algorithm:hex], lowercase path, a tag of at most \
+                 128 characters). Docker would refuse to pull it: correct the name where the \
+                 message points."
+            }
+            Rule::InvalidSchemeName => {
+                "The reference is valid, but its name is not a valid name of the naming scheme \
+                 of its registry (TWCC, NGC or VESSL): a release, version, CUDA or Python part \
+                 is written in a form that scheme does not publish. Correct it, or read it as \
+                 another scheme with --scheme."
+            }
+            Rule::AliasDenied => {
+                "The reference uses a moving name (a standard alias, `latest`, or no tag at \
+                 all) while --deny-alias asks for pinned names: what it pulls changes when the \
+                 alias moves. Pin it to a revision with `imagetag pin`."
+            }
+            Rule::DigestRequired => {
+                "The reference has no digest while --require-digest asks for one: a tag can be \
+                 pushed again, a digest cannot. Add the digest the registry reports \
+                 (name:tag@sha256:...)."
+            }
+            Rule::UnreadableFile => {
+                "The file cannot be read (permissions, size limit, not UTF-8 text) or is not \
+                 valid YAML, so the references in it were not checked. Fix the file, or leave \
+                 it out of the paths checked."
+            }
+            Rule::Skipped => {
+                "The reference uses variables without a default or template syntax, so it \
+                 cannot be checked here. Give the variable a default (ARG NAME=value) to have \
+                 it checked."
+            }
+            Rule::RegistryNotAllowed => {
+                "The image comes from a registry (or a repository path on it) that the \
+                 repository's .imagetag.toml does not list in allowed-registries. Use an image \
+                 from an allowed registry or mirror, or add the registry to the list."
+            }
+        }
+    }
+
+    /// How bad a finding of this rule is.
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::Skipped => Severity::Note,
+            _ => Severity::Error,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
 }
 
 impl Policy {
     /// The findings for `found`: none when it is a valid name that meets
     /// the policy; a note when it was skipped; errors otherwise.
     pub fn check(&self, found: &Found) -> Vec<Finding> {
-        let error = |message| Finding {
-            severity: Severity::Error,
+        let finding = |rule: Rule, message| Finding {
+            severity: rule.severity(),
+            rule,
             message,
         };
         match &found.kind {
-            Kind::Skipped(why) => {
-                return vec![Finding {
-                    severity: Severity::Note,
-                    message: format!("skipped: {why}"),
-                }]
-            }
-            Kind::Broken(why) => return vec![error(why.clone())],
+            Kind::Skipped(why) => return vec![finding(Rule::Skipped, format!("skipped: {why}"))],
+            Kind::Broken(why) => return vec![finding(Rule::UnreadableFile, why.clone())],
             Kind::Image | Kind::Expanded => {}
         }
         let text = found.text.as_str();
@@ -491,21 +613,37 @@ impl Policy {
         };
         let image = match image {
             Ok(i) => i,
-            Err(e) => return vec![error(e.to_string())],
+            Err(e) => {
+                // A valid reference whose name its scheme refuses is a
+                // mistake of another kind than a broken reference.
+                let rule = if crate::Reference::parse_normalized(text).is_ok() {
+                    Rule::InvalidSchemeName
+                } else {
+                    Rule::InvalidReference
+                };
+                return vec![finding(rule, e.to_string())];
+            }
         };
         let mut out = Vec::new();
         let r = image.reference();
         if self.deny_alias {
             if r.tag().is_none() && r.digest().is_none() {
-                out.push(error(format!(
-                    "{text:?} has neither tag nor digest: pin it to a tag"
-                )));
+                out.push(finding(
+                    Rule::AliasDenied,
+                    format!("{text:?} has neither tag nor digest: pin it to a tag"),
+                ));
             } else if image.is_alias() && r.digest().is_none() {
-                out.push(error(format!("{text:?} is an alias: pin it to a revision")));
+                out.push(finding(
+                    Rule::AliasDenied,
+                    format!("{text:?} is an alias: pin it to a revision"),
+                ));
             }
         }
         if self.require_digest && r.digest().is_none() {
-            out.push(error(format!("{text:?} has no digest: add @sha256:...")));
+            out.push(finding(
+                Rule::DigestRequired,
+                format!("{text:?} has no digest: add @sha256:..."),
+            ));
         }
         out
     }
@@ -711,5 +849,38 @@ mod tests {
             ]
         );
         assert_eq!(Policy::default().check(&f("Ubuntu:x")).len(), 1);
+    }
+
+    /// Each kind of finding has its own rule, and the rule its severity.
+    #[test]
+    fn rules() {
+        let f = |t: &str| found(Path::new("l.txt"), 1, 1, 0, t);
+        let p = Policy {
+            deny_alias: true,
+            require_digest: true,
+            scheme: None,
+        };
+        let rules = |p: &Policy, t: &str| -> Vec<Rule> {
+            p.check(&f(t)).into_iter().map(|f| f.rule).collect()
+        };
+        assert_eq!(rules(&p, "Ubuntu:x"), [Rule::InvalidReference]);
+        assert_eq!(
+            rules(&p, "ubuntu"),
+            [Rule::AliasDenied, Rule::DigestRequired]
+        );
+        assert_eq!(rules(&p, "$IMG"), [Rule::Skipped]);
+        assert_eq!(p.check(&f("$IMG"))[0].severity, Severity::Note);
+        let twcc = Policy {
+            scheme: Some(Scheme::Twcc),
+            ..Policy::default()
+        };
+        assert_eq!(rules(&twcc, "ubuntu:22.04"), [Rule::InvalidSchemeName]);
+        let broken = Found {
+            kind: Kind::Broken("invalid YAML: x".into()),
+            ..f("x")
+        };
+        assert_eq!(p.check(&broken)[0].rule, Rule::UnreadableFile);
+        let ids: std::collections::HashSet<_> = Rule::ALL.iter().map(|r| r.id()).collect();
+        assert_eq!(ids.len(), Rule::ALL.len());
     }
 }

@@ -4,11 +4,13 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use imagetag::check::{find_in, Found, Kind, Policy, Severity};
+use imagetag::check::{find_in, Found, Kind, Policy, Rule, Severity};
 use serde_json::json;
 
+use crate::config;
 use crate::explain::{parse_scheme, SchemeArg};
 use crate::files::{self, Content, Item, Progress, ReadArgs};
+use crate::sarif;
 
 /// Check the image references in Dockerfiles, YAML files and name lists.
 ///
@@ -43,8 +45,9 @@ pub struct Args {
     #[arg(long, default_value = "auto", value_parser = parse_scheme)]
     scheme: SchemeArg,
     /// Output: text (`file:line:col: error: message`), json (one object a
-    /// finding) or github (workflow annotations).
-    #[arg(long, default_value = "text", value_parser = ["text", "json", "github"])]
+    /// finding), github (workflow annotations) or sarif (one SARIF 2.1.0
+    /// log, for GitHub code scanning).
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "github", "sarif"])]
     format: String,
     /// Print every reference found (an inventory), not only findings:
     /// `file:line:col reference` a line, or with `--format json` one object
@@ -52,6 +55,13 @@ pub struct Args {
     /// it). Findings then go to stderr; the exit code is the same.
     #[arg(long)]
     list: bool,
+    /// The policy file (default: `.imagetag.toml` in the working directory
+    /// or the nearest directory above it). Flags override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read no policy file.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -60,7 +70,10 @@ pub struct Args {
 struct Line<'a> {
     file: &'a str,
     position: Option<(usize, usize)>,
+    /// The column just past the reference, when it is on one line.
+    end_column: Option<usize>,
     severity: Severity,
+    rule: Rule,
     message: &'a str,
     reference: Option<&'a str>,
 }
@@ -72,7 +85,9 @@ impl<'a> Line<'a> {
         Line {
             file,
             position: None,
+            end_column: None,
             severity: Severity::Error,
+            rule: Rule::UnreadableFile,
             message,
             reference: None,
         }
@@ -151,6 +166,13 @@ pub fn run(args: Args) -> ExitCode {
         require_digest: args.require_digest,
         scheme: args.scheme.0,
     };
+    let config = match config::from_args(args.config.as_deref(), args.no_config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("imagetag check: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut progress = Progress::new("check");
@@ -158,6 +180,12 @@ pub fn run(args: Args) -> ExitCode {
     let (mut skipped_refs, mut skipped_files) = (0usize, 0usize);
     let mut fatal = false;
     let list_mode = args.list;
+    if list_mode && args.format == "sarif" {
+        eprintln!("imagetag check: --list writes text or json, not sarif");
+        return ExitCode::from(2);
+    }
+    // SARIF is one document: the findings are written at the end.
+    let mut sarif_entries: Vec<sarif::Entry> = Vec::new();
     let format = if list_mode {
         "text"
     } else {
@@ -169,6 +197,19 @@ pub fn run(args: Args) -> ExitCode {
         }
         let printed = if list_mode {
             print(&mut io::stderr().lock(), format, &l)
+        } else if format == "sarif" {
+            sarif_entries.push(sarif::Entry {
+                rule: l.rule.id(),
+                severity: l.severity,
+                message: l.message.to_owned(),
+                file: l.file.to_owned(),
+                region: l.position.map(|(line, column)| sarif::Region {
+                    line,
+                    column,
+                    end_column: l.end_column,
+                }),
+            });
+            Ok(())
         } else {
             print(out, format, &l)
         };
@@ -182,6 +223,16 @@ pub fn run(args: Args) -> ExitCode {
             Item::Fatal(message) => {
                 eprintln!("imagetag check: {message}");
                 fatal = true;
+                continue;
+            }
+            Item::File { path, .. } if config.as_ref().is_some_and(|c| c.skips(&path, false)) => {
+                continue;
+            }
+            Item::Unreadable { path, .. }
+                if config
+                    .as_ref()
+                    .is_some_and(|c| c.skips(&path, path.is_dir())) =>
+            {
                 continue;
             }
             Item::Unreadable { path, message } => {
@@ -222,6 +273,16 @@ pub fn run(args: Args) -> ExitCode {
         };
         files += 1;
         progress.tick(files);
+        // The policy file's settings for this file; flags win.
+        let settings = config
+            .as_ref()
+            .map(|c| c.settings(&path))
+            .unwrap_or_default();
+        let policy = Policy {
+            deny_alias: policy.deny_alias || settings.deny_alias == Some(true),
+            require_digest: policy.require_digest || settings.require_digest == Some(true),
+            ..policy
+        };
         for found in find_in(kind, &path, &text) {
             match found.kind {
                 Kind::Skipped(_) => skipped_refs += 1,
@@ -234,7 +295,14 @@ pub fn run(args: Args) -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
-            for finding in policy.check(&found) {
+            let written = text.get(found.span.clone()).unwrap_or("");
+            let end_column = (!written.is_empty() && !written.contains('\n'))
+                .then(|| found.column + written.chars().count());
+            let registry = settings
+                .allowed_registries
+                .as_deref()
+                .and_then(|allowed| config::registry_finding(allowed, &found));
+            for finding in policy.check(&found).into_iter().chain(registry) {
                 let reference = match found.kind {
                     Kind::Broken(_) => None,
                     _ => Some(found.text.as_str()),
@@ -244,12 +312,20 @@ pub fn run(args: Args) -> ExitCode {
                     Line {
                         file: &file,
                         position: Some((found.line, found.column)),
+                        end_column,
                         severity: finding.severity,
+                        rule: finding.rule,
                         message: &finding.message,
                         reference,
                     },
                 );
             }
+        }
+    }
+    if format == "sarif" {
+        if let Err(e) = sarif::write(&mut out, &sarif::check_rules(), &sarif_entries, !fatal) {
+            eprintln!("imagetag check: {e}");
+            return ExitCode::from(2);
         }
     }
     if let Err(e) = out.flush() {

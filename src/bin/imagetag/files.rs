@@ -1,8 +1,8 @@
 //! The files `check` and `pin` work on: the paths given, directories walked.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use imagetag::check::{self, FileKind, Walked};
 
@@ -240,37 +240,69 @@ pub fn read(path: &Path, max: u64) -> Content {
     }
 }
 
-/// A progress line on stderr, only when stderr is a terminal and the run
-/// has taken more than a second.
+/// A progress line on stderr (`imagetag pin: 300 files...`), only when
+/// stderr is a terminal: a log, a pipe or a CI runner's output gets nothing
+/// but the summary. It appears once the run has taken a second (a run that
+/// waits on registries, or a large tree) and is redrawn at most ten times a
+/// second; [`done`](Self::done) clears it before the summary.
 pub struct Progress {
     command: &'static str,
     start: Instant,
+    /// When the line was last drawn.
+    last: Option<Instant>,
     on: bool,
-    shown: bool,
 }
 
 impl Progress {
+    /// How long a run goes before the line appears.
+    const DELAY: Duration = Duration::from_secs(1);
+    /// The shortest time between two draws.
+    const EVERY: Duration = Duration::from_millis(100);
+
     pub fn new(command: &'static str) -> Progress {
+        Progress::with(command, std::io::stderr().is_terminal(), Instant::now())
+    }
+
+    fn with(command: &'static str, on: bool, start: Instant) -> Progress {
         Progress {
             command,
-            start: Instant::now(),
-            on: std::io::stderr().is_terminal(),
-            shown: false,
+            start,
+            last: None,
+            on,
         }
     }
 
     /// Called after each file.
     pub fn tick(&mut self, files: usize) {
-        if self.on && files % 256 == 0 && self.start.elapsed().as_secs() >= 1 {
-            eprint!("\rimagetag {}: {files} files...", self.command);
-            self.shown = true;
+        if self.on {
+            self.draw(&mut std::io::stderr().lock(), files, Instant::now());
         }
+    }
+
+    /// Draws the line for `files` at `now`, when it is time to.
+    fn draw(&mut self, out: &mut dyn Write, files: usize, now: Instant) {
+        if !self.on
+            || now.saturating_duration_since(self.start) < Self::DELAY
+            || self
+                .last
+                .is_some_and(|l| now.saturating_duration_since(l) < Self::EVERY)
+        {
+            return;
+        }
+        self.last = Some(now);
+        let _ = write!(out, "\rimagetag {}: {files} files...", self.command);
+        let _ = out.flush();
     }
 
     /// Clears the line before the summary.
     pub fn done(&self) {
-        if self.shown {
-            eprint!("\r\x1b[K");
+        self.clear(&mut std::io::stderr().lock());
+    }
+
+    fn clear(&self, out: &mut dyn Write) {
+        if self.last.is_some() {
+            let _ = write!(out, "\r\x1b[K");
+            let _ = out.flush();
         }
     }
 }
@@ -288,5 +320,40 @@ mod tests {
         for bad in ["", "M", "-1", "+1", "1.5M", "16Q", "99999999999999999999G"] {
             assert!(parse_size(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// Off (stderr is not a terminal), the line is never drawn, however
+    /// long the run; on, it appears after a second, at most ten times a
+    /// second, and is cleared at the end.
+    #[test]
+    fn progress() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let mut off = Progress::with("check", false, t0);
+        let mut out = Vec::new();
+        for (i, ms) in [0, 1500, 60_000].into_iter().enumerate() {
+            off.draw(&mut out, i, at(ms));
+        }
+        off.clear(&mut out);
+        assert_eq!(out, b"");
+
+        let mut on = Progress::with("pin", true, t0);
+        let mut out = Vec::new();
+        on.clear(&mut out);
+        for (files, ms) in [
+            (1, 10),
+            (2, 999),
+            (3, 1000),
+            (4, 1050),
+            (5, 1100),
+            (6, 1150),
+        ] {
+            on.draw(&mut out, files, at(ms));
+        }
+        on.clear(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\rimagetag pin: 3 files...\rimagetag pin: 5 files...\r\x1b[K"
+        );
     }
 }

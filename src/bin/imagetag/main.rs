@@ -11,12 +11,15 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod compare;
+mod config;
 mod explain;
 mod files;
 mod input;
 mod latest;
+mod manual;
 mod pin;
 mod resolve;
+mod sarif;
 mod sort;
 mod source;
 mod tags;
@@ -25,7 +28,7 @@ mod tags;
 /// (OCI/Docker references, TWCC, NGC and VESSL tags).
 #[derive(Parser, Debug)]
 #[command(name = "imagetag", version, about, long_about = None)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -40,6 +43,8 @@ enum Command {
     Tags(tags::Args),
     Check(check::Args),
     Pin(pin::Args),
+    Completions(manual::CompletionsArgs),
+    Man(manual::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,5 +58,7 @@ fn main() -> ExitCode {
         Command::Tags(a) => tags::run(a),
         Command::Check(a) => check::run(a),
         Command::Pin(a) => pin::run(a),
+        Command::Completions(a) => manual::completions(a),
+        Command::Man(a) => manual::man(a),
     }
 }

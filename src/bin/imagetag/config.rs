@@ -1,0 +1,470 @@
+//! `.imagetag.toml`: a repository's policy for `imagetag check`, so that
+//! CI scripts need not repeat it.
+//!
+//! ```toml
+//! deny-alias = true
+//! require-digest = false
+//! allowed-registries = ["nvcr.io", "quay.io/vessl-ai", "docker.io/library"]
+//! skip = ["vendor/", "*.generated.yaml"]
+//!
+//! [[exceptions]]
+//! paths = ["examples/"]
+//! deny-alias = false
+//! ```
+//!
+//! The file is found from the working directory upward (`--config FILE`
+//! names one, `--no-config` reads none). Paths (`skip`, `exceptions.paths`)
+//! are gitignore patterns relative to the file's directory. For a file, the
+//! top-level settings apply, then each exception whose paths match it, in
+//! order (a later one wins). Flags override the file: `--deny-alias` and
+//! `--require-digest` turn their check on everywhere.
+//!
+//! Anything the reader does not know is an error, naming the key, its line
+//! and column and what is accepted: a typo must not silently turn a check
+//! off.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use imagetag::check::{Finding, Found, Kind, Rule};
+use imagetag::Reference;
+use toml_edit::{Item, Table, Value};
+
+/// The name of the file.
+pub const FILE: &str = ".imagetag.toml";
+
+/// The top-level keys.
+const KEYS: &[&str] = &[
+    "deny-alias",
+    "require-digest",
+    "allowed-registries",
+    "skip",
+    "exceptions",
+];
+
+/// The keys of an `[[exceptions]]` entry.
+const EXCEPTION_KEYS: &[&str] = &[
+    "paths",
+    "deny-alias",
+    "require-digest",
+    "allowed-registries",
+];
+
+/// What the file says for some files; `None` where it says nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub deny_alias: Option<bool>,
+    pub require_digest: Option<bool>,
+    /// Registry hosts, or host/path prefixes (`quay.io/vessl-ai`).
+    pub allowed_registries: Option<Vec<String>>,
+}
+
+impl Settings {
+    /// `over` laid on `self`: what `over` says wins.
+    fn and(&self, over: &Settings) -> Settings {
+        Settings {
+            deny_alias: over.deny_alias.or(self.deny_alias),
+            require_digest: over.require_digest.or(self.require_digest),
+            allowed_registries: over
+                .allowed_registries
+                .clone()
+                .or_else(|| self.allowed_registries.clone()),
+        }
+    }
+}
+
+/// A read `.imagetag.toml`.
+#[derive(Debug)]
+pub struct Config {
+    /// The directory the patterns are relative to.
+    root: PathBuf,
+    /// The working directory, that the paths of files are relative to.
+    cwd: PathBuf,
+    base: Settings,
+    skip: Gitignore,
+    exceptions: Vec<(Gitignore, Settings)>,
+}
+
+/// The `.imagetag.toml` in `dir` or the nearest directory above it.
+pub fn find(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().map(|d| d.join(FILE)).find(|p| p.is_file())
+}
+
+/// The config a command uses: `path` when given (`--config`), none with
+/// `none` (`--no-config`), else the `.imagetag.toml` found from the
+/// working directory upward, if any.
+pub fn from_args(path: Option<&Path>, none: bool) -> Result<Option<Config>, String> {
+    let path = match path {
+        Some(p) => p.to_path_buf(),
+        None if none => return Ok(None),
+        None => {
+            let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+            match find(&cwd) {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    load(&path).map(Some)
+}
+
+/// Reads the config file `path` (at most 1 MiB); an error says where and
+/// what is wrong, prefixed with the file's name.
+pub fn load(path: &Path) -> Result<Config, String> {
+    let (bytes, _) = crate::files::read_bytes(path, 1 << 20)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{}: not UTF-8 text: invalid byte at offset {}",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let root = crate::sarif::absolute(path.parent().unwrap_or(Path::new(".")), &cwd);
+    parse(&text, root, cwd).map_err(|e| format!("{}:{e}", path.display()))
+}
+
+/// `line:column: message` of an error at byte `at` of `text`.
+fn at(text: &str, span: Option<Range<usize>>, message: String) -> String {
+    let at = span.map_or(0, |s| s.start).min(text.len());
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[start..].chars().count() + 1;
+    format!("{line}:{column}: {message}")
+}
+
+/// A list of accepted keys for a message: `a`, `b` or `c`.
+fn one_of(keys: &[&str]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
+/// What kind of TOML value `item` is, for a message.
+fn kind(item: &Item) -> &'static str {
+    match item {
+        Item::None => "nothing",
+        Item::Value(Value::String(_)) => "a string",
+        Item::Value(Value::Integer(_)) => "an integer",
+        Item::Value(Value::Float(_)) => "a float",
+        Item::Value(Value::Boolean(_)) => "a boolean",
+        Item::Value(Value::Datetime(_)) => "a date-time",
+        Item::Value(Value::Array(_)) => "an array",
+        Item::Value(Value::InlineTable(_)) | Item::Table(_) => "a table",
+        Item::ArrayOfTables(_) => "an array of tables",
+    }
+}
+
+/// Reads the text of a config file whose directory is `root`, for a
+/// command run in `cwd`.
+pub fn parse(text: &str, root: PathBuf, cwd: PathBuf) -> Result<Config, String> {
+    let doc = toml_edit::Document::parse(text).map_err(|e| {
+        let message = e.message().to_owned();
+        at(text, e.span(), format!("invalid TOML: {message}"))
+    })?;
+    let table = doc.as_table();
+    check_keys(text, table, KEYS, "")?;
+    let base = settings(text, table, "")?;
+    let skip = match table.get("skip") {
+        Some(item) => patterns(text, &root, item, "skip")?,
+        None => Gitignore::empty(),
+    };
+    let mut exceptions = Vec::new();
+    if let Some(item) = table.get("exceptions") {
+        let Item::ArrayOfTables(entries) = item else {
+            return Err(at(
+                text,
+                item.span().or_else(|| key_span(table, "exceptions")),
+                format!(
+                    "`exceptions` must be an array of tables ([[exceptions]] with `paths`), found {}",
+                    kind(item)
+                ),
+            ));
+        };
+        for entry in entries.iter() {
+            check_keys(text, entry, EXCEPTION_KEYS, "exceptions.")?;
+            let paths = entry.get("paths").ok_or_else(|| {
+                at(
+                    text,
+                    entry.span(),
+                    "an [[exceptions]] entry needs `paths`, the files it applies to".to_owned(),
+                )
+            })?;
+            let matcher = patterns(text, &root, paths, "exceptions.paths")?;
+            exceptions.push((matcher, settings(text, entry, "exceptions.")?));
+        }
+    }
+    Ok(Config {
+        root,
+        cwd,
+        base,
+        skip,
+        exceptions,
+    })
+}
+
+fn key_span(table: &Table, key: &str) -> Option<Range<usize>> {
+    table.key(key).and_then(|k| k.span())
+}
+
+/// An error for the first key of `table` not in `keys`.
+fn check_keys(text: &str, table: &Table, keys: &[&str], prefix: &str) -> Result<(), String> {
+    for (key, _) in table.iter() {
+        if !keys.contains(&key) {
+            return Err(at(
+                text,
+                key_span(table, key),
+                format!("unknown key `{prefix}{key}`: expected {}", one_of(keys)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The settings keys of `table`.
+fn settings(text: &str, table: &Table, prefix: &str) -> Result<Settings, String> {
+    let boolean = |key: &str| -> Result<Option<bool>, String> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(Item::Value(Value::Boolean(b))) => Ok(Some(*b.value())),
+            Some(item) => Err(at(
+                text,
+                item.span().or_else(|| key_span(table, key)),
+                format!(
+                    "`{prefix}{key}` must be true or false, found {}",
+                    kind(item)
+                ),
+            )),
+        }
+    };
+    let allowed = match table.get("allowed-registries") {
+        None => None,
+        Some(item) => {
+            let name = format!("{prefix}allowed-registries");
+            let list = strings(text, item, &name, "[\"nvcr.io\", \"quay.io/vessl-ai\"]")?;
+            for (entry, span) in &list {
+                if !registry_prefix(entry) {
+                    return Err(at(
+                        text,
+                        Some(span.clone()),
+                        format!(
+                            "`{name}`: {entry:?} is not a registry host or host/path prefix such as \"quay.io/vessl-ai\""
+                        ),
+                    ));
+                }
+            }
+            Some(list.into_iter().map(|(s, _)| s).collect())
+        }
+    };
+    Ok(Settings {
+        deny_alias: boolean("deny-alias")?,
+        require_digest: boolean("require-digest")?,
+        allowed_registries: allowed,
+    })
+}
+
+/// Whether `entry` is a registry host, with an optional port, and an
+/// optional repository path prefix, all lowercase: `nvcr.io`,
+/// `localhost:5000`, `quay.io/vessl-ai`.
+fn registry_prefix(entry: &str) -> bool {
+    let mut parts = entry.split('/');
+    let host = parts.next().unwrap_or("");
+    let (name, port) = match host.split_once(':') {
+        Some((n, p)) => (n, Some(p)),
+        None => (host, None),
+    };
+    let name_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let path_ok = parts.all(|c| {
+        !c.is_empty()
+            && c.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_' || b == b'-'
+            })
+    });
+    name_ok && port_ok && path_ok
+}
+
+/// An array of strings, each with its span.
+fn strings(
+    text: &str,
+    item: &Item,
+    name: &str,
+    example: &str,
+) -> Result<Vec<(String, Range<usize>)>, String> {
+    let wrong = |span: Option<Range<usize>>, found: &str| {
+        at(
+            text,
+            span,
+            format!("`{name}` must be an array of strings such as {example}, found {found}"),
+        )
+    };
+    let Item::Value(Value::Array(array)) = item else {
+        return Err(wrong(item.span(), kind(item)));
+    };
+    array
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => Ok((s.value().clone(), v.span().unwrap_or(0..0))),
+            other => Err(wrong(
+                other.span(),
+                &format!("{} in it", kind(&Item::Value(other.clone()))),
+            )),
+        })
+        .collect()
+}
+
+/// Gitignore patterns relative to `root`.
+fn patterns(text: &str, root: &Path, item: &Item, name: &str) -> Result<Gitignore, String> {
+    let list = strings(text, item, name, "[\"vendor/\", \"*.generated.yaml\"]")?;
+    let mut builder = GitignoreBuilder::new(root);
+    for (pattern, span) in &list {
+        builder.add_line(None, pattern).map_err(|e| {
+            at(
+                text,
+                Some(span.clone()),
+                format!("`{name}`: {pattern:?} is not a gitignore pattern: {e}"),
+            )
+        })?;
+    }
+    builder
+        .build()
+        .map_err(|e| at(text, item.span(), format!("`{name}`: {e}")))
+}
+
+impl Config {
+    /// `file` (as named, relative to the working directory) relative to the
+    /// config's directory; `None` outside it.
+    fn relative(&self, file: &Path) -> Option<PathBuf> {
+        let abs = crate::sarif::absolute(file, &self.cwd);
+        abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
+    }
+
+    /// Whether `path` (a directory when `is_dir`) is to be left alone
+    /// (`skip`).
+    pub fn skips(&self, path: &Path, is_dir: bool) -> bool {
+        self.relative(path).is_some_and(|rel| {
+            self.skip
+                .matched_path_or_any_parents(&rel, is_dir)
+                .is_ignore()
+        })
+    }
+
+    /// The settings for `file`: the top level, then each exception that
+    /// matches it.
+    pub fn settings(&self, file: &Path) -> Settings {
+        let mut s = self.base.clone();
+        if let Some(rel) = self.relative(file) {
+            for (matcher, over) in &self.exceptions {
+                if matcher.matched_path_or_any_parents(&rel, false).is_ignore() {
+                    s = s.and(over);
+                }
+            }
+        }
+        s
+    }
+}
+
+/// Whether `domain/path` is in one of `allowed`: a host (`nvcr.io`) takes
+/// every repository on it, a host/path prefix (`quay.io/vessl-ai`) the
+/// repositories under it.
+fn allowed_by(allowed: &[String], domain: &str, path: &str) -> bool {
+    allowed.iter().any(|a| match a.split_once('/') {
+        None => a == domain,
+        Some((host, prefix)) => {
+            host == domain
+                && path
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        }
+    })
+}
+
+/// An error when `found` names an image from a registry not in `allowed`.
+/// An invalid reference is left to [`imagetag::check::Policy::check`].
+pub fn registry_finding(allowed: &[String], found: &Found) -> Option<Finding> {
+    if !matches!(found.kind, Kind::Image | Kind::Expanded) {
+        return None;
+    }
+    let text = found.text.as_str();
+    let r = Reference::parse_normalized(text).ok()?;
+    let domain = r.domain().unwrap_or("docker.io");
+    let path = r.path();
+    if allowed_by(allowed, domain, &path) {
+        return None;
+    }
+    Some(Finding {
+        severity: Rule::RegistryNotAllowed.severity(),
+        rule: Rule::RegistryNotAllowed,
+        message: format!(
+            "{text:?} is from {domain}/{path}, not an allowed registry (allowed: {})",
+            allowed.join(", ")
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed() {
+        let a = ["nvcr.io".to_owned(), "quay.io/vessl-ai".to_owned()];
+        assert!(allowed_by(&a, "nvcr.io", "nvidia/pytorch"));
+        assert!(allowed_by(&a, "quay.io", "vessl-ai/torch"));
+        assert!(!allowed_by(&a, "quay.io", "vessl-ai-fork/torch"));
+        assert!(!allowed_by(&a, "quay.io", "other/torch"));
+        assert!(!allowed_by(&a, "nvcr.io.evil.com", "nvidia/pytorch"));
+        assert!(!allowed_by(&a, "docker.io", "library/ubuntu"));
+    }
+
+    /// `skip` patterns are relative to the file's directory and match a
+    /// directory (met as an unreadable entry) as well as the files in it.
+    #[test]
+    fn skips() {
+        let c = parse(
+            "skip = [\"vendor/\", \"/top.yaml\"]\n",
+            PathBuf::from("/repo"),
+            PathBuf::from("/repo/sub"),
+        )
+        .unwrap();
+        assert!(c.skips(Path::new("../vendor"), true));
+        assert!(!c.skips(Path::new("../vendor"), false));
+        assert!(c.skips(Path::new("vendor/a/Dockerfile"), false));
+        assert!(c.skips(Path::new("/repo/top.yaml"), false));
+        assert!(!c.skips(Path::new("top.yaml"), false));
+        assert!(!c.skips(Path::new("/elsewhere/vendor/Dockerfile"), false));
+    }
+
+    #[test]
+    fn registry_prefixes() {
+        for good in [
+            "nvcr.io",
+            "localhost:5000",
+            "quay.io/vessl-ai",
+            "docker.io/library",
+        ] {
+            assert!(registry_prefix(good), "{good}");
+        }
+        for bad in [
+            "",
+            "https://x",
+            "NVCR.IO",
+            "quay.io/",
+            "/x",
+            "a:b",
+            "a:",
+            "x//y",
+            "q.io/a@b",
+        ] {
+            assert!(!registry_prefix(bad), "{bad}");
+        }
+    }
+}
