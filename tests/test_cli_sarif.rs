@@ -82,7 +82,8 @@ fn fixture() -> TempDir {
         "jobs:\n  x:\n    image: nginx:1.27\n",
     )
     .unwrap();
-    fs::write(root.join("bad.yaml"), "a: b\n  c: d\n").unwrap();
+    // A quote that never closes: no reader makes sense of it.
+    fs::write(root.join("bad.yaml"), "a: \"b\nc: d\n").unwrap();
     t
 }
 
@@ -215,7 +216,7 @@ fn check_sarif_is_valid_and_exact() {
             Some((3, 12, Some(22))),
         ),
         // A YAML error is a point, not a span.
-        result("unreadable-file", "error", "bad.yaml", Some((2, 4, None))),
+        result("unreadable-file", "error", "bad.yaml", Some((1, 4, None))),
     ];
     assert_eq!(got, want);
 }
