@@ -406,6 +406,13 @@ fn pre_commit_files_pattern_matches_the_finder() {
         "dockerfile",
         "Dockerfile.cuda",
         "Dockerfile.",
+        "Dockerfile_gpu",
+        "Dockerfile-triton",
+        "Dockerfile.rocm",
+        "Dockerfile.md",
+        "Dockerfile-dev.sh",
+        "Dockerfile.j2",
+        "cuda.Dockerfile.in",
         "gpu.Dockerfile",
         "a.b.DOCKERFILE",
         "Containerfile",
@@ -443,9 +450,18 @@ fn pre_commit_files_pattern_matches_the_finder() {
         .collect();
     assert_eq!(patterns.len(), 2);
     assert_eq!(patterns[0], patterns[1]);
+    let excludes: Vec<&str> = shipped
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("exclude: "))
+        .collect();
+    assert_eq!(excludes.len(), 2);
+    assert_eq!(excludes[0], excludes[1]);
+    // pre-commit passes a file when `files` matches and `exclude` does not.
     let program = format!(
-        "import re, sys\np = re.compile(r'''{}''')\nfor n in sys.argv[1:]:\n    print(n, bool(p.search('sub/' + n)), bool(p.search(n)))",
-        patterns[0]
+        "import re, sys\np = re.compile(r'''{}''')\nx = re.compile(r'''{}''')\n\
+         def hit(n): return bool(p.search(n)) and not x.search(n)\n\
+         for n in sys.argv[1:]:\n    print(n, hit('sub/' + n), hit(n))",
+        patterns[0], excludes[0]
     );
     let mut args = vec!["-c", program.as_str()];
     args.extend(names);
