@@ -225,3 +225,42 @@ fn pin_rewrites_helm_tags_and_compose_defaults() {
     );
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `image:` keys that are not container images stay quiet: a site's
+/// picture (`_config.yml`, `mkdocs.yml`), a web address; and a value that
+/// another tool fills in (Tekton's `$(params.x)`, Kubernetes' `$(VAR)`) is a
+/// variable, a note. A `ko://` value is still an error.
+#[test]
+fn image_keys_that_hold_no_container_image() {
+    let dir = std::env::temp_dir().join(format!("imagetag-yaml-nonimage-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("_config.yml"),
+        "title: A site\nimage: /assets/img/social.png\nauthor:\n  image: https://example.com/me.jpg\nlogo:\n  image: images/logo.svg\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("task.yaml"),
+        "apiVersion: tekton.dev/v1beta1\nkind: Task\nspec:\n  steps:\n    - name: build\n      image: $(params.BUILDER_IMAGE)\n    - name: env\n      image: $(IMAGE)\n    - name: ko\n      image: ko://github.com/x/y\n",
+    )
+    .unwrap();
+    let out = util::run_in(&dir, &["check"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(
+        lines[0],
+        "task.yaml:6:14: note: skipped: \"$(params.BUILDER_IMAGE)\" uses variables or a template"
+    );
+    assert_eq!(
+        lines[1],
+        "task.yaml:8:14: note: skipped: \"$(IMAGE)\" uses variables or a template"
+    );
+    assert!(
+        lines[2].starts_with("task.yaml:10:14: error: invalid reference \"ko://github.com/x/y\""),
+        "{stdout}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -321,6 +321,11 @@ impl<'a> Finder<'a> {
             None => (s.value.as_str(), s.exact),
         };
         let span = at.map_or(s.raw.clone(), |a| a..a + value.len());
+        if is_file_or_web_address(value) {
+            // `image: /assets/img/logo.png` in a site's `_config.yml`, or
+            // `image: https://...`: a picture, not a container image.
+            return;
+        }
         if value.contains("{{") || value.contains("{%") {
             self.push(span, skipped(value), None);
         } else if value.contains('$') {
@@ -453,6 +458,22 @@ fn has_version(v: &str) -> bool {
     v.contains('@') || name.contains(':')
 }
 
+/// Whether an `image:` value is a file path, a web address or a picture's
+/// file name rather than a container image: it starts with `/`, `./`,
+/// `../` or `~/`, is an `http(s)://` address, or ends with a picture's
+/// extension. (`ko://...` and other `scheme://` values stay: a manifest
+/// that names one is wrong without its build tool.)
+fn is_file_or_web_address(v: &str) -> bool {
+    const PICTURES: &[&str] = &[
+        ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".bmp", ".tif", ".tiff", ".avif",
+    ];
+    let lower = v.trim().to_ascii_lowercase();
+    ["/", "./", "../", "~/", "http://", "https://"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        || PICTURES.iter().any(|e| lower.ends_with(e))
+}
+
 fn skipped(text: &str) -> Kind {
     Kind::Skipped(format!("{text:?} uses variables or a template"))
 }
@@ -549,8 +570,10 @@ fn expand(
                 i = j + 1;
                 lit = i;
             }
-            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => return None,
-            _ => i += 1,
+            // `$VAR`, and `$(params.x)` (Tekton) or `$(VAR)` (Kubernetes):
+            // filled in by something else, a variable here.
+            Some(_) => return None,
+            None => i += 1,
         }
     }
     copy(v, base, lit..b.len(), out, pieces);
