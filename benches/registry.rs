@@ -96,6 +96,24 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // The same digests through `Client::digests`: a pool of parallel
+    // requests (4 by default), each worker on its own kept-alive connection.
+    let pinned: Vec<String> = aliases
+        .iter()
+        .map(|a| catalog.resolve_name(a).unwrap().to_string())
+        .collect();
+    for (name, client) in [
+        ("digests_of_1000_pinned_names_in_parallel", &client),
+        ("digests_of_1000_pinned_names_in_parallel_head", &trusting),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let answers = client.digests(&pinned);
+                assert!(answers.iter().all(Result::is_ok));
+                answers.len()
+            })
+        });
+    }
     g.finish();
 }
 

@@ -1076,3 +1076,31 @@ fn identity_tokens_are_traded_at_the_token_server() {
     assert!(err.contains("identity token"), "{err}");
     no_secret(&err);
 }
+
+/// `digests` asks many names over a small pool of parallel requests: the
+/// same answers as one `digest` at a time, in the order asked, each name
+/// asked once, and an error for the name that has none.
+#[test]
+fn digests_of_many_names_in_parallel() {
+    let reg = Registry::start(Auth::None);
+    let digests = push(&reg.base(), "vessl-ai/torch", TAGS, None);
+    let repo = format!("{}/vessl-ai/torch", reg.host());
+    let mut names: Vec<String> = TAGS
+        .iter()
+        .map(|t| format!("{repo}:{}", t.split('=').next().unwrap()))
+        .collect();
+    names.push(names[0].clone());
+    names.push(format!("{repo}:no-such-tag"));
+    let mut o = options();
+    o.parallel = 3;
+    let c = Client::new(o);
+    let got = c.digests(&names);
+    assert_eq!(got.len(), names.len());
+    for (name, answer) in names.iter().zip(&got) {
+        let tag = name.rsplit(':').next().unwrap();
+        match digests.get(tag) {
+            Some(d) => assert_eq!(answer.as_ref().unwrap(), d, "{name}"),
+            None => assert_eq!(answer.as_ref().unwrap_err().kind(), ErrorKind::NotFound),
+        }
+    }
+}

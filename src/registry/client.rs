@@ -91,6 +91,9 @@ impl Client {
             // Redirects are followed in `send`, which decides where the
             // registry's credentials may go.
             .max_redirects(0)
+            // Every worker of `digests` keeps its connection.
+            .max_idle_connections_per_host(options.parallel.clamp(3, 16))
+            .max_idle_connections(options.parallel.clamp(10, 64))
             .build()
             .new_agent();
         Client {
@@ -269,6 +272,35 @@ impl Client {
     pub fn tag_digest(&self, repository: &str, tag: &str) -> Result<String, Error> {
         let (target, _) = self.target(repository)?;
         self.digest_of(&target, tag)
+    }
+
+    /// [`digest`](Self::digest) of each name, in the same order, asked
+    /// over a small pool of parallel requests ([`Options::parallel`]
+    /// connections at most; each worker keeps its connection alive). Equal
+    /// names are asked once.
+    pub fn digests<S: AsRef<str> + Sync>(&self, names: &[S]) -> Vec<Result<String, Error>> {
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by(|&a, &b| names[a].as_ref().cmp(names[b].as_ref()));
+        order.dedup_by(|a, b| names[*a].as_ref() == names[*b].as_ref());
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let answers: Mutex<HashMap<&str, Result<String, Error>>> = Mutex::new(HashMap::new());
+        let workers = self.options.parallel.clamp(1, 16).min(order.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&k) = order.get(i) else { break };
+                    let name = names[k].as_ref();
+                    let answer = self.digest(name);
+                    answers
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(name, answer);
+                });
+            }
+        });
+        let answers = answers.into_inner().unwrap_or_else(|e| e.into_inner());
+        names.iter().map(|n| answers[n.as_ref()].clone()).collect()
     }
 
     fn digest_of(&self, target: &Target, reference: &str) -> Result<String, Error> {

@@ -129,6 +129,8 @@ pub struct Options {
     pub max_retry_after: Duration,
     /// Where credentials come from.
     pub credentials: Credentials,
+    /// How many requests [`Client::digests`] has in flight at once.
+    pub parallel: usize,
     /// Print each request (method, URL, status, time) on stderr. Never
     /// headers, never secrets.
     pub verbose: bool,
@@ -156,6 +158,7 @@ impl Default for Options {
             backoff: Duration::from_millis(250),
             max_retry_after: Duration::from_secs(10),
             credentials: Credentials::Auto,
+            parallel: 4,
             verbose: false,
             mirror: None,
         }
