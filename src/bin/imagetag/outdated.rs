@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use imagetag::check::{find_in, Found, Kind, Severity};
-use imagetag::{Catalog, FieldValue, Image, Scheme, Track, Version};
+use imagetag::{Catalog, FieldValue, Image, Scheme, Track, Value, Version};
 use serde_json::json;
 
 use crate::files::{self, Content, Item, Progress, ReadArgs};
@@ -50,11 +50,13 @@ impl Within {
                 (p[0], if parts > 1 { p.get(1).copied() } else { None })
             })
         };
+        // A line is known only from a version: without one, only the
+        // requirement (if any) applies.
         if self.patch {
-            return line(old, 2) == line(new, 2);
+            return old.is_some() && line(old, 2) == line(new, 2);
         }
         if self.minor {
-            return line(old, 1) == line(new, 1);
+            return old.is_some() && line(old, 1) == line(new, 1);
         }
         true
     }
@@ -75,8 +77,10 @@ impl Within {
 ///
 /// Prints `FILE:LINE:COL: CURRENT -> NEWEST` a line (text), one JSON
 /// object a line (json), workflow annotations (github) or one SARIF 2.1.0
-/// log (sarif); a summary goes to stderr. Exits 0 when nothing is out of
-/// date, 1 when anything is, 2 on a usage error, a path or file that
+/// log (sarif); a summary goes to stderr. Where newer images exist but
+/// none is the newest (they do not compare), a note says so and nothing is
+/// proposed. Exits 0 when nothing is out of date, 1 when anything is (a
+/// note counts), 2 on a usage error, a path or file that
 /// cannot be read, or a registry that cannot be asked.
 ///
 /// Example: imagetag outdated --minor --tags tags.txt .
@@ -177,9 +181,14 @@ fn prerelease(img: &Image) -> bool {
         .any(|f| f.key == "prerelease" && f.value == FieldValue::Bool(true))
 }
 
-/// An image's version (or release) as its fields give it: `3.12.8`,
-/// `24.01`, `v1.8.2` → `1.8.2`.
+/// An image's version as `latest --version` reads it: a VESSL image's
+/// framework version or leading version (the Python of a `python` image),
+/// else its version or release field (`3.12.8`, `24.01`, `v1.8.2` →
+/// `1.8.2`).
 fn version_of(img: &Image) -> Option<Version> {
+    if let Value::Vessl(v) = img.value() {
+        return v.version().or(v.lead());
+    }
     let fields = img.fields();
     let text = |key: &str| {
         fields.iter().rev().find_map(|f| match &f.value {
@@ -535,7 +544,8 @@ pub fn run(args: Args) -> ExitCode {
     eprintln!("{summary}");
     if walked.fatal || incomplete {
         ExitCode::from(2)
-    } else if outdated > 0 {
+    } else if outdated > 0 || notes > 0 {
+        // A note says that newer images exist, only not which is newest.
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
