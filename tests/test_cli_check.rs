@@ -119,9 +119,9 @@ fn check_json_require_digest() {
         &data(),
         &["check", "--format", "json", "--require-digest", "repo/docker", "repo/broken.yaml"],
         1,
-        "{\"file\":\"repo/docker/gpu.Dockerfile\",\"line\":2,\"column\":6,\"severity\":\"error\",\"message\":\"\\\"quay.io/vessl-ai/python:3.10-r10\\\" has no digest: add @sha256:...\",\"reference\":\"quay.io/vessl-ai/python:3.10-r10\"}\n\
-         {\"file\":\"repo/broken.yaml\",\"line\":1,\"column\":8,\"severity\":\"error\",\"message\":\"\\\"ubuntu:22.04\\\" has no digest: add @sha256:...\",\"reference\":\"ubuntu:22.04\"}\n\
-         {\"file\":\"repo/broken.yaml\",\"line\":4,\"column\":12,\"severity\":\"error\",\"message\":\"\\\"nginx:1.27\\\" has no digest: add @sha256:...\",\"reference\":\"nginx:1.27\"}\n\
+        "{\"file\":\"repo/docker/gpu.Dockerfile\",\"line\":2,\"column\":6,\"severity\":\"error\",\"message\":\"\\\"quay.io/vessl-ai/python:3.10-r10\\\" has no digest: pin it with imagetag pin --digest\",\"reference\":\"quay.io/vessl-ai/python:3.10-r10\"}\n\
+         {\"file\":\"repo/broken.yaml\",\"line\":1,\"column\":8,\"severity\":\"error\",\"message\":\"\\\"ubuntu:22.04\\\" has no digest: pin it with imagetag pin --digest\",\"reference\":\"ubuntu:22.04\"}\n\
+         {\"file\":\"repo/broken.yaml\",\"line\":4,\"column\":12,\"severity\":\"error\",\"message\":\"\\\"nginx:1.27\\\" has no digest: pin it with imagetag pin --digest\",\"reference\":\"nginx:1.27\"}\n\
          {\"file\":\"repo/broken.yaml\",\"line\":5,\"column\":4,\"severity\":\"error\",\"message\":\"invalid YAML: while parsing a block mapping, did not find expected key\",\"reference\":null}\n",
         "checked 4 references in 2 files: 4 errors\n",
     );

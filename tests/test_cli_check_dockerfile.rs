@@ -23,7 +23,7 @@ fn data() -> PathBuf {
 
 /// `--require-digest` turns every reference found into an error that names
 /// it: the way to see all of them, with their text and position.
-const NO_DIGEST: &str = "has no digest: add @sha256:...";
+const NO_DIGEST: &str = "has no digest: pin it with imagetag pin --digest";
 
 /// ARG chains (`BASE=python:${PY}-slim`), quotes, `${A:-x}` and `${A:+x}`,
 /// a `FROM` whose expansion is a stage (in another case), BuildKit's

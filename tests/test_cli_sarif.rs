@@ -290,3 +290,58 @@ fn list_refuses_sarif() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// `outdated --format sarif`: one `outdated` result a reference, valid
+/// against the schema.
+#[test]
+fn outdated_sarif_is_valid_and_exact() {
+    let t = fixture();
+    let root = t.path();
+    fs::write(root.join("tags.txt"), "nginx:1.27.3\nnginx:1.27\n").unwrap();
+    let out = run(
+        root,
+        &[
+            "outdated", "--format", "sarif", "--tags", "tags.txt", "ci dir",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::write(
+        root.join("ci dir/\u{e9}.yml"),
+        "jobs:\n  x:\n    image: nginx:1.27.1\n",
+    )
+    .unwrap();
+    let out = run(
+        root,
+        &[
+            "outdated", "--format", "sarif", "--tags", "tags.txt", "ci dir",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(schema_errors(&out.stdout), "");
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "outdated");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(
+        results[0]["message"]["text"],
+        "nginx:1.27.1 is outdated: nginx:1.27.3 is the newest on its track"
+    );
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"],
+        json!({
+            "artifactLocation": { "uri": "ci%20dir/%C3%A9.yml", "uriBaseId": "%SRCROOT%" },
+            "region": { "startLine": 3, "startColumn": 12, "endColumn": 24 },
+        })
+    );
+}

@@ -1104,3 +1104,131 @@ fn digests_of_many_names_in_parallel() {
         }
     }
 }
+
+/// `pin --digest` pins every reference with a tag (an alias to its revision
+/// first), keeping the tag, to exactly the digests the registry reports; a
+/// re-push moves a tag and the next run re-pins it; `outdated` and `update`
+/// read the same registry. Every byte of the file is checked.
+#[test]
+fn pin_digest_outdated_and_update_against_a_real_registry() {
+    let reg = Registry::start(Auth::None);
+    let torch = push(&reg.base(), "vessl-ai/torch", TAGS, None);
+    let python = push(
+        &reg.base(),
+        "library/python",
+        &[
+            "3.12.7-slim=a",
+            "3.12.8-slim=b",
+            "3.13.1-slim=c",
+            "3.13-slim=c",
+        ],
+        None,
+    );
+    let host = reg.host();
+    let dir = TempDir::new("pin-digest-registry");
+    let file = dir.path().join("compose.yaml");
+    let stale = format!("sha256:{}", "0".repeat(64));
+    let before = format!(
+        "services:\n  a:\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4   # alias\n  b:\n    image: \"python:3.12.7-slim\"\n  c:\n    image: quay.io/vessl-ai/torch:2.3.1-cuda12.1-r2@{stale}\n  d:\n    image: python@{stale}\n"
+    );
+    std::fs::write(&file, &before).unwrap();
+    let path = file.to_str().unwrap();
+    let pinned = |a: &str, b: &str, c: &str| {
+        format!(
+            "services:\n  a:\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5@{a}   # alias\n  b:\n    image: \"python:3.12.7-slim@{b}\"\n  c:\n    image: quay.io/vessl-ai/torch:2.3.1-cuda12.1-r2@{c}\n  d:\n    image: python@{stale}\n"
+        )
+    };
+
+    let out = bin(&["pin", "--digest", "--mirror", &host, path], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), format!("{path}: pinned 3\n"));
+    let first = pinned(
+        &torch["2.3.0-cuda12.4-r5"],
+        &python["3.12.7-slim"],
+        &torch["2.3.1-cuda12.1-r2"],
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), first);
+
+    // Nothing moved: nothing to do.
+    let out = bin(
+        &["pin", "--digest", "--check", "--mirror", &host, path],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+
+    // A re-push moves 3.12.7-slim: --check shows the one line, the run
+    // re-pins it.
+    let moved = push(&reg.base(), "library/python", &["3.12.7-slim=a2"], None);
+    assert_ne!(moved["3.12.7-slim"], python["3.12.7-slim"]);
+    let out = bin(
+        &["pin", "--digest", "--check", "--mirror", &host, path],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "--- a/{p}\n+++ b/{p}\n@@ -5 +5 @@\n-    image: \"python:3.12.7-slim@{old}\"\n+    image: \"python:3.12.7-slim@{new}\"\n",
+            p = path.trim_start_matches('/'),
+            old = python["3.12.7-slim"],
+            new = moved["3.12.7-slim"],
+        )
+    );
+    let out = bin(&["pin", "--digest", "--mirror", &host, path], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let second = pinned(
+        &torch["2.3.0-cuda12.4-r5"],
+        &moved["3.12.7-slim"],
+        &torch["2.3.1-cuda12.1-r2"],
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), second);
+
+    // outdated: python has 3.13.1-slim on its track (3.13-slim moves);
+    // torch 2.3.1-cuda12.1 has r10; 2.3.0-cuda12.4-r5 is the newest of
+    // its track.
+    let out = bin(&["outdated", "--mirror", &host, path], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "{path}:5:13: python:3.12.7-slim@{py} -> python:3.13.1-slim\n\
+             {path}:7:12: quay.io/vessl-ai/torch:2.3.1-cuda12.1-r2@{t} -> quay.io/vessl-ai/torch:2.3.1-cuda12.1-r10\n",
+            py = moved["3.12.7-slim"],
+            t = torch["2.3.1-cuda12.1-r2"],
+        )
+    );
+    assert_eq!(text(&out.stderr), "2 outdated of 4 references in 1 file\n");
+
+    // update: the new tags, each with the digest the registry has for it.
+    let out = bin(&["update", "--mirror", &host, path], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        second
+            .replace(
+                &format!("python:3.12.7-slim@{}", moved["3.12.7-slim"]),
+                &format!("python:3.13.1-slim@{}", python["3.13.1-slim"]),
+            )
+            .replace(
+                &format!("2.3.1-cuda12.1-r2@{}", torch["2.3.1-cuda12.1-r2"]),
+                &format!("2.3.1-cuda12.1-r10@{}", torch["2.3.1-cuda12.1-r10"]),
+            )
+    );
+    let out = bin(&["outdated", "--mirror", &host, path], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // A repository the registry does not have: outdated cannot tell, exit 2.
+    let other = dir.path().join("other.yaml");
+    std::fs::write(&other, "image: quay.io/vessl-ai/python:3.11-r1\n").unwrap();
+    let out = bin(
+        &["outdated", "--mirror", &host, other.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("HTTP 404"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -557,7 +557,7 @@ impl Rule {
             Rule::DigestRequired => {
                 "The reference has no digest while --require-digest asks for one: a tag can be \
                  pushed again, a digest cannot. Add the digest the registry reports \
-                 (name:tag@sha256:...)."
+                 (name:tag@sha256:...): `imagetag pin --digest` writes it for every reference."
             }
             Rule::UnreadableFile => {
                 "The file cannot be read (permissions, size limit, not UTF-8 text) or is not \
@@ -642,7 +642,7 @@ impl Policy {
         if self.require_digest && r.digest().is_none() {
             out.push(finding(
                 Rule::DigestRequired,
-                format!("{text:?} has no digest: add @sha256:..."),
+                format!("{text:?} has no digest: pin it with imagetag pin --digest"),
             ));
         }
         out
@@ -845,7 +845,7 @@ mod tests {
             m,
             [
                 "\"ubuntu\" has neither tag nor digest: pin it to a tag",
-                "\"ubuntu\" has no digest: add @sha256:..."
+                "\"ubuntu\" has no digest: pin it with imagetag pin --digest"
             ]
         );
         assert_eq!(Policy::default().check(&f("Ubuntu:x")).len(), 1);

@@ -17,6 +17,7 @@ mod files;
 mod input;
 mod latest;
 mod manual;
+mod outdated;
 mod pin;
 mod resolve;
 mod sarif;
@@ -43,6 +44,8 @@ enum Command {
     Tags(tags::Args),
     Check(check::Args),
     Pin(pin::Args),
+    Outdated(outdated::Args),
+    Update(outdated::UpdateArgs),
     Completions(manual::CompletionsArgs),
     Man(manual::ManArgs),
 }
@@ -58,6 +61,8 @@ fn main() -> ExitCode {
         Command::Tags(a) => tags::run(a),
         Command::Check(a) => check::run(a),
         Command::Pin(a) => pin::run(a),
+        Command::Outdated(a) => outdated::run(a),
+        Command::Update(a) => outdated::update(a),
         Command::Completions(a) => manual::completions(a),
         Command::Man(a) => manual::man(a),
     }

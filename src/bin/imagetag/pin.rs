@@ -24,10 +24,15 @@ use crate::source::RegistryArgs;
 /// and formatting are kept. The tags come from the registry itself, or from
 /// `--tags FILE`: tags or full names, one a line (`#` starts a comment, `-`
 /// reads stdin); a bare tag is a tag of the repository being pinned.
-/// `--digest` also pins each rewritten reference to the registry's manifest
-/// digest (`...:2.3.0-cuda12.4-r10@sha256:…`). Names written with variables
-/// are left alone, with a note. A file with an alias that cannot be
-/// resolved is left untouched and reported.
+/// `--digest` pins every reference with a tag, not only aliases, to the
+/// manifest digest its registry holds now, keeping the tag for people to
+/// read (`python:3.12.8-slim@sha256:…`, an alias first pinned to its
+/// revision), and re-pins a `tag@digest` whose tag has moved; the digests
+/// are asked of the registries all at once, a few requests in parallel.
+/// `--latest` rewrites each reference to the newest image on its track, as
+/// `imagetag update`. Names written with variables are left alone, with a
+/// note. A file with an alias that cannot be resolved, or a digest that
+/// cannot be had, is left untouched and reported.
 ///
 /// Only regular files are read, up to `--max-file-size` (16 MiB by
 /// default). Writes are atomic and lose nothing: the new text goes to
@@ -46,46 +51,61 @@ use crate::source::RegistryArgs;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Files and directories to pin (default: the current directory).
-    paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// The tag list: a file of tags or full names, or `-` for stdin
     /// (default: the registry).
     #[arg(long, value_name = "FILE", conflicts_with = "registry")]
-    tags: Option<String>,
+    pub(crate) tags: Option<String>,
     /// Read the tags from the registry (the default without `--tags`).
     #[arg(long)]
     registry: bool,
-    /// Pin to the manifest digest from the registry as well (`@sha256:…`).
+    /// Pin every reference with a tag to the manifest digest its registry
+    /// holds now, keeping the tag (`python:3.12.8-slim@sha256:…`); an
+    /// alias is first pinned to its revision. A digest already written is
+    /// replaced when the tag has moved.
     #[arg(long)]
-    digest: bool,
+    pub(crate) digest: bool,
+    /// Rewrite each reference to the newest image on its track instead,
+    /// as `imagetag update` does (same options).
+    #[arg(long, conflicts_with = "digest")]
+    pub(crate) latest: bool,
     #[command(flatten)]
-    registry_args: RegistryArgs,
+    pub(crate) within: crate::outdated::Within,
+    #[command(flatten)]
+    pub(crate) registry_args: RegistryArgs,
     /// Change nothing: print what would change as a diff, exit 1 if
     /// anything would or an alias is left in place (a note is not a pass).
     #[arg(long)]
-    check: bool,
+    pub(crate) check: bool,
     /// The naming scheme: auto (detect), twcc, ngc, vessl or generic. A
     /// name that does not fit the given scheme is left alone.
     #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
-    scheme: crate::explain::SchemeArg,
+    pub(crate) scheme: crate::explain::SchemeArg,
     /// Rewrite files that have no write permission too (their mode is
     /// kept).
     #[arg(long)]
-    write_read_only: bool,
+    pub(crate) write_read_only: bool,
     #[command(flatten)]
-    read: ReadArgs,
+    pub(crate) read: ReadArgs,
 }
 
 /// Where `pin` gets the tags of a repository. The tag list is one source;
 /// a registry can be another.
-pub trait TagSource {
+pub(crate) trait TagSource {
     /// The catalog of `repository` (canonical, as
     /// `quay.io/vessl-ai/torch`).
     fn catalog(&mut self, repository: &str) -> &Catalog;
+
+    /// Whether a repository's tags could not be had (said on stderr).
+    fn failed(&self) -> bool {
+        false
+    }
 }
 
 /// A tag list read once: its bare tags are tags of whichever repository is
 /// asked for.
 struct TagFile {
+    command: String,
     scheme: Option<Scheme>,
     lines: Vec<String>,
     catalogs: HashMap<String, Catalog>,
@@ -100,7 +120,7 @@ impl TagSource for TagFile {
             for e in errors {
                 let e = e.to_string();
                 if self.warned.insert(e.clone()) {
-                    eprintln!("imagetag pin: skipping: {e}");
+                    eprintln!("imagetag {}: skipping: {e}", self.command);
                 }
             }
             self.catalogs.insert(repository.to_owned(), catalog);
@@ -111,9 +131,11 @@ impl TagSource for TagFile {
 
 /// The registry as a tag source: each repository's tags listed once.
 struct Registry<'c> {
+    command: String,
     scheme: Option<Scheme>,
     client: &'c Client,
     catalogs: HashMap<String, Catalog>,
+    failed: bool,
 }
 
 impl TagSource for Registry<'_> {
@@ -128,17 +150,22 @@ impl TagSource for Registry<'_> {
             };
             let catalog = listed.unwrap_or_else(|e| {
                 // Said once; every alias of the repository is then unresolved.
-                eprintln!("imagetag pin: {e}");
+                eprintln!("imagetag {}: {e}", self.command);
+                self.failed = true;
                 Catalog::new()
             });
             self.catalogs.insert(repository.to_owned(), catalog);
         }
         &self.catalogs[repository]
     }
+
+    fn failed(&self) -> bool {
+        self.failed
+    }
 }
 
-/// Why an alias is not rewritten.
-enum Outcome {
+/// Why a reference is not rewritten.
+pub(crate) enum Outcome {
     /// It cannot be rewritten in place: said, but not a failure.
     Note(String),
     /// The tag list has neither it nor a revision of it: the file is left
@@ -147,19 +174,73 @@ enum Outcome {
 }
 
 /// One rewrite: the bytes to replace and what goes there.
-struct Edit {
-    span: Range<usize>,
-    new: String,
+pub(crate) struct Edit {
+    pub span: Range<usize>,
+    pub new: String,
+}
+
+/// A rewrite planned while reading: [`Edit`] once the registry has said
+/// which digest follows `new`, if one does.
+pub(crate) struct Plan {
+    /// The bytes to replace.
+    pub span: Range<usize>,
+    /// What goes there, without the digest.
+    pub new: String,
+    /// The name (`name:tag`) whose manifest digest follows `new` as
+    /// `@sha256:…`: asked of the registry for all plans at once.
+    pub digest_of: Option<String>,
+    /// The reference is written with variables and already has a digest,
+    /// somewhere that is not rewritten: only say so when it moved.
+    pub note_only: bool,
+    /// Where the reference is, and how it is written, for messages.
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+impl Plan {
+    fn of(found: &Found, span: Range<usize>, new: String, digest_of: Option<String>) -> Plan {
+        Plan {
+            span,
+            new,
+            digest_of,
+            note_only: false,
+            line: found.line,
+            column: found.column,
+            text: found.text.clone(),
+        }
+    }
+}
+
+/// The span that rewrites `found`'s tag: the whole reference as written,
+/// or for an assembled reference the place its tag is written whole (an
+/// `ARG` default, a Helm `tag:`).
+pub(crate) fn tag_span(found: &Found) -> Result<Range<usize>, Outcome> {
+    match (&found.kind, &found.tag_span) {
+        (Kind::Image, _) => Ok(found.span.clone()),
+        (_, Some(tag)) => Ok(tag.clone()),
+        _ => Err(Outcome::Note(format!(
+            "{:?} is written with variables or across lines: not rewritten (rewrite it where it is defined)",
+            found.text
+        ))),
+    }
+}
+
+/// `name` without its digest (`@sha256:…`).
+pub(crate) fn without_digest(name: &str) -> &str {
+    name.split_once('@').map_or(name, |(n, _)| n)
 }
 
 /// What pinning `found` gives: `Ok(None)` when there is nothing to do.
-/// `digest` is the registry to pin digests from, when asked to.
+/// With `digest`, every reference with a tag is pinned to a digest too:
+/// an alias first to its revision, then each to the digest its tag names
+/// now (a digest already written is replaced when the tag has moved).
 fn pin(
     found: &Found,
     tags: &mut dyn TagSource,
-    digest: Option<&Client>,
+    digest: bool,
     scheme: Option<Scheme>,
-) -> Result<Option<Edit>, Outcome> {
+) -> Result<Option<Plan>, Outcome> {
     if !matches!(found.kind, Kind::Image | Kind::Expanded) {
         return Ok(None);
     }
@@ -167,21 +248,33 @@ fn pin(
         return Ok(None); // invalid: `imagetag check` says so
     };
     let r = image.reference();
-    if !image.is_alias() || r.digest().is_some() || image.alias_tag().is_none() {
-        return Ok(None);
+    let resolvable = image.is_alias() && r.digest().is_none() && image.alias_tag().is_some();
+    if !resolvable {
+        // Without --digest only aliases are pinned; with it, a reference
+        // with a tag keeps its tag and gets the digest the tag names now.
+        let Some(tag) = r.tag().filter(|_| digest) else {
+            return Ok(None);
+        };
+        let ask = without_digest(&found.text).to_owned();
+        if found.kind == Kind::Image {
+            return Ok(Some(Plan::of(
+                found,
+                found.span.clone(),
+                ask.clone(),
+                Some(ask),
+            )));
+        }
+        let span = tag_span(found)?;
+        let mut plan = Plan::of(found, span, tag.to_owned(), Some(ask));
+        plan.note_only = r.digest().is_some();
+        return Ok(Some(plan));
     }
     // An assembled reference is rewritten where its tag is written whole
     // (an `ARG` default, a Helm `tag:`), or not at all.
-    let span = match (&found.kind, &found.tag_span) {
-        (Kind::Image, _) => found.span.clone(),
-        (_, Some(tag)) => tag.clone(),
-        _ => {
-            return Err(Outcome::Note(format!(
-                "{:?} is written with variables or across lines: not rewritten (pin where it is defined)",
-                found.text
-            )))
-        }
-    };
+    let span = tag_span(found).map_err(|e| match e {
+        Outcome::Note(m) => Outcome::Note(m.replace("rewrite it", "pin")),
+        e => e,
+    })?;
     let repository = r.without_tag_or_digest().canonical().to_string();
     let pinned = tags
         .catalog(&repository)
@@ -190,24 +283,21 @@ fn pin(
     let Some(tag) = pinned.reference().tag() else {
         return Ok(None);
     };
-    let mut new = if found.kind == Kind::Image {
+    if !digest && r.tag() == Some(tag) {
+        return Ok(None); // the list has the alias but no revision of it
+    }
+    let new = if found.kind == Kind::Image {
         with_tag(&found.text, tag)
     } else {
         tag.to_owned()
     };
-    if let Some(client) = digest {
-        let d = client.digest(&pinned.to_string()).map_err(|e| {
-            Outcome::Unresolved(format!("cannot pin {:?} to a digest: {e}", found.text))
-        })?;
-        new = format!("{new}@{d}");
-    } else if r.tag() == Some(tag) {
-        return Ok(None); // the list has the alias but no revision of it
-    }
-    Ok(Some(Edit { span, new }))
+    let ask = digest.then(|| pinned.to_string());
+    Ok(Some(Plan::of(found, span, new, ask)))
 }
 
 /// `name` as written, with its tag replaced by (or given) `tag`.
-fn with_tag(name: &str, tag: &str) -> String {
+pub(crate) fn with_tag(name: &str, tag: &str) -> String {
+    let name = without_digest(name);
     let slash = name.rfind('/').map_or(0, |i| i + 1);
     match name[slash..].rfind(':') {
         Some(i) => format!("{}{tag}", &name[..slash + i + 1]),
@@ -256,9 +346,9 @@ fn diff(file: &str, old: &str, new: &str) -> String {
 }
 
 /// How [`write_back`] may write.
-struct WriteOptions {
+pub(crate) struct WriteOptions {
     /// Rewrite a file that has no write permission (`--write-read-only`).
-    read_only: bool,
+    pub read_only: bool,
 }
 
 /// An identity and state of a file that a concurrent change would alter.
@@ -490,47 +580,216 @@ fn remove_stale(dir: &Path) {
     }
 }
 
-/// Runs `imagetag pin`.
-pub fn run(args: Args) -> ExitCode {
-    let client = args.registry_args.client();
-    let mut tag_file;
-    let mut registry;
-    let tags: &mut dyn TagSource = match &args.tags {
-        Some(path) => match input::tag_list_max(path, args.read.max_file_size) {
-            Ok(lines) => {
-                tag_file = TagFile {
-                    scheme: args.scheme.0,
-                    lines,
-                    catalogs: HashMap::new(),
-                    warned: HashSet::new(),
-                };
-                &mut tag_file
+/// A file read, with the rewrites planned in it.
+pub(crate) struct Pending {
+    pub path: PathBuf,
+    pub file: String,
+    pub text: String,
+    pub meta: Metadata,
+    pub plans: Vec<Plan>,
+}
+
+/// What [`rewrite`] did.
+#[derive(Default)]
+pub(crate) struct Rewritten {
+    /// Files changed (or, with `--check`, that would change).
+    pub changed: usize,
+    /// References rewritten.
+    pub edits: usize,
+    /// Rewrites left out (they overlap, or a note says why).
+    pub left: usize,
+    /// A digest could not be had: a file was left untouched.
+    pub unresolved: bool,
+    /// A file could not be written, or standard output failed.
+    pub fatal: bool,
+}
+
+/// Asks the registry for every digest the plans need, at once (a bounded
+/// pool of parallel requests), then rewrites each file in place (or, with
+/// `check`, prints the diff). A file for which a digest cannot be had is
+/// left untouched, with an error naming the reference.
+pub(crate) fn rewrite(
+    command: &str,
+    pending: Vec<Pending>,
+    client: &Client,
+    check: bool,
+    options: &WriteOptions,
+    out: &mut impl Write,
+) -> Rewritten {
+    let names: Vec<&str> = pending
+        .iter()
+        .flat_map(|p| &p.plans)
+        .filter_map(|p| p.digest_of.as_deref())
+        .collect();
+    let mut answers: HashMap<&str, Result<String, imagetag::registry::Error>> = HashMap::new();
+    if !names.is_empty() {
+        for (name, answer) in names.iter().zip(client.digests(&names)) {
+            answers.insert(name, answer);
+        }
+    }
+    let mut done = Rewritten::default();
+    let mut cleaned: HashSet<PathBuf> = HashSet::new();
+    for p in &pending {
+        let mut edits = Vec::new();
+        let mut failed = false;
+        for plan in &p.plans {
+            let new = match plan.digest_of.as_deref().map(|n| &answers[n]) {
+                None => plan.new.clone(),
+                Some(Ok(d)) => format!("{}@{d}", plan.new),
+                Some(Err(e)) => {
+                    eprintln!(
+                        "{}:{}:{}: error: cannot pin {:?} to a digest: {e}",
+                        p.file, plan.line, plan.column, plan.text
+                    );
+                    failed = true;
+                    continue;
+                }
+            };
+            if p.text.get(plan.span.clone()) == Some(new.as_str()) {
+                continue; // already so: the digest has not moved
             }
+            if plan.note_only {
+                if plan.text.split_once('@').map(|(_, d)| d) != new.split_once('@').map(|(_, d)| d)
+                {
+                    eprintln!(
+                        "{}:{}:{}: note: {:?} is written with variables and its tag now names {}: not rewritten (re-pin it where its digest is written)",
+                        p.file,
+                        plan.line,
+                        plan.column,
+                        plan.text,
+                        new.split_once('@').map_or("", |(_, d)| d)
+                    );
+                    done.left += 1;
+                }
+                continue;
+            }
+            edits.push(Edit {
+                span: plan.span.clone(),
+                new,
+            });
+        }
+        if failed {
+            eprintln!("imagetag {command}: {}: left untouched", p.file);
+            done.unresolved = true;
+            continue;
+        }
+        if edits.is_empty() {
+            continue;
+        }
+        edits.sort_by_key(|e| e.span.start);
+        // Several references can take their tag from one `ARG` default:
+        // one rewrite there does them all.
+        edits.dedup_by(|b, a| a.span == b.span && a.new == b.new);
+        let before = edits.len();
+        let mut end = 0;
+        edits.retain(|e| {
+            let keep = e.span.start >= end;
+            end = end.max(e.span.end);
+            keep
+        });
+        if edits.len() < before {
+            eprintln!("{}: note: rewrites that overlap were left out", p.file);
+            done.left += before - edits.len();
+        }
+        let mut wrote = true;
+        let written = if check {
+            write!(out, "{}", diff(&p.file, &p.text, &apply(&p.text, &edits)))
+        } else {
+            if let Some(dir) = fs::canonicalize(&p.path)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+            {
+                if !cleaned.contains(&dir) {
+                    remove_stale(&dir);
+                    cleaned.insert(dir);
+                }
+            }
+            match write_back(&p.path, p.text.as_bytes(), &p.meta, &edits, options) {
+                Ok(()) => writeln!(
+                    out,
+                    "{}: {} {}",
+                    p.file,
+                    if command == "pin" {
+                        "pinned"
+                    } else {
+                        "updated"
+                    },
+                    edits.len()
+                ),
+                Err(e) => {
+                    eprintln!("imagetag {command}: cannot write {}: {e}", p.file);
+                    done.fatal = true;
+                    wrote = false;
+                    Ok(())
+                }
+            }
+        };
+        if let Err(e) = written {
+            eprintln!("imagetag {command}: {e}");
+            done.fatal = true;
+            return done;
+        }
+        if wrote {
+            done.changed += 1;
+            done.edits += edits.len();
+        }
+    }
+    done
+}
+
+/// The tag source the flags ask for: the tag list `--tags FILE`, or the
+/// registry. `None` after a message when the list cannot be read.
+pub(crate) fn source<'c>(
+    command: &str,
+    tags: Option<&str>,
+    max: u64,
+    scheme: Option<Scheme>,
+    client: &'c Client,
+) -> Option<Box<dyn TagSource + 'c>> {
+    match tags {
+        Some(path) => match input::tag_list_max(path, max) {
+            Ok(lines) => Some(Box::new(TagFile {
+                scheme,
+                lines,
+                catalogs: HashMap::new(),
+                warned: HashSet::new(),
+                command: command.to_owned(),
+            })),
             Err(e) => {
-                eprintln!("imagetag pin: {e}");
-                return ExitCode::from(2);
+                eprintln!("imagetag {command}: {e}");
+                None
             }
         },
-        None => {
-            registry = Registry {
-                scheme: args.scheme.0,
-                client: &client,
-                catalogs: HashMap::new(),
-            };
-            &mut registry
-        }
+        None => Some(Box::new(Registry {
+            scheme,
+            client,
+            catalogs: HashMap::new(),
+            command: command.to_owned(),
+            failed: false,
+        })),
+    }
+}
+
+/// Runs `imagetag pin`.
+pub fn run(args: Args) -> ExitCode {
+    if args.latest {
+        return crate::outdated::update_from_pin(args);
+    }
+    let client = args.registry_args.client();
+    let Some(mut tags) = source(
+        "pin",
+        args.tags.as_deref(),
+        args.read.max_file_size,
+        args.scheme.0,
+        &client,
+    ) else {
+        return ExitCode::from(2);
     };
-    let digest = args.digest.then_some(&client);
     let mut progress = Progress::new("pin");
-    let (mut files, mut pinned, mut changed) = (0usize, 0usize, 0usize);
+    let mut files = 0usize;
     let (mut unresolved, mut fatal) = (false, false);
     let mut left = 0usize;
-    let mut cleaned: HashSet<PathBuf> = HashSet::new();
-    let options = WriteOptions {
-        read_only: args.write_read_only,
-    };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut pending = Vec::new();
     for item in files::items(&args.paths, args.read.kind) {
         let (path, kind) = match item {
             Item::Fatal(message) => {
@@ -557,11 +816,11 @@ pub fn run(args: Args) -> ExitCode {
         };
         files += 1;
         progress.tick(files);
-        let mut edits = Vec::new();
+        let mut plans = Vec::new();
         let mut failed = false;
         for found in find_in(kind, &path, &text) {
-            match pin(&found, tags, digest, args.scheme.0) {
-                Ok(Some(e)) => edits.push(e),
+            match pin(&found, tags.as_mut(), args.digest, args.scheme.0) {
+                Ok(Some(p)) => plans.push(p),
                 Ok(None) => {}
                 Err(Outcome::Note(message)) => {
                     eprintln!("{file}:{}:{}: note: {message}", found.line, found.column);
@@ -578,79 +837,52 @@ pub fn run(args: Args) -> ExitCode {
             unresolved = true;
             continue;
         }
-        if edits.is_empty() {
-            continue;
-        }
-        edits.sort_by_key(|e| e.span.start);
-        // Several references can take their tag from one `ARG` default:
-        // one rewrite there pins them all.
-        edits.dedup_by(|b, a| a.span == b.span && a.new == b.new);
-        let before = edits.len();
-        let mut end = 0;
-        edits.retain(|e| {
-            let keep = e.span.start >= end;
-            end = end.max(e.span.end);
-            keep
-        });
-        if edits.len() < before {
-            eprintln!("{file}: note: rewrites that overlap were left out");
-            left += before - edits.len();
-        }
-        changed += 1;
-        pinned += edits.len();
-        let written = if args.check {
-            write!(out, "{}", diff(&file, &text, &apply(&text, &edits)))
-        } else {
-            if let Some(dir) = fs::canonicalize(&path)
-                .ok()
-                .and_then(|p| p.parent().map(Path::to_path_buf))
-            {
-                if !cleaned.contains(&dir) {
-                    remove_stale(&dir);
-                    cleaned.insert(dir);
-                }
-            }
-            match write_back(&path, text.as_bytes(), &meta, &edits, &options) {
-                Ok(()) => writeln!(out, "{file}: pinned {}", edits.len()),
-                Err(e) => {
-                    eprintln!("imagetag pin: cannot write {file}: {e}");
-                    changed -= 1;
-                    pinned -= edits.len();
-                    fatal = true;
-                    Ok(())
-                }
-            }
-        };
-        if let Err(e) = written {
-            eprintln!("imagetag pin: {e}");
-            return ExitCode::from(2);
+        if !plans.is_empty() {
+            pending.push(Pending {
+                path,
+                file,
+                text,
+                meta,
+                plans,
+            });
         }
     }
     progress.done();
+    let options = WriteOptions {
+        read_only: args.write_read_only,
+    };
+    let done = rewrite(
+        "pin",
+        pending,
+        &client,
+        args.check,
+        &options,
+        &mut io::stdout().lock(),
+    );
+    left += done.left;
     let verb = if args.check { "would pin" } else { "pinned" };
     let mut summary = format!(
-        "{verb} {pinned} {} in {changed} of {files} {}",
-        if pinned == 1 {
-            "reference"
-        } else {
-            "references"
-        },
-        if files == 1 { "file" } else { "files" },
+        "{verb} {} in {} of {}",
+        plural(done.edits, "reference", "references"),
+        done.changed,
+        plural(files, "file", "files"),
     );
     if left > 0 {
-        summary += &format!(
-            ", {left} {} left in place",
-            if left == 1 { "alias" } else { "aliases" }
-        );
+        summary += &format!(", {} left in place", plural(left, "alias", "aliases"));
     }
     eprintln!("{summary}");
-    if fatal {
+    if fatal || done.fatal {
         ExitCode::from(2)
-    } else if unresolved || (args.check && (changed > 0 || left > 0)) {
+    } else if unresolved || done.unresolved || (args.check && (done.changed > 0 || left > 0)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `n` and the noun that goes with it.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
