@@ -231,18 +231,24 @@ fn scalar(
         ScalarStyle::DoubleQuoted => Some('"'),
         _ => None,
     };
-    let body = match quote {
-        Some(q) => raw.strip_suffix(q).unwrap_or(raw),
-        None => raw,
-    };
     // Escapes, folding or a block scalar: the bytes are not the value.
-    let exact = body
-        .strip_suffix(value)
-        .filter(|before| quote.is_none_or(|q| before.ends_with(q)))
-        .filter(|_| {
-            !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || value.is_empty()
-        })
-        .map(|before| from + before.len());
+    let exact = match quote {
+        // A quoted scalar's span may run on past its closing quote (over a
+        // comment): the value is exact when the first quote opens it whole.
+        Some(q) if !value.contains(q) => raw.find(q).and_then(|o| {
+            raw[o + 1..]
+                .strip_prefix(value)
+                .filter(|rest| rest.starts_with(q))
+                .map(|_| from + o + 1)
+        }),
+        Some(_) => None,
+        None => raw
+            .strip_suffix(value)
+            .filter(|_| {
+                !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) || value.is_empty()
+            })
+            .map(|before| from + before.len()),
+    };
     // A block scalar's span starts at its value: take in its header.
     let from = match style {
         ScalarStyle::Literal | ScalarStyle::Folded => bytes.text[..from]
@@ -370,6 +376,28 @@ mod tests {
 
     fn texts(text: &str) -> Vec<(usize, usize, String, Kind)> {
         crate::check::positions(find(Path::new("x.yaml"), text), text)
+    }
+
+    /// A quoted value with a comment after it is still written exactly at
+    /// its place, so `pin` can rewrite it (saphyr's span runs on over the
+    /// comment).
+    #[test]
+    fn quoted_values_before_a_comment_are_exact() {
+        let text = "a:\n  image: \"quay.io/vessl-ai/python:3.10\"   # c\n  b:\n    image: 'nginx:1.2' # 'd'\n\
+                    c: \"x\\u0041:1\" # escaped: not exact\nimage: \"esc\\taped:1\" # e\n";
+        let found = find(Path::new("x.yaml"), text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        for f in &found[..2] {
+            assert_eq!(f.kind, Kind::Image, "{f:?}");
+            assert_eq!(&text[f.span.clone()], f.text);
+        }
+        assert_eq!((found[0].line, found[0].column), (2, 11));
+        assert_eq!((found[1].line, found[1].column), (4, 13));
+        assert_eq!(
+            found[2].kind,
+            Kind::Expanded,
+            "escapes: the bytes are not the value"
+        );
     }
 
     #[test]
