@@ -42,6 +42,19 @@ macro_rules! each {
 /// An image name: its reference, and what its naming scheme made of it.
 /// The one type most users touch.
 ///
+/// # Laws
+///
+/// - **Display** prints the reference in full normalized form, digest
+///   included (`tensorflow-22.08-tf2-py3` prints as
+///   `docker.io/library/tensorflow-22.08-tf2-py3`), and
+///   `Image::parse(&img.to_string()) == Ok(img)`: the canonical form reads
+///   back with the same scheme and reading.
+/// - **Equality is by meaning**: the same reference (familiar and canonical
+///   spellings are equal, a registry host compares without case) and the
+///   same reading. Equal images hash alike.
+/// - **Order** is the named, partial [`Image::compare`], `Some(Equal)` for
+///   equal images; there is no `PartialOrd` or `Ord`.
+///
 /// The scheme is detected from the name (see [`detect`] for the rule): by
 /// public registry (`nvcr.io`, `quay.io/vessl-ai/`, `registry.twcc.ai`),
 /// then by the shape of the path and tag on mirrors
@@ -296,11 +309,16 @@ pub fn detect(r: &Reference<'_>, input: &str) -> Scheme {
 
 /// The scheme a registry (and namespace) says a name belongs to, if any.
 fn by_registry(r: &Reference<'_>) -> Option<Scheme> {
-    match r.domain() {
-        Some("nvcr.io") => Some(Scheme::Ngc),
-        Some("quay.io") if r.namespace() == Some("vessl-ai") => Some(Scheme::Vessl),
-        Some("registry.twcc.ai") => Some(Scheme::Twcc),
-        _ => None,
+    // A registry host is a DNS name: `NVCR.io` is `nvcr.io`.
+    let d = r.domain()?;
+    if d.eq_ignore_ascii_case("nvcr.io") {
+        Some(Scheme::Ngc)
+    } else if d.eq_ignore_ascii_case("quay.io") && r.namespace() == Some("vessl-ai") {
+        Some(Scheme::Vessl)
+    } else if d.eq_ignore_ascii_case("registry.twcc.ai") {
+        Some(Scheme::Twcc)
+    } else {
+        None
     }
 }
 

@@ -232,7 +232,9 @@ impl PartialEq<&str> for Digest<'_> {
 /// Reading allocates nothing: every part is a slice of the input or a
 /// `'static` default (`docker.io`, `latest`). Two references are equal when
 /// they name the same thing: `docker.io/library/ubuntu` read strictly equals
-/// `ubuntu` read normalized.
+/// `ubuntu` read normalized, and a domain compares without ASCII case
+/// (`NVCR.io/nvidia/pytorch` equals `nvcr.io/nvidia/pytorch`); equal
+/// references hash alike.
 ///
 /// # Syntax
 ///
@@ -270,7 +272,7 @@ impl PartialEq<&str> for Digest<'_> {
 /// assert!(Reference::parse("ubuntu@md5:d41d8cd98f00b204e9800998ecf8427e").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub struct Reference<'a> {
     domain: Option<&'a str>,
     /// The path is `library/` followed by `path`. Set whenever the domain is
@@ -487,6 +489,50 @@ impl<'a> Reference<'a> {
     /// Just the repository: no tag and no digest.
     pub fn without_tag_or_digest(self) -> Self {
         self.with_tag(None).with_digest(None)
+    }
+}
+
+impl PartialEq for Reference<'_> {
+    /// The same domain (compared without ASCII case: a registry host is a
+    /// DNS name, so `NVCR.io` is `nvcr.io`), path, tag and digest.
+    fn eq(&self, other: &Self) -> bool {
+        let domain = match (self.domain, other.domain) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (a, b) => a == b,
+        };
+        domain
+            && self.library == other.library
+            && self.path == other.path
+            && self.tag == other.tag
+            && self.digest == other.digest
+    }
+}
+
+impl Eq for Reference<'_> {}
+
+impl Hash for Reference<'_> {
+    /// Agrees with `Eq`: the domain is hashed lowercase.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_host(self.domain, state);
+        self.library.hash(state);
+        self.path.hash(state);
+        self.tag.hash(state);
+        self.digest.hash(state);
+    }
+}
+
+/// Hashes a registry host as its ASCII-lowercase form, byte by byte (no
+/// allocation), so that hosts equal without case hash alike.
+pub(crate) fn hash_host<H: Hasher>(host: Option<&str>, state: &mut H) {
+    match host {
+        None => state.write_u8(0),
+        Some(h) => {
+            state.write_u8(1);
+            for b in h.bytes() {
+                state.write_u8(b.to_ascii_lowercase());
+            }
+            state.write_u8(0xff);
+        }
     }
 }
 

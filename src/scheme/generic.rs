@@ -65,6 +65,19 @@ pub const MOVING_WORDS: [&str; 14] = [
 /// A tag of no known scheme, with its repository. See the [module
 /// docs](self) for what orders and what is moving.
 ///
+/// # Laws
+///
+/// - **Display** prints the canonical repository (its registry lowercase),
+///   the tag as written and the digest (`nginx:1.27` prints as
+///   `docker.io/library/nginx:1.27`), and
+///   `GenericTag::parse(&t.to_string()) == Ok(t)`.
+/// - **Equality is by meaning**: the same canonical repository, tag and
+///   digest, so `nginx:1.27` equals `docker.io/library/nginx:1.27`, and
+///   calendar dates compare as dates (`v2025-3-4` equals `v2025-03-04`).
+///   Equal tags hash alike.
+/// - **Order** is the named, partial [`Tagged::compare`]; there is no
+///   `PartialOrd` or `Ord`.
+///
 /// ```
 /// use imagetag::{Image, Value};
 /// use std::cmp::Ordering;
@@ -80,8 +93,11 @@ pub const MOVING_WORDS: [&str; 14] = [
 /// ```
 #[derive(Clone, Debug)]
 pub struct GenericTag {
+    /// The canonical repository, its registry host lowercase.
     repository: String,
     tag: Option<String>,
+    /// The digest, if the name has one (`sha256:…`).
+    digest: Option<Box<str>>,
     /// For a calendar tag written with one-digit month or day
     /// (`v2025-3-4`), the tag with the date written in full
     /// (`v2025-03-04`): equality and hashing use it.
@@ -153,6 +169,16 @@ enum Rel {
     Unknown,
 }
 
+/// Instantiation
+impl GenericTag {
+    /// Reads a full name (a reference, normalized, then its tag); any valid
+    /// reference is a valid generic name.
+    pub fn parse(s: &str) -> Result<GenericTag, Error> {
+        let r = Reference::parse_normalized(s)?;
+        GenericTag::from_reference(&r, s)
+    }
+}
+
 impl GenericTag {
     /// The repository, in canonical form without tag (`docker.io/library/nginx`).
     pub fn repository(&self) -> &str {
@@ -162,6 +188,11 @@ impl GenericTag {
     /// The tag, if one was given.
     pub fn tag(&self) -> Option<&str> {
         self.tag.as_deref()
+    }
+
+    /// The digest, if one was given (`sha256:…`).
+    pub fn digest(&self) -> Option<&str> {
+        self.digest.as_deref()
     }
 
     fn text(&self) -> &str {
@@ -297,17 +328,18 @@ impl GenericTag {
         }
     }
 
-    fn key(&self) -> (&str, Option<&str>) {
+    fn key(&self) -> (&str, Option<&str>, Option<&str>) {
         (
             &self.repository,
             self.normal.as_deref().or(self.tag.as_deref()),
+            self.digest.as_deref(),
         )
     }
 }
 
 impl PartialEq for GenericTag {
-    /// The same repository and tag; calendar dates compare as dates
-    /// (`v2025-3-4` equals `v2025-03-04`).
+    /// The same repository (its registry without case), tag and digest;
+    /// calendar dates compare as dates (`v2025-3-4` equals `v2025-03-04`).
     fn eq(&self, other: &Self) -> bool {
         self.key() == other.key()
     }
@@ -321,12 +353,24 @@ impl Hash for GenericTag {
     }
 }
 
+impl std::str::FromStr for GenericTag {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        GenericTag::parse(s)
+    }
+}
+
 impl fmt::Display for GenericTag {
-    /// The repository and the tag as written.
+    /// The canonical repository (its registry lowercase), the tag as
+    /// written and the digest: `docker.io/library/nginx:1.27.1-alpine`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.repository)?;
         if let Some(t) = &self.tag {
             write!(f, ":{t}")?;
+        }
+        if let Some(d) = &self.digest {
+            write!(f, "@{d}")?;
         }
         Ok(())
     }
@@ -342,9 +386,16 @@ impl Tagged for GenericTag {
             (Some(t), Reading::Positioned(p)) if p.calendar => normal_date(t, p),
             _ => None,
         };
+        let mut repository = String::new();
+        r.push_canonical_repository(&mut repository, 0);
+        // A registry host is a DNS name: one case for equality and tracks.
+        if let Some(slash) = repository.find('/') {
+            repository[..slash].make_ascii_lowercase();
+        }
         Ok(GenericTag {
-            repository: r.without_tag_or_digest().canonical().to_string(),
+            repository,
             tag: tag.map(str::to_owned),
+            digest: r.digest().map(|d| d.to_string().into_boxed_str()),
             normal,
             reading,
         })

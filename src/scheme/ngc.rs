@@ -99,6 +99,16 @@ pub enum NgcPosition {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
+/// # Laws
+///
+/// - **Display** prints the name exactly as it was written, digest
+///   included, and `NgcTag::parse(&t.to_string()) == Ok(t)`.
+/// - **Equality is by meaning**: the same registry (compared without case:
+///   `NVCR.io/nvidia/pytorch:24.01-py3` equals `nvcr.io/nvidia/pytorch:24.01-py3`),
+///   repository, tag and digest. Equal tags hash alike.
+/// - **Order** is the named, partial [`Tagged::compare`]; there is no
+///   `PartialOrd` or `Ord`.
+///
 /// # Total ordering
 ///
 /// None: tags compare ([`Tagged::compare`]) only on the same track (the
@@ -332,11 +342,14 @@ impl NgcTag {
         NgcTag::build(input, r, registry, w, false)
     }
 
+    /// The repository as people read it, the same for every spelling of
+    /// the name (see `words::familiar_repository`).
     fn repository_written(&self) -> String {
-        match &self.0.registry {
-            Some(r) => format!("{r}/{}", self.0.repository),
-            None => self.0.repository.clone(),
-        }
+        let (path, name) = match self.0.repository.rsplit_once('/') {
+            Some((p, n)) => (Some(p), n),
+            None => (None, self.0.repository.as_str()),
+        };
+        words::familiar_repository(self.0.registry.as_deref(), path, name)
     }
 
     fn is_latest(&self) -> bool {
@@ -345,16 +358,25 @@ impl NgcTag {
 }
 
 impl PartialEq for NgcTag {
+    /// By meaning: the same registry (without case; none is Docker Hub),
+    /// repository path, tag and digest.
     fn eq(&self, other: &Self) -> bool {
-        self.0.text == other.0.text
+        words::host_eq(self.0.registry.as_deref(), other.0.registry.as_deref())
+            && self.0.repository == other.0.repository
+            && self.0.tag == other.0.tag
+            && self.0.digest == other.0.digest
     }
 }
 
 impl Eq for NgcTag {}
 
 impl Hash for NgcTag {
+    /// Agrees with `Eq`.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.text.hash(state);
+        crate::reference::hash_host(Some(words::host(self.0.registry.as_deref())), state);
+        self.0.repository.hash(state);
+        self.0.tag.hash(state);
+        self.0.digest.hash(state);
     }
 }
 
@@ -520,13 +542,6 @@ impl Tagged for NgcTag {
         // Equal positions spelled differently (`12.1` and `12.1.0`), or the
         // same tag with different digests: no guess.
         (o != Ordering::Equal).then_some(o)
-    }
-}
-
-impl PartialOrd for NgcTag {
-    /// [`Tagged::compare`].
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        self.compare(other)
     }
 }
 

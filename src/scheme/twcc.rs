@@ -86,6 +86,20 @@ pub enum TwccPosition {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
+/// # Laws
+///
+/// - **Display** prints the name exactly as it was written, digest
+///   included, and `TwccName::parse(&n.to_string()) == Ok(n)`.
+/// - **Equality is by meaning**: the familiar and canonical spellings of one
+///   name are equal (`tensorflow-20.11-tf2-py3` equals
+///   `docker.io/library/tensorflow-20.11-tf2-py3`), a registry compares
+///   without case (`Registry.TWCC.ai` is `registry.twcc.ai`), and a missing
+///   tag means `latest` (`pytorch-24.01-py3` equals
+///   `pytorch-24.01-py3:latest`), though each displays as written. Equal
+///   names hash alike.
+/// - **Order** is the named, partial [`Tagged::compare`]; there is no
+///   `PartialOrd` or `Ord`.
+///
 /// # Total ordering
 ///
 /// There is none: names compare ([`Tagged::compare`]) only on the same track
@@ -93,11 +107,6 @@ pub enum TwccPosition {
 /// release: `tensorflow-19.08-py3 < tensorflow-20.01-py3`. `latest` is a
 /// moving alias, so with the same release `latest` and a custom tag are
 /// incomparable.
-///
-/// # Equality
-///
-/// A missing tag means `latest`: `pytorch-24.01-py3` equals
-/// `pytorch-24.01-py3:latest`, though each displays as written.
 ///
 /// # Errors
 ///
@@ -287,50 +296,47 @@ impl TwccName {
         }))
     }
 
-    fn key(
-        &self,
-    ) -> (
-        &Option<String>,
-        &Option<String>,
-        &str,
-        &str,
-        &Option<String>,
-    ) {
-        (
-            &self.0.registry,
-            &self.0.path,
-            &self.0.name,
-            self.tag(),
-            &self.0.digest,
-        )
+    /// The path the name means (`library` for an unqualified name on
+    /// Docker Hub), for equality.
+    fn meant_path(&self) -> Option<&str> {
+        words::path(self.0.registry.as_deref(), self.0.path.as_deref())
     }
 
-    /// The repository as written: registry, path and framework (or name).
+    /// The repository as people read it, the same for every spelling of the
+    /// name (see `words::familiar_repository`): registry, path and framework
+    /// (or name).
     fn repository(&self) -> String {
-        let mut s = String::new();
-        for p in [self.0.registry.as_deref(), self.0.path.as_deref()]
-            .into_iter()
-            .flatten()
-        {
-            s.push_str(p);
-            s.push('/');
-        }
-        s.push_str(self.0.framework.as_deref().unwrap_or(&self.0.name));
-        s
+        words::familiar_repository(
+            self.0.registry.as_deref(),
+            self.0.path.as_deref(),
+            self.0.framework.as_deref().unwrap_or(&self.0.name),
+        )
     }
 }
 
 impl PartialEq for TwccName {
+    /// By meaning: the same registry (without case; none is Docker Hub),
+    /// path (`library/` implied on Docker Hub), name, tag (none is
+    /// `latest`) and digest.
     fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
+        words::host_eq(self.0.registry.as_deref(), other.0.registry.as_deref())
+            && self.meant_path() == other.meant_path()
+            && self.0.name == other.0.name
+            && self.tag() == other.tag()
+            && self.0.digest == other.0.digest
     }
 }
 
 impl Eq for TwccName {}
 
 impl Hash for TwccName {
+    /// Agrees with `Eq`.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key().hash(state);
+        crate::reference::hash_host(Some(words::host(self.0.registry.as_deref())), state);
+        self.meant_path().hash(state);
+        self.0.name.hash(state);
+        self.tag().hash(state);
+        self.0.digest.hash(state);
     }
 }
 
@@ -362,7 +368,7 @@ impl Tagged for TwccName {
         let registry = words::written(input, r.domain());
         let path = words::written(input, r.namespace());
         let name = r.name();
-        let bare_ok = registry == Some(TWCC_REGISTRY);
+        let bare_ok = registry.is_some_and(|r| r.eq_ignore_ascii_case(TWCC_REGISTRY));
         let img = finish(image(name, bare_ok), SUBJECT, input)?;
         // An image without a release names a framework only in an `nvidia`
         // path (TWCC mirrors NGC's `nvidia/<framework>`); `ngc/vtr` is an
@@ -482,13 +488,6 @@ impl Tagged for TwccName {
         // The same release: `latest` against a custom tag (or two custom
         // tags) may be the same image or not.
         (o != Ordering::Equal).then_some(o)
-    }
-}
-
-impl PartialOrd for TwccName {
-    /// [`Tagged::compare`].
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        self.compare(other)
     }
 }
 
