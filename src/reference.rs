@@ -115,15 +115,18 @@ impl fmt::Display for Mode {
 }
 
 impl FromStr for Mode {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    /// Reads the name [`Mode::as_str`] gives: `unknown mode "loose":
+    /// expected one of strict, normalized, canonical, name, any, pull`
+    /// otherwise ([`ErrorKind::Unknown`]).
+    fn from_str(s: &str) -> Result<Self, Error> {
         Mode::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
             .ok_or_else(|| {
                 let names: Vec<_> = Mode::ALL.iter().map(|m| m.as_str()).collect();
-                format!("unknown mode {s:?}, expected one of {}", names.join(", "))
+                crate::error::unknown_word("mode", s, &names)
             })
     }
 }
@@ -158,6 +161,9 @@ impl Algorithm {
         }
     }
 
+    /// Every algorithm.
+    pub const ALL: [Algorithm; 3] = [Algorithm::Sha256, Algorithm::Sha384, Algorithm::Sha512];
+
     fn from_name(s: &str) -> Option<Algorithm> {
         match s {
             "sha256" => Some(Algorithm::Sha256),
@@ -165,6 +171,18 @@ impl Algorithm {
             "sha512" => Some(Algorithm::Sha512),
             _ => None,
         }
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = Error;
+
+    /// Reads `sha256`, `sha384` or `sha512` ([`ErrorKind::Unknown`] otherwise).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Algorithm::from_name(s).ok_or_else(|| {
+            let names: Vec<_> = Algorithm::ALL.iter().map(|a| a.as_str()).collect();
+            crate::error::unknown_word("digest algorithm", s, &names)
+        })
     }
 }
 

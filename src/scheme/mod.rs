@@ -72,15 +72,18 @@ impl fmt::Display for Scheme {
 }
 
 impl FromStr for Scheme {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(s: &str) -> Result<Self, String> {
-        Scheme::ALL
-            .into_iter()
-            .find(|m| m.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown scheme {s:?}, expected one of auto, twcc, ngc, vessl, generic")
-            })
+    /// Reads the name [`Scheme::as_str`] gives: `unknown scheme "bogus":
+    /// expected one of twcc, ngc, vessl, generic` otherwise
+    /// ([`ErrorKind::Unknown`](crate::ErrorKind::Unknown)). Detection is no
+    /// scheme: the command line's `auto` is its own word.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        const NAMES: [Scheme; 4] = [Scheme::Twcc, Scheme::Ngc, Scheme::Vessl, Scheme::Generic];
+        NAMES.into_iter().find(|m| m.as_str() == s).ok_or_else(|| {
+            let names: Vec<_> = NAMES.iter().map(|m| m.as_str()).collect();
+            crate::error::unknown_word("scheme", s, &names)
+        })
     }
 }
 
