@@ -23,6 +23,7 @@ use std::str::FromStr;
 use crate::error::Error;
 use crate::reference::Reference;
 
+mod convert;
 pub mod generic;
 pub mod ngc;
 pub mod twcc;

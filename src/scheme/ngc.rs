@@ -47,7 +47,6 @@ use crate::error::{Component, Error, ErrorKind};
 use crate::parse::{class, offset_in, PErr, Res, Why};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
-use crate::scheme::twcc::TwccName;
 use crate::scheme::words::{
     self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, word, Marker,
 };
@@ -278,6 +277,16 @@ impl NgcTag {
         self.0.os.as_deref()
     }
 
+    /// The compiler word (`gcc11`), if any.
+    pub(crate) fn compiler(&self) -> Option<&str> {
+        self.0.compiler.as_deref()
+    }
+
+    /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
+    pub(crate) fn lead_text(&self) -> Option<&str> {
+        self.0.lead_text.as_deref()
+    }
+
     /// The tag as written, if any.
     pub fn tag(&self) -> Option<&str> {
         self.0.tag.as_deref()
@@ -286,47 +295,6 @@ impl NgcTag {
     /// The text as written.
     pub fn as_str(&self) -> &str {
         &self.0.text
-    }
-}
-
-/// Conversion
-impl NgcTag {
-    /// The TWCC name built from this NGC image, with TWCC's `latest` tag:
-    /// `nvcr.io/nvidia/pytorch:24.01-py3` → `pytorch-24.01-py3:latest`.
-    /// `None` where TWCC has no such name: outside `nvidia/`, without a
-    /// release, or with words TWCC names do not carry (a suffix, CUDA, OS,
-    /// both a package and Python).
-    pub fn to_twcc(&self) -> Option<TwccName> {
-        let NgcPosition::Release(r) = self.0.position else {
-            return None;
-        };
-        let fw = self.0.repository.strip_prefix("nvidia/")?;
-        if fw.contains('/')
-            || self.0.suffix.is_some()
-            || self.0.cuda.is_some()
-            || self.0.cudnn.is_some()
-            || self.0.os.is_some()
-            || self.0.compiler.is_some()
-            || self.0.l4t.is_some()
-            || self
-                .0
-                .lead_text
-                .as_deref()
-                .is_some_and(|t| t.contains(['.', '_']) && t.len() > 5)
-            || (self.0.package.is_some() && self.0.python.is_some())
-        {
-            return None;
-        }
-        let mut s = format!("{fw}-{r}");
-        for part in [&self.0.variant, &self.0.python, &self.0.package]
-            .into_iter()
-            .flatten()
-        {
-            s.push('-');
-            s.push_str(part);
-        }
-        s.push_str(":latest");
-        s.parse().ok()
     }
 }
 

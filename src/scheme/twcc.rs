@@ -39,7 +39,6 @@ use crate::error::{Component, Error};
 use crate::parse::{offset_in, Res};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
-use crate::scheme::ngc::NgcTag;
 use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, is_python, word};
 use crate::scheme::{Field, Scheme, Tagged, Track};
 use crate::version::Version;
@@ -243,32 +242,6 @@ impl TwccName {
     /// The text as written.
     pub fn as_str(&self) -> &str {
         &self.0.text
-    }
-}
-
-/// Conversion
-impl TwccName {
-    /// The NGC image this name is built from:
-    /// `pytorch-24.01-py3:latest` → `nvcr.io/nvidia/pytorch:24.01-py3`. The
-    /// TWCC tag, `-v1`, registry and path are TWCC's own and are dropped.
-    /// `None` for a name without an NGC release (`matlab-r2019b`).
-    pub fn to_ngc(&self) -> Option<NgcTag> {
-        let Some(fw) = &self.0.framework else {
-            return None;
-        };
-        let mut s = match self.0.position {
-            TwccPosition::Release(r) => format!("nvcr.io/nvidia/{fw}:{r}"),
-            TwccPosition::Version(v) => format!("nvcr.io/nvidia/{fw}:v{v}"),
-            TwccPosition::Cuda(_) | TwccPosition::Vendor(_) | TwccPosition::None => return None,
-        };
-        for part in [&self.0.variant, &self.0.python, &self.0.package]
-            .into_iter()
-            .flatten()
-        {
-            s.push('-');
-            s.push_str(part);
-        }
-        s.parse().ok()
     }
 }
 
