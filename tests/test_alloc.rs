@@ -191,3 +191,95 @@ fn borrowed_path_allocates_nothing() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The names of a corpus table (first column), from the shared corpus
+/// when it is beside the checkout, else the copy in `tests/data/corpus/`.
+fn corpus_names(file: &str) -> Vec<String> {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/corpus").join(file);
+    let path = if shared.exists() {
+        shared
+    } else {
+        root.join("tests/data/corpus").join(file)
+    };
+    let text = std::fs::read_to_string(&path).expect("corpus file");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split('\t').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Allocations of `Image::parse` per name, by the scheme it detects, over
+/// the corpus names (issue 12: at most one, the owned text, is the goal).
+/// Each scheme's bound below is what this representation reaches today; a
+/// change that allocates more fails here.
+#[test]
+fn image_parse_allocations_per_scheme() {
+    use imagetag::{Image, Scheme};
+    let mut names = Vec::new();
+    for file in ["twcc.tsv", "ngc.tsv", "vessl.tsv"] {
+        names.extend(corpus_names(file));
+    }
+    names.extend(corpus_names("mined_generic.tsv"));
+    names.extend(corpus_gen::corpus().into_iter().take(2000));
+    let schemes: Vec<Option<Scheme>> = names
+        .iter()
+        .map(|n| Image::parse(n).ok().map(|i| i.scheme()))
+        .collect();
+    // (scheme, names read, most allocations for one name, total)
+    let mut seen: Vec<(Scheme, usize, usize, usize)> =
+        Scheme::ALL.iter().map(|&s| (s, 0, 0, 0)).collect();
+    for (name, scheme) in names.iter().zip(&schemes) {
+        let Some(scheme) = scheme else { continue };
+        let (img, allocs) = counted(|| black_box(Image::parse(black_box(name))));
+        drop(img);
+        if std::env::var_os("ALLOC_DEBUG").is_some() && allocs > 2 {
+            eprintln!("{scheme} {allocs} {name}");
+        }
+        let row = seen.iter_mut().find(|r| r.0 == *scheme).unwrap();
+        row.1 += 1;
+        row.2 = row.2.max(allocs);
+        row.3 += allocs;
+    }
+    let bound = |s: Scheme| match s {
+        Scheme::Twcc => BOUND_TWCC,
+        Scheme::Ngc => BOUND_NGC,
+        Scheme::Vessl => BOUND_VESSL,
+        Scheme::Generic => BOUND_GENERIC,
+        _ => 1,
+    };
+    let report: Vec<String> = seen
+        .iter()
+        .map(|(s, n, most, total)| {
+            format!(
+                "{s}: {n} names, at most {most} allocations, {:.2} on average",
+                *total as f64 / (*n).max(1) as f64
+            )
+        })
+        .collect();
+    eprintln!("{}", report.join("\n"));
+    for (s, n, most, _) in &seen {
+        assert!(*n > 20, "{s}: only {n} names");
+        assert!(
+            *most <= bound(*s),
+            "{s}: {most} allocations > {}\n{}",
+            bound(*s),
+            report.join("\n")
+        );
+    }
+}
+
+/// What each scheme's `Image::parse` reaches today (see
+/// `image_parse_allocations_per_scheme`); the goal is 1 everywhere.
+/// TWCC: its text, and the image's copy of the normalized text (the value
+/// keeps the name as written, the image the canonical form).
+const BOUND_TWCC: usize = 2;
+/// NGC: still one `String` per field (not yet one text and spans).
+const BOUND_NGC: usize = 15;
+/// VESSL and generic: one text the image borrows, when the name is written
+/// in canonical form with a tag and no digest; else the image's own copy,
+/// and for a generic calendar tag in short form, its normal spelling.
+const BOUND_VESSL: usize = 2;
+const BOUND_GENERIC: usize = 3;

@@ -28,7 +28,7 @@ pub mod generic;
 pub mod ngc;
 pub mod twcc;
 pub mod vessl;
-mod words;
+pub(crate) mod words;
 
 /// A naming scheme.
 ///

@@ -299,6 +299,21 @@ impl NgcTag {
 }
 
 impl NgcTag {
+    /// The reading of `r` without building an error: `None` when it is
+    /// not an NGC tag (for detection, which tries the next reading).
+    pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<NgcTag> {
+        let registry = words::written(input, r.domain());
+        let Some(t) = r.tag() else {
+            // `tensorflow-20.02-tf1-py3.sif`: nothing says NGC.
+            return registry.map(|_| NgcTag::build(input, r, registry, Words::default(), false));
+        };
+        // RAPIDS names its flavors `nvidia/rapidsai/<flavor>`.
+        let rapids = r.namespace().is_some_and(|n| n.ends_with("rapidsai"));
+        let framework = if rapids { "rapidsai" } else { r.name() };
+        let (_, w) = tag_words(t, framework).ok()?;
+        Some(NgcTag::build(input, r, registry, w, framework == "cuda"))
+    }
+
     /// The reading of a tag that does not fit the grammar: the registry,
     /// repository and framework, and the tag as an opaque word.
     pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> NgcTag {
@@ -373,6 +388,10 @@ impl Tagged for NgcTag {
     const SCHEME: Scheme = Scheme::Ngc;
 
     fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        if let Some(v) = NgcTag::read(r, input) {
+            return Ok(v);
+        }
+        // The failure path: read again, building the error.
         let registry = words::written(input, r.domain());
         let name = r.name();
         let namespace = r.namespace();

@@ -582,6 +582,15 @@ impl VesslTag {
         })
     }
 
+    /// The reading of `r` without building an error: `None` when it is not
+    /// a VESSL tag (for detection, which tries the next reading).
+    pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<VesslTag> {
+        let t = r.tag().filter(|t| t.len() <= crate::reference::TAG_MAX)?;
+        let kind = Kind::of(r.name());
+        let (_, parts) = grammar(t, kind).ok()?;
+        VesslTag::assemble(r, input, t, kind, parts).ok()
+    }
+
     /// The reading of a tag that does not fit the repository's grammar,
     /// for automatic detection: the repository, its framework and the tag
     /// as an opaque word, no position. `None` without a tag.
@@ -619,14 +628,7 @@ impl Tagged for VesslTag {
             ));
         }
         let kind = Kind::of(r.name());
-        let parts = match kind {
-            Kind::Kernels => kernels(t),
-            Kind::NgcKernel => ngc_kernel(t),
-            Kind::Hub => hub(t),
-            Kind::Opaque => Ok(("", Parts::default())),
-            _ => standard(t, kind),
-        };
-        let parts = match parts {
+        let parts = match grammar(t, kind) {
             Ok((_, p)) => p,
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 return Err(e.into_error(SUBJECT, input))
@@ -919,6 +921,17 @@ impl Part {
 /// Whether `s` is `keyword` followed by a digit (a part), or by nothing or
 /// `-` (a part missing its number). Anything else (`cudagraph`,
 /// `pytorch`, `runtime`) is a variant word.
+/// The tag `t` read by the grammar of `kind`.
+fn grammar(t: &str, kind: Kind) -> Res<'_, Parts<'_>> {
+    match kind {
+        Kind::Kernels => kernels(t),
+        Kind::NgcKernel => ngc_kernel(t),
+        Kind::Hub => hub(t),
+        Kind::Opaque => Ok(("", Parts::default())),
+        _ => standard(t, kind),
+    }
+}
+
 fn keyword<'a>(s: &'a str, keyword: &str) -> Option<&'a str> {
     let after = s.strip_prefix(keyword)?;
     match after.bytes().next() {
