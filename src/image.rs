@@ -208,13 +208,20 @@ impl Image {
     /// tag, a lowercase registry) lends it, so the image costs one
     /// allocation; any other value's image keeps its own copy.
     fn with_value(r: Reference<'_>, value: Value) -> Image {
-        let lends = match &value {
-            Value::Vessl(v) => {
-                r.is_canonical_repository(v.repository()) && r.tag() == Some(v.tag())
-            }
-            Value::Generic(g) => r.is_canonical_repository(g.repository()) && r.tag() == g.tag(),
-            _ => false,
-        };
+        // Both values build their name from `r`'s canonical repository and
+        // tag, the registry lowercase.
+        let lends = matches!(value, Value::Vessl(_) | Value::Generic(_))
+            && !r
+                .domain()
+                .is_some_and(|d| d.bytes().any(|b| b.is_ascii_uppercase()));
+        debug_assert!(
+            !lends
+                || match &value {
+                    Value::Vessl(v) => r.is_canonical_repository(v.repository()),
+                    Value::Generic(g) => r.is_canonical_repository(g.repository()),
+                    _ => false,
+                }
+        );
         if lends && r.displays_as_canonical_name() {
             return Image {
                 text: None,

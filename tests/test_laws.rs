@@ -397,6 +397,18 @@ fn registry_host_compares_without_case() {
         "QUAY.IO/vessl-ai/torch:2.3.0-cuda12.4-r5",
         "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5",
     );
+    // Every spelling of one image is on one track: the order holds across
+    // them.
+    let upper = Image::parse("QUAY.IO/vessl-ai/torch:2.3.0-cuda12.4-r5").unwrap();
+    let lower = Image::parse("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r6").unwrap();
+    assert_eq!(upper.compare(&lower), Some(Ordering::Less));
+    assert_eq!(upper.track(), lower.track());
+    let upper = Image::parse("GHCR.io/org/app:1.0").unwrap();
+    let lower = Image::parse("ghcr.io/org/app:1.1").unwrap();
+    assert_eq!(upper.compare(&lower), Some(Ordering::Less));
+    let upper = Image::parse("Registry.TWCC.ai/ngc/nvidia/pytorch-24.01-py3").unwrap();
+    let lower = Image::parse("registry.twcc.ai/ngc/nvidia/pytorch-24.02-py3").unwrap();
+    assert_eq!(upper.compare(&lower), Some(Ordering::Less));
     same::<TwccName>(
         "Registry.TWCC.ai/ngc/nvidia/pytorch-24.01-py3",
         "registry.twcc.ai/ngc/nvidia/pytorch-24.01-py3:latest",

@@ -79,9 +79,9 @@ const ORDER: &str =
 ///
 /// # Laws
 ///
-/// - **Display** prints the canonical name (`torch:2.3.0-cuda12.4-r5` on
-///   `quay.io/vessl-ai` prints as `quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`),
-///   digest included, and `VesslTag::parse(&t.to_string()) == Ok(t)`.
+/// - **Display** prints the canonical name with the registry lowercase
+///   (`QUAY.io/vessl-ai/torch:2.3.0-cuda12.4-r5` prints as
+///   `quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`), digest included, and `VesslTag::parse(&t.to_string()) == Ok(t)`.
 /// - **Equality is by meaning**: the same canonical name and digest, the
 ///   registry compared without case. Equal tags hash alike.
 /// - **Order** is the named, partial [`Tagged::compare`]; there is no
@@ -527,6 +527,10 @@ impl VesslTag {
         let digest = r.digest();
         let digest_len = digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
         let colon = r.push_canonical_repository(&mut name, 1 + t.len() + digest_len);
+        // A registry host is a DNS name: one case for display and tracks.
+        if let Some(slash) = name.find('/') {
+            name[..slash].make_ascii_lowercase();
+        }
         let Ok(colon) = u32::try_from(colon) else {
             // Only a domain of gigabytes makes a repository this long.
             return Err(Error::new(
