@@ -133,6 +133,7 @@ impl Image {
         input: &str,
         scheme: Option<Scheme>,
     ) -> Result<Image, Error> {
+        crate::scheme::words::check_len(input, "image name")?;
         if !crate::scheme::words::within(input, r.name()) {
             // `r` was not read from `input`, as this method asks: read its
             // own text, so that every value keeps offsets into its own text.

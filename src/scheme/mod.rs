@@ -40,7 +40,11 @@
 //! that form borrows instead of copying; a TWCC value keeps the name as
 //! written, with `u32` offsets for the registry and path (a domain has no
 //! length limit) and `u8` offsets into the image name (a repository path
-//! is at most 255 bytes). The offsets of a scheme's parts are relative to
+//! is at most 255 bytes); an NGC value keeps the name as written, followed
+//! by whatever a part needs that the name does not spell (a `library/`
+//! repository, `unversioned` for a bare `cudnn`), with `u32` offsets, its
+//! many parts behind one box so that every `Image` stays small. A text
+//! longer than 4 GiB is an error of kind `TooLong`. The offsets of a scheme's parts are relative to
 //! the component that holds them (the tag, or the image name), so they stay
 //! small and the same fields read the same whatever precedes them.
 //!
@@ -50,8 +54,7 @@
 //! name without allocating), a scheme's grammar runs over its borrowed
 //! parts before anything is owned, and a second, lifetime-carrying twin of
 //! every scheme type would double the public API for no allocation saved.
-//! NGC values still own one `String` per field; converting them is the
-//! remaining step (`tests/test_alloc.rs` states each scheme's bound).
+//! `tests/test_alloc.rs` states each scheme's allocation bound.
 //!
 //! Detection tries readings in turn without building errors (a failed
 //! reading allocates nothing); a scheme asked for by name reports its

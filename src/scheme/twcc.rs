@@ -407,6 +407,7 @@ impl Tagged for TwccName {
     const SCHEME: Scheme = Scheme::Twcc;
 
     fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        words::check_len(input, SUBJECT)?;
         if !words::within(input, r.name()) {
             // `r` was not read from `input`, as this method asks: read its
             // own text, so that every offset is into the text kept.

@@ -91,6 +91,23 @@ pub(crate) fn canonical_hash<H: std::hash::Hasher>(s: &str, state: &mut H) {
     std::hash::Hash::hash(r, state);
 }
 
+/// Values keep `u32` offsets into their text: an error for a text of 4 GiB
+/// or more (only a domain of gigabytes makes one).
+pub(crate) fn check_len(input: &str, subject: &'static str) -> Result<(), Error> {
+    if u32::try_from(input.len()).is_ok() {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::TooLong,
+        subject,
+        input,
+        0,
+        "",
+        Component::Name,
+        "name must be shorter than 4 GiB",
+    ))
+}
+
 /// A scheme error at `at`, spanning `len` bytes (0: the next character).
 pub(crate) fn fail<'a, T>(
     at: &'a str,
