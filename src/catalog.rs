@@ -1159,8 +1159,11 @@ impl Query {
     /// (`quay.io/vessl-ai/torch`, normalized; no tag or digest).
     pub fn new(repository: &str) -> Result<Query, Error> {
         let r = Reference::parse_name(repository)?;
+        let mut name = String::new();
+        r.push_canonical_repository(&mut name, 0);
         Ok(Query {
-            repository: r.canonical().to_string(),
+            // The registry lowercase, as the catalog keys repositories.
+            repository: name,
             version: None,
             cuda: None,
             cudnn: None,

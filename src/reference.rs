@@ -631,11 +631,15 @@ impl<'a> Reference<'a> {
     }
 
     /// Whether `name` is the canonical repository of this reference
-    /// (`docker.io/library/ubuntu`), compared without formatting.
+    /// (`docker.io/library/ubuntu`), compared without formatting, the
+    /// registry host without ASCII case.
     pub(crate) fn is_canonical_repository(&self, name: &str) -> bool {
         let (domain, library) = self.canonical_domain();
         let rest = match domain {
-            Some(d) => name.strip_prefix(d).and_then(|r| r.strip_prefix('/')),
+            Some(d) => name
+                .get(..d.len())
+                .filter(|h| h.eq_ignore_ascii_case(d))
+                .and_then(|_| name[d.len()..].strip_prefix('/')),
             None => Some(name),
         };
         let rest = match rest {
@@ -649,8 +653,9 @@ impl<'a> Reference<'a> {
 
     /// Appends the canonical repository (`docker.io/library/ubuntu`, no tag
     /// or digest) to `out`: what `without_tag_or_digest().canonical()`
-    /// displays, without the formatting machinery, and reserving once.
-    /// Returns the number of bytes written.
+    /// displays, with the registry host lowercase (a DNS name: one spelling
+    /// for every key made of it), without the formatting machinery, and
+    /// reserving once. Returns the number of bytes written.
     pub(crate) fn push_canonical_repository(&self, out: &mut String, extra: usize) -> usize {
         let (domain, library) = self.canonical_domain();
         let len = domain.map_or(0, |d| d.len() + 1)
@@ -662,7 +667,9 @@ impl<'a> Reference<'a> {
             + self.path.len();
         out.reserve(len + extra);
         if let Some(d) = domain {
+            let at = out.len();
             out.push_str(d);
+            out[at..].make_ascii_lowercase();
             out.push('/');
         }
         if library {

@@ -4,14 +4,14 @@
 //! no allocation.
 //!
 //! A counting global allocator counts only on a thread that has switched
-//! counting on (a `const`-initialised thread-local flag, whose access never
-//! allocates), so the test harness's other threads do not disturb the count.
+//! counting on, into that thread's own counter (`const`-initialised
+//! thread-locals, whose access never allocates), so the test harness's other
+//! threads, and the other counting test, do not disturb the count.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use imagetag::{AnyReference, Mode, Reference};
 
@@ -20,16 +20,17 @@ mod corpus_gen;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
 thread_local! {
     static COUNTING: Cell<bool> = const { Cell::new(false) };
+    /// This thread's count: the tests that count run in parallel, each on
+    /// its own thread, and must not see each other's allocations.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
 fn note() {
     // `try_with`: the allocator may run while thread-locals are torn down.
     if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
     }
 }
 
@@ -61,11 +62,11 @@ static GLOBAL: Counting = Counting;
 /// Runs `f` with counting on; returns its result and the number of
 /// allocations it made on this thread.
 fn counted<R>(f: impl FnOnce() -> R) -> (R, usize) {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = ALLOCATIONS.with(Cell::get);
     COUNTING.with(|c| c.set(true));
     let r = f();
     COUNTING.with(|c| c.set(false));
-    (r, ALLOCATIONS.load(Ordering::Relaxed) - before)
+    (r, ALLOCATIONS.with(Cell::get) - before)
 }
 
 /// Reads every input with `parse` under counting: (accepted, allocations).

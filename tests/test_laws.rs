@@ -409,6 +409,27 @@ fn registry_host_compares_without_case() {
     let upper = Image::parse("Registry.TWCC.ai/ngc/nvidia/pytorch-24.01-py3").unwrap();
     let lower = Image::parse("registry.twcc.ai/ngc/nvidia/pytorch-24.02-py3").unwrap();
     assert_eq!(upper.compare(&lower), Some(Ordering::Less));
+    // A catalog keys a repository by its meaning too.
+    let c = imagetag::Catalog::from_names([
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r1",
+        "QUAY.IO/vessl-ai/torch:2.3.0-cuda12.4-r2",
+        "nginx:1.27.1",
+        "docker.io/library/nginx:1.27.1",
+    ])
+    .unwrap();
+    assert_eq!(c.len(), 3, "one nginx:1.27.1, two torch revisions");
+    for alias in [
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+        "QUAY.io/vessl-ai/torch:2.3.0-cuda12.4",
+    ] {
+        let got = c.resolve_name(alias).unwrap();
+        assert_eq!(got.reference().tag(), Some("2.3.0-cuda12.4-r2"), "{alias}");
+    }
+    let q = imagetag::Query::new("QUAY.io/vessl-ai/torch").unwrap();
+    assert_eq!(
+        c.newest(&q).unwrap().image().reference().tag(),
+        Some("2.3.0-cuda12.4-r2")
+    );
     same::<TwccName>(
         "Registry.TWCC.ai/ngc/nvidia/pytorch-24.01-py3",
         "registry.twcc.ai/ngc/nvidia/pytorch-24.01-py3:latest",
