@@ -1,6 +1,8 @@
 //! Parse throughput of the TWCC and NGC schemes over the shared corpus
 //! names, against `Reference::parse_normalized` on the same names in the
-//! same run (the scheme parse includes the reference parse).
+//! same run (the scheme parse includes the reference parse); and, for every
+//! scheme (VESSL and generic too), `Image::parse` with detection against the
+//! same floor (issue 12: at most 3x).
 //!
 //! ```text
 //! cargo bench --bench schemes_twcc_ngc
@@ -13,7 +15,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use imagetag::scheme::ngc::NgcTag;
 use imagetag::scheme::twcc::TwccName;
-use imagetag::Reference;
+use imagetag::{Image, Reference};
 
 /// The valid names of a corpus file (`strict_valid=false` rows left out).
 fn names(file: &str) -> Vec<String> {
@@ -42,7 +44,17 @@ fn bench(c: &mut Criterion) {
     for s in &ngc {
         s.parse::<NgcTag>().unwrap_or_else(|e| panic!("{e}"));
     }
-    for (label, corpus) in [("twcc", &twcc), ("ngc", &ngc)] {
+    let vessl = names("vessl.tsv");
+    let generic: Vec<String> = names("mined_generic.tsv")
+        .into_iter()
+        .filter(|s| Image::parse(s).is_ok())
+        .collect();
+    for (label, corpus) in [
+        ("twcc", &twcc),
+        ("ngc", &ngc),
+        ("vessl", &vessl),
+        ("generic", &generic),
+    ] {
         let mut g = c.benchmark_group(label);
         g.throughput(Throughput::Elements(corpus.len() as u64))
             .warm_up_time(Duration::from_millis(500))
@@ -54,14 +66,23 @@ fn bench(c: &mut Criterion) {
                 }
             })
         });
-        g.bench_function("scheme", |b| {
+        if label == "twcc" || label == "ngc" {
+            g.bench_function("scheme", |b| {
+                b.iter(|| {
+                    for s in corpus.iter() {
+                        if label == "twcc" {
+                            let _ = black_box(black_box(s.as_str()).parse::<TwccName>());
+                        } else {
+                            let _ = black_box(black_box(s.as_str()).parse::<NgcTag>());
+                        }
+                    }
+                })
+            });
+        }
+        g.bench_function("image", |b| {
             b.iter(|| {
                 for s in corpus.iter() {
-                    if label == "twcc" {
-                        let _ = black_box(black_box(s.as_str()).parse::<TwccName>());
-                    } else {
-                        let _ = black_box(black_box(s.as_str()).parse::<NgcTag>());
-                    }
+                    let _ = black_box(Image::parse(black_box(s)));
                 }
             })
         });

@@ -765,14 +765,20 @@ impl Catalog {
     /// [`ErrorKind::NotFound`] when the catalog has neither the alias nor a
     /// revision of it (or, for a pinned image, does not have it).
     pub fn resolve(&self, alias: &Image) -> Result<&Image, Error> {
+        // Whether the tags a generic alias covers do not order: if nothing
+        // else answers, that is the error, not "not found".
+        let mut conflict = false;
         if let Value::Generic(g) = alias.value() {
-            if let Some(found) = self.resolve_generic(alias, g) {
-                return Ok(found);
+            match self.resolve_generic(alias, g) {
+                Ok(Some(found)) => return Ok(found),
+                Ok(None) => {}
+                Err(()) => conflict = true,
             }
         }
         if !alias.is_alias() {
             return match self.find(alias) {
                 Some(i) => Ok(&self.images[i]),
+                None if conflict => Err(conflicting(alias)),
                 None => Err(not_found(alias, "expected this tag in the tag list")),
             };
         }
@@ -793,6 +799,7 @@ impl Catalog {
         };
         match found {
             Some(i) => Ok(&self.images[i]),
+            None if conflict => Err(conflicting(alias)),
             None => Err(not_found(
                 alias,
                 "expected the alias or a -rN revision of it in the tag list",
@@ -803,17 +810,21 @@ impl Catalog {
     /// The newest generic tag of `alias`'s repository that `g` covers
     /// ([`GenericTag::covers`]): `python:3.12-slim` → `python:3.12.8-slim`,
     /// `bitnami/redis:7.2.4-debian-12` → its newest `-rN`. `None` when the
-    /// catalog holds none, or when the tags it covers do not order (the
+    /// catalog holds none; `Err` when the tags it covers do not order (the
     /// newest is then unknown: never a guess). Scans one repository.
-    fn resolve_generic(&self, alias: &Image, g: &GenericTag) -> Option<&Image> {
-        let repo = self.repo_of(&alias.reference())?;
+    fn resolve_generic(&self, alias: &Image, g: &GenericTag) -> Result<Option<&Image>, ()> {
+        let Some(repo) = self.repo_of(&alias.reference()) else {
+            return Ok(None);
+        };
         let mut covered = self.repos[repo]
             .tracks
             .iter()
             .flat_map(|&t| &self.tracks[t].members)
             .map(|&i| &self.images[i])
             .filter(|img| matches!(img.value(), Value::Generic(o) if g.covers(o)));
-        let mut best = covered.next()?;
+        let Some(mut best) = covered.next() else {
+            return Ok(None);
+        };
         let mut tie = false;
         for img in covered {
             match img.compare(best) {
@@ -835,10 +846,10 @@ impl Catalog {
                 .filter(|img| matches!(img.value(), Value::Generic(o) if g.covers(o)))
                 .all(|img| img == best || best.compare(img) == Some(Ordering::Greater));
             if !all_below {
-                return None;
+                return Err(());
             }
         }
-        Some(best)
+        Ok(Some(best))
     }
 
     /// Which members of a track are moving in this catalog: aliases by
@@ -1061,6 +1072,24 @@ impl Catalog {
     }
 }
 
+/// The tags an alias covers do not order: the newest is unknown.
+#[cold]
+fn conflicting(image: &Image) -> Error {
+    let e = not_found(
+        image,
+        "the tags it covers do not order (they differ only by a commit hash or a build kind), so the newest is unknown",
+    );
+    Error::new(
+        ErrorKind::Conflict,
+        SUBJECT,
+        e.input(),
+        e.offset(),
+        e.found(),
+        Component::Tag,
+        e.expected(),
+    )
+}
+
 #[cold]
 fn not_found(image: &Image, expected: &'static str) -> Error {
     let input = image.to_string();
@@ -1130,8 +1159,11 @@ impl Query {
     /// (`quay.io/vessl-ai/torch`, normalized; no tag or digest).
     pub fn new(repository: &str) -> Result<Query, Error> {
         let r = Reference::parse_name(repository)?;
+        let mut name = String::new();
+        r.push_canonical_repository(&mut name, 0);
         Ok(Query {
-            repository: r.canonical().to_string(),
+            // The registry lowercase, as the catalog keys repositories.
+            repository: name,
             version: None,
             cuda: None,
             cudnn: None,

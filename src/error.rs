@@ -111,8 +111,15 @@ pub enum ErrorKind {
     Scheme,
     /// The input bytes are not UTF-8.
     Utf8,
-    /// A name that could not be resolved or matched against a set of tags.
+    /// A name that could not be resolved or matched against a set of tags:
+    /// `no match for alias "…": expected …`, with no byte offset.
     NotFound,
+    /// A set of tags that gives no single answer: an alias whose candidates
+    /// do not order, so the newest is unknown (`conflict for alias "…": …`).
+    Conflict,
+    /// A word that names none of the values of an enum ([`Scheme`](crate::Scheme),
+    /// [`Mode`](crate::Mode), ...): `unknown scheme "bogus": expected one of …`.
+    Unknown,
 }
 
 impl ErrorKind {
@@ -131,6 +138,8 @@ impl ErrorKind {
             ErrorKind::Scheme => "scheme",
             ErrorKind::Utf8 => "utf8",
             ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Unknown => "unknown",
         }
     }
 }
@@ -138,12 +147,19 @@ impl ErrorKind {
 /// An error from reading, comparing or resolving an image name.
 ///
 /// `Display` gives one line a person can act on; the accessors give the
-/// parts of it to programs. `Debug` shows the same message.
-#[derive(Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid {} {:?}: {} at byte {} ({})",
-    .inner.subject, .inner.input, .inner.expected, .inner.offset, .inner.found
-)]
+/// parts of it to programs. `Debug` shows the same message. The line reads
+/// as what happened:
+///
+/// - a syntax or scheme error names the byte and what was found there:
+///   `invalid TWCC name "tensorflow_21.11-tf2-py3": expected '-' between the framework and the release at byte 10 ("_")`;
+/// - [`ErrorKind::NotFound`]: `no match for alias "quay.io/vessl-ai/torch:2.5.0-cuda12.4": expected the alias or a -rN revision of it in the tag list`;
+/// - [`ErrorKind::Conflict`]: `conflict for alias "…": …`;
+/// - [`ErrorKind::Unknown`]: `unknown scheme "bogus": expected one of twcc, ngc, vessl, generic`.
+///
+/// Network failures are the registry client's own error
+/// (`registry::Error`, feature `registry`), with kinds of their own
+/// (transport, timeout, unauthorized, ...).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     inner: Box<Inner>,
 }
@@ -265,6 +281,111 @@ impl fmt::Display for Found {
             Found::Text(s) => write!(f, "{s:?}"),
             Found::Bytes(s) => write!(f, "\"{s}\""),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        match i.kind {
+            ErrorKind::NotFound => {
+                write!(
+                    f,
+                    "no match for {} {:?}: {}",
+                    i.subject, i.input, i.expected
+                )
+            }
+            ErrorKind::Conflict => {
+                write!(
+                    f,
+                    "conflict for {} {:?}: {}",
+                    i.subject, i.input, i.expected
+                )
+            }
+            ErrorKind::Unknown => write!(f, "unknown {} {:?}: {}", i.subject, i.input, i.expected),
+            _ => write!(
+                f,
+                "invalid {} {:?}: {} at byte {} ({})",
+                i.subject, i.input, i.expected, i.offset, i.found
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The error of a `FromStr` for an enum of words: `input` names none of
+/// `names`.
+#[cold]
+#[inline(never)]
+pub(crate) fn unknown_word(subject: &'static str, input: &str, names: &[&str]) -> Error {
+    Error::new(
+        ErrorKind::Unknown,
+        subject,
+        input,
+        0,
+        input,
+        Component::Name,
+        format!("expected one of {}", names.join(", ")),
+    )
+}
+
+impl std::str::FromStr for ErrorKind {
+    type Err = Error;
+
+    /// Reads the word [`ErrorKind::as_str`] gives (`syntax`, `not_found`).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        const ALL: [ErrorKind; 13] = [
+            ErrorKind::Empty,
+            ErrorKind::Syntax,
+            ErrorKind::Uppercase,
+            ErrorKind::TooLong,
+            ErrorKind::Overflow,
+            ErrorKind::UnsupportedDigest,
+            ErrorKind::Identifier,
+            ErrorKind::Form,
+            ErrorKind::Scheme,
+            ErrorKind::Utf8,
+            ErrorKind::NotFound,
+            ErrorKind::Conflict,
+            ErrorKind::Unknown,
+        ];
+        ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let names: Vec<_> = ALL.iter().map(|k| k.as_str()).collect();
+            unknown_word("error kind", s, &names)
+        })
+    }
+}
+
+impl std::str::FromStr for Component {
+    type Err = Error;
+
+    /// Reads the words [`Component::as_str`] gives (`tag`, `repository path`).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        const ALL: [Component; 18] = [
+            Component::Name,
+            Component::Domain,
+            Component::Port,
+            Component::Path,
+            Component::Tag,
+            Component::Digest,
+            Component::Framework,
+            Component::Release,
+            Component::Version,
+            Component::Variant,
+            Component::Python,
+            Component::Package,
+            Component::Cuda,
+            Component::Cudnn,
+            Component::Revision,
+            Component::Suffix,
+            Component::Os,
+            Component::Query,
+        ];
+        ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
+            let names: Vec<_> = ALL.iter().map(|c| c.as_str()).collect();
+            unknown_word("component", s, &names)
+        })
     }
 }
 

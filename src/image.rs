@@ -42,6 +42,19 @@ macro_rules! each {
 /// An image name: its reference, and what its naming scheme made of it.
 /// The one type most users touch.
 ///
+/// # Laws
+///
+/// - **Display** prints the reference in full normalized form, digest
+///   included (`tensorflow-22.08-tf2-py3` prints as
+///   `docker.io/library/tensorflow-22.08-tf2-py3`), and
+///   `Image::parse(&img.to_string()) == Ok(img)`: the canonical form reads
+///   back with the same scheme and reading.
+/// - **Equality is by meaning**: the same reference (familiar and canonical
+///   spellings are equal, a registry host compares without case) and the
+///   same reading. Equal images hash alike.
+/// - **Order** is the named, partial [`Image::compare`], `Some(Equal)` for
+///   equal images; there is no `PartialOrd` or `Ord`.
+///
 /// The scheme is detected from the name (see [`detect`] for the rule): by
 /// public registry (`nvcr.io`, `quay.io/vessl-ai/`, `registry.twcc.ai`),
 /// then by the shape of the path and tag on mirrors
@@ -82,9 +95,10 @@ macro_rules! each {
 #[derive(Clone)]
 pub struct Image {
     /// The reference's text (its `Display` form), unless the value holds
-    /// it: a VESSL value keeps its full name, which is the reference's text
-    /// whenever there is no digest, and a catalog holds many VESSL images,
-    /// so the text is kept (and allocated) once.
+    /// it: a VESSL or generic value keeps its full canonical name, which is
+    /// the reference's text whenever there is a tag, no digest and a
+    /// lowercase registry, and a catalog holds many images, so the text is
+    /// kept (and allocated) once.
     text: Option<Box<str>>,
     /// Where the reference's parts are in the text.
     spans: Spans,
@@ -119,23 +133,38 @@ impl Image {
         input: &str,
         scheme: Option<Scheme>,
     ) -> Result<Image, Error> {
+        crate::scheme::words::check_len(input, "image name")?;
+        if !crate::scheme::words::within(input, r.name()) {
+            // `r` was not read from `input`, as this method asks: read its
+            // own text, so that every value keeps offsets into its own text.
+            let text = r.to_string();
+            return Image::from_reference(Reference::parse_normalized(&text)?, &text, scheme);
+        }
         if let Some(scheme) = scheme {
             return Image::with_scheme(r, input, scheme);
         }
+        // Detection reads without building errors: a reading that fails
+        // costs no allocation, and the next one is tried.
         if let Some(scheme) = by_registry(&r).or_else(|| vessl_path(&r).then_some(Scheme::Vessl)) {
-            return match Image::with_scheme(r, input, scheme) {
-                Ok(img) => Ok(img),
-                Err(_) => Image::lenient(r, input, scheme),
+            let value = match scheme {
+                Scheme::Twcc => TwccName::read(&r, input).map(Value::Twcc),
+                Scheme::Ngc => NgcTag::read(&r, input).map(Value::Ngc),
+                Scheme::Vessl => VesslTag::read(&r, input).map(Value::Vessl),
+                Scheme::Generic => None,
+            };
+            return match value {
+                Some(v) => Ok(Image::with_value(r, v)),
+                None => Image::lenient(r, input, scheme),
             };
         }
         // By the shape of the path and tag: VESSL's older homes, a mirror of NGC.
         if legacy_vessl_path(&r) {
-            if let Ok(v) = VesslTag::from_reference(&r, input) {
+            if let Some(v) = VesslTag::read(&r, input) {
                 return Ok(Image::store(r, Value::Vessl(v)));
             }
         }
         if ngc_path(&r) {
-            if let Ok(v) = NgcTag::from_reference(&r, input) {
+            if let Some(v) = NgcTag::read(&r, input) {
                 if v.has_position() {
                     return Ok(Image::store(r, Value::Ngc(v)));
                 }
@@ -143,9 +172,9 @@ impl Image {
         }
         // Detection by shape reads the name as TWCC: keep what it read
         // rather than reading it twice.
-        match TwccName::from_reference(&r, input) {
-            Ok(v) => Ok(Image::store(r, Value::Twcc(v))),
-            Err(_) => Image::with_scheme(r, input, Scheme::Generic),
+        match TwccName::read(&r, input) {
+            Some(v) => Ok(Image::store(r, Value::Twcc(v))),
+            None => Image::with_scheme(r, input, Scheme::Generic),
         }
     }
 
@@ -169,21 +198,39 @@ impl Image {
         let value = match scheme {
             Scheme::Twcc => Value::Twcc(TwccName::from_reference(&r, s)?),
             Scheme::Ngc => Value::Ngc(NgcTag::from_reference(&r, s)?),
-            Scheme::Vessl => {
-                let v = VesslTag::from_reference(&r, s)?;
-                if r.displays_as_canonical_name() {
-                    debug_assert_eq!(v.name(), r.to_string());
-                    return Ok(Image {
-                        text: None,
-                        spans: Spans::of(&r).0,
-                        value: Value::Vessl(v),
-                    });
-                }
-                Value::Vessl(v)
-            }
+            Scheme::Vessl => Value::Vessl(VesslTag::from_reference(&r, s)?),
             Scheme::Generic => Value::Generic(GenericTag::from_reference(&r, s)?),
         };
-        Ok(Image::store(r, value))
+        Ok(Image::with_value(r, value))
+    }
+
+    /// An image of `r` and its scheme's reading: a VESSL or generic value
+    /// whose name is the reference's text (its canonical repository and
+    /// tag, a lowercase registry) lends it, so the image costs one
+    /// allocation; any other value's image keeps its own copy.
+    fn with_value(r: Reference<'_>, value: Value) -> Image {
+        // Both values build their name from `r`'s canonical repository and
+        // tag, the registry lowercase.
+        let lends = matches!(value, Value::Vessl(_) | Value::Generic(_))
+            && !r
+                .domain()
+                .is_some_and(|d| d.bytes().any(|b| b.is_ascii_uppercase()));
+        debug_assert!(
+            !lends
+                || match &value {
+                    Value::Vessl(v) => r.is_canonical_repository(v.repository()),
+                    Value::Generic(g) => r.is_canonical_repository(g.repository()),
+                    _ => false,
+                }
+        );
+        if lends && r.displays_as_canonical_name() {
+            return Image {
+                text: None,
+                spans: Spans::of(&r).0,
+                value,
+            };
+        }
+        Image::store(r, value)
     }
 
     /// An image of `r` and its scheme's reading, owning the reference's text.
@@ -201,7 +248,8 @@ impl Image {
         match (&self.text, &self.value) {
             (Some(t), _) => t,
             (None, Value::Vessl(v)) => v.name(),
-            (None, _) => unreachable!("only a VESSL value holds the reference's text"),
+            (None, Value::Generic(g)) => g.name(),
+            (None, _) => unreachable!("only a VESSL or generic value lends the reference's text"),
         }
     }
 
@@ -296,11 +344,16 @@ pub fn detect(r: &Reference<'_>, input: &str) -> Scheme {
 
 /// The scheme a registry (and namespace) says a name belongs to, if any.
 fn by_registry(r: &Reference<'_>) -> Option<Scheme> {
-    match r.domain() {
-        Some("nvcr.io") => Some(Scheme::Ngc),
-        Some("quay.io") if r.namespace() == Some("vessl-ai") => Some(Scheme::Vessl),
-        Some("registry.twcc.ai") => Some(Scheme::Twcc),
-        _ => None,
+    // A registry host is a DNS name: `NVCR.io` is `nvcr.io`.
+    let d = r.domain()?;
+    if d.eq_ignore_ascii_case("nvcr.io") {
+        Some(Scheme::Ngc)
+    } else if d.eq_ignore_ascii_case("quay.io") && r.namespace() == Some("vessl-ai") {
+        Some(Scheme::Vessl)
+    } else if d.eq_ignore_ascii_case("registry.twcc.ai") {
+        Some(Scheme::Twcc)
+    } else {
+        None
     }
 }
 

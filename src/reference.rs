@@ -115,15 +115,18 @@ impl fmt::Display for Mode {
 }
 
 impl FromStr for Mode {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    /// Reads the name [`Mode::as_str`] gives: `unknown mode "loose":
+    /// expected one of strict, normalized, canonical, name, any, pull`
+    /// otherwise ([`ErrorKind::Unknown`]).
+    fn from_str(s: &str) -> Result<Self, Error> {
         Mode::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
             .ok_or_else(|| {
                 let names: Vec<_> = Mode::ALL.iter().map(|m| m.as_str()).collect();
-                format!("unknown mode {s:?}, expected one of {}", names.join(", "))
+                crate::error::unknown_word("mode", s, &names)
             })
     }
 }
@@ -158,6 +161,9 @@ impl Algorithm {
         }
     }
 
+    /// Every algorithm.
+    pub const ALL: [Algorithm; 3] = [Algorithm::Sha256, Algorithm::Sha384, Algorithm::Sha512];
+
     fn from_name(s: &str) -> Option<Algorithm> {
         match s {
             "sha256" => Some(Algorithm::Sha256),
@@ -165,6 +171,18 @@ impl Algorithm {
             "sha512" => Some(Algorithm::Sha512),
             _ => None,
         }
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = Error;
+
+    /// Reads `sha256`, `sha384` or `sha512` ([`ErrorKind::Unknown`] otherwise).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Algorithm::from_name(s).ok_or_else(|| {
+            let names: Vec<_> = Algorithm::ALL.iter().map(|a| a.as_str()).collect();
+            crate::error::unknown_word("digest algorithm", s, &names)
+        })
     }
 }
 
@@ -232,7 +250,9 @@ impl PartialEq<&str> for Digest<'_> {
 /// Reading allocates nothing: every part is a slice of the input or a
 /// `'static` default (`docker.io`, `latest`). Two references are equal when
 /// they name the same thing: `docker.io/library/ubuntu` read strictly equals
-/// `ubuntu` read normalized.
+/// `ubuntu` read normalized, and a domain compares without ASCII case
+/// (`NVCR.io/nvidia/pytorch` equals `nvcr.io/nvidia/pytorch`); equal
+/// references hash alike.
 ///
 /// # Syntax
 ///
@@ -270,7 +290,7 @@ impl PartialEq<&str> for Digest<'_> {
 /// assert!(Reference::parse("ubuntu@md5:d41d8cd98f00b204e9800998ecf8427e").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub struct Reference<'a> {
     domain: Option<&'a str>,
     /// The path is `library/` followed by `path`. Set whenever the domain is
@@ -490,6 +510,50 @@ impl<'a> Reference<'a> {
     }
 }
 
+impl PartialEq for Reference<'_> {
+    /// The same domain (compared without ASCII case: a registry host is a
+    /// DNS name, so `NVCR.io` is `nvcr.io`), path, tag and digest.
+    fn eq(&self, other: &Self) -> bool {
+        let domain = match (self.domain, other.domain) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (a, b) => a == b,
+        };
+        domain
+            && self.library == other.library
+            && self.path == other.path
+            && self.tag == other.tag
+            && self.digest == other.digest
+    }
+}
+
+impl Eq for Reference<'_> {}
+
+impl Hash for Reference<'_> {
+    /// Agrees with `Eq`: the domain is hashed lowercase.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_host(self.domain, state);
+        self.library.hash(state);
+        self.path.hash(state);
+        self.tag.hash(state);
+        self.digest.hash(state);
+    }
+}
+
+/// Hashes a registry host as its ASCII-lowercase form, byte by byte (no
+/// allocation), so that hosts equal without case hash alike.
+pub(crate) fn hash_host<H: Hasher>(host: Option<&str>, state: &mut H) {
+    match host {
+        None => state.write_u8(0),
+        Some(h) => {
+            state.write_u8(1);
+            for b in h.bytes() {
+                state.write_u8(b.to_ascii_lowercase());
+            }
+            state.write_u8(0xff);
+        }
+    }
+}
+
 impl fmt::Display for Reference<'_> {
     /// The reference as read: in full for a normalized reference, as written
     /// for a strict one.
@@ -567,11 +631,15 @@ impl<'a> Reference<'a> {
     }
 
     /// Whether `name` is the canonical repository of this reference
-    /// (`docker.io/library/ubuntu`), compared without formatting.
+    /// (`docker.io/library/ubuntu`), compared without formatting, the
+    /// registry host without ASCII case.
     pub(crate) fn is_canonical_repository(&self, name: &str) -> bool {
         let (domain, library) = self.canonical_domain();
         let rest = match domain {
-            Some(d) => name.strip_prefix(d).and_then(|r| r.strip_prefix('/')),
+            Some(d) => name
+                .get(..d.len())
+                .filter(|h| h.eq_ignore_ascii_case(d))
+                .and_then(|_| name[d.len()..].strip_prefix('/')),
             None => Some(name),
         };
         let rest = match rest {
@@ -585,8 +653,9 @@ impl<'a> Reference<'a> {
 
     /// Appends the canonical repository (`docker.io/library/ubuntu`, no tag
     /// or digest) to `out`: what `without_tag_or_digest().canonical()`
-    /// displays, without the formatting machinery, and reserving once.
-    /// Returns the number of bytes written.
+    /// displays, with the registry host lowercase (a DNS name: one spelling
+    /// for every key made of it), without the formatting machinery, and
+    /// reserving once. Returns the number of bytes written.
     pub(crate) fn push_canonical_repository(&self, out: &mut String, extra: usize) -> usize {
         let (domain, library) = self.canonical_domain();
         let len = domain.map_or(0, |d| d.len() + 1)
@@ -598,7 +667,9 @@ impl<'a> Reference<'a> {
             + self.path.len();
         out.reserve(len + extra);
         if let Some(d) = domain {
+            let at = out.len();
             out.push_str(d);
+            out[at..].make_ascii_lowercase();
             out.push('/');
         }
         if library {

@@ -315,7 +315,7 @@ fn pin_leaves_unresolvable_file_untouched() {
         1,
         "ok.yaml: pinned 1\n",
         "Dockerfile:2:6: error: cannot resolve \"quay.io/vessl-ai/torch:1.0.0-cuda9.0\": \
-         invalid alias \"quay.io/vessl-ai/torch:1.0.0-cuda9.0\": expected the alias or a -rN revision of it in the tag list at byte 23 (\"1.0.0-cuda9.0\")\n\
+         no match for alias \"quay.io/vessl-ai/torch:1.0.0-cuda9.0\": expected the alias or a -rN revision of it in the tag list\n\
          imagetag pin: Dockerfile: left untouched\n\
          pinned 1 reference in 1 of 2 files\n",
     );

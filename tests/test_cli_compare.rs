@@ -34,6 +34,28 @@ fn answers() {
             "incomparable\n",
         ),
         (&["matlab-r2019b", "matlab-r2020a"], "<\n"),
+        // The familiar and canonical spellings of one TWCC name (issue 14).
+        (
+            &[
+                "tensorflow-22.08-tf2-py3",
+                "docker.io/library/tensorflow-22.08-tf2-py3",
+            ],
+            "=\n",
+        ),
+        (
+            &[
+                "tensorflow-22.08-tf2-py3",
+                "docker.io/library/tensorflow-22.09-tf2-py3",
+            ],
+            "<\n",
+        ),
+        (
+            &[
+                "NVCR.io/nvidia/pytorch:24.01-py3",
+                "nvcr.io/nvidia/pytorch:24.01-py3",
+            ],
+            "=\n",
+        ),
         (
             &[
                 "nvcr.io/nvidia/pytorch:24.01-py3",

@@ -149,7 +149,7 @@ fn usage_errors_exit_2() {
     let o = imagetag(&["explain", "--mode", "loose", "ubuntu"], None);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("unknown mode \"loose\", expected one of strict, normalized, canonical, name, any, pull"), "{err}");
+    assert!(err.contains("unknown mode \"loose\": expected one of strict, normalized, canonical, name, any, pull"), "{err}");
     let o = imagetag(&["explain", "--scheme", "nope", "ubuntu"], None);
     assert_eq!(o.status.code(), Some(2));
     let o = imagetag(&["frobnicate"], None);

@@ -85,7 +85,7 @@ fn resolve() {
         "",
     );
     assert!(err.ends_with(
-        "imagetag resolve: cannot resolve quay.io/vessl-ai/torch:2.5.0-cuda12.4: invalid alias \"quay.io/vessl-ai/torch:2.5.0-cuda12.4\": expected the alias or a -rN revision of it in the tag list at byte 23 (\"2.5.0-cuda12.4\")\n"
+        "imagetag resolve: cannot resolve quay.io/vessl-ai/torch:2.5.0-cuda12.4: no match for alias \"quay.io/vessl-ai/torch:2.5.0-cuda12.4\": expected the alias or a -rN revision of it in the tag list\n"
     ));
     // Full names from stdin.
     check(
@@ -208,7 +208,7 @@ fn latest() {
         1,
         "",
     );
-    assert!(err.ends_with("imagetag latest: no match: invalid query \"quay.io/vessl-ai/torch --cuda 11 --pinned\": expected a tag in the tag list that meets every condition at byte 0 (\"quay.io/vessl-ai/torch --cuda 11 --pinned\")\n"), "{err}");
+    assert!(err.ends_with("imagetag latest: no match for query \"quay.io/vessl-ai/torch --cuda 11 --pinned\": expected a tag in the tag list that meets every condition\n"), "{err}");
     // Usage errors.
     check(
         &[

@@ -75,7 +75,7 @@ fn resolve_errors() {
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_to_string(
         &e,
-        r#"invalid alias "quay.io/vessl-ai/torch:2.5.0-cuda12.4": expected the alias or a -rN revision of it in the tag list at byte 23 ("2.5.0-cuda12.4")"#,
+        r#"no match for alias "quay.io/vessl-ai/torch:2.5.0-cuda12.4": expected the alias or a -rN revision of it in the tag list"#,
     );
     let e = c
         .resolve_name("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r11")
@@ -83,7 +83,7 @@ fn resolve_errors() {
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_to_string(
         &e,
-        r#"invalid alias "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r11": expected this tag in the tag list at byte 23 ("2.3.0-cuda12.4-r11")"#,
+        r#"no match for alias "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r11": expected this tag in the tag list"#,
     );
     // Another repository with the same tag is not the same base.
     let e = c
@@ -94,7 +94,7 @@ fn resolve_errors() {
     let c = Catalog::from_names(["nginx:latest", "nginx:1.27.1"]).unwrap();
     assert_to_string(
         c.resolve_name("nginx").unwrap_err(),
-        r#"invalid alias "docker.io/library/nginx": expected an alias whose scheme names its revisions at byte 23 (end of input)"#,
+        r#"no match for alias "docker.io/library/nginx": expected an alias whose scheme names its revisions"#,
     );
     // An invalid reference is a parse error.
     assert_eq!(
@@ -220,13 +220,79 @@ fn newest_errors() {
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_to_string(
         e,
-        r#"invalid query "quay.io/vessl-ai/torch --cuda 11 --pinned": expected a tag in the tag list that meets every condition at byte 0 ("quay.io/vessl-ai/torch --cuda 11 --pinned")"#,
+        r#"no match for query "quay.io/vessl-ai/torch --cuda 11 --pinned": expected a tag in the tag list that meets every condition"#,
     );
     let e = c
         .newest(&Query::new("quay.io/vessl-ai/python").unwrap())
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert!(Query::new("quay.io/vessl-ai/torch:2.3.0").is_err());
+}
+
+/// A not-found, a conflict and an unknown word each read as what happened,
+/// with their own kind; a syntax error keeps its byte and component
+/// (issue 14).
+#[test]
+fn errors_read_as_what_happened() {
+    // Tags that differ only by their commit hash do not order: which one
+    // `1.2` stands for is unknown, and the error says so.
+    let c = Catalog::from_names([
+        "ghcr.io/org/app:1.2.3-abc1234",
+        "ghcr.io/org/app:1.2.3-def5678",
+    ])
+    .unwrap();
+    let e = c.resolve_name("ghcr.io/org/app:1.2").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert_to_string(
+        &e,
+        r#"conflict for alias "ghcr.io/org/app:1.2": the tags it covers do not order (they differ only by a commit hash or a build kind), so the newest is unknown"#,
+    );
+    // Words of an enum: the crate's error, listing only the library's words.
+    let e = "bogus".parse::<imagetag::Scheme>().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unknown);
+    assert_to_string(
+        &e,
+        r#"unknown scheme "bogus": expected one of twcc, ngc, vessl, generic"#,
+    );
+    assert!("auto".parse::<imagetag::Scheme>().is_err());
+    assert_eq!(
+        "vessl".parse::<imagetag::Scheme>().unwrap(),
+        imagetag::Scheme::Vessl
+    );
+    let e = "loose".parse::<imagetag::Mode>().unwrap_err();
+    assert_to_string(
+        &e,
+        r#"unknown mode "loose": expected one of strict, normalized, canonical, name, any, pull"#,
+    );
+    for m in imagetag::Mode::ALL {
+        assert_eq!(m.as_str().parse::<imagetag::Mode>().unwrap(), m);
+    }
+    let e = "md5".parse::<imagetag::Algorithm>().unwrap_err();
+    assert_to_string(
+        &e,
+        r#"unknown digest algorithm "md5": expected one of sha256, sha384, sha512"#,
+    );
+    assert_eq!(
+        "sha512".parse::<imagetag::Algorithm>().unwrap(),
+        imagetag::Algorithm::Sha512
+    );
+    assert_eq!(
+        "not_found".parse::<ErrorKind>().unwrap(),
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        "tag".parse::<imagetag::Component>().unwrap(),
+        imagetag::Component::Tag
+    );
+    assert_eq!(
+        "wheel".parse::<imagetag::Component>().unwrap_err().kind(),
+        ErrorKind::Unknown
+    );
+    // A syntax error keeps its byte and component.
+    let e = Catalog::from_names(["quay.io/vessl-ai/torch:2.3.0!"]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Syntax);
+    assert_eq!((e.offset(), e.component()), (28, imagetag::Component::Tag));
+    assert!(e.to_string().ends_with(r#"at byte 28 ("!")"#), "{e}");
 }
 
 #[test]

@@ -299,7 +299,10 @@ fn order() {
         twcc("tensorrt-19.08-py3").compare(&twcc("tensorrt-19.08-py3:latest")),
         Some(Ordering::Equal)
     );
-    assert!(twcc("tensorflow-19.08-py3") < twcc("tensorflow-20.01-py3"));
+    assert_eq!(
+        twcc("tensorflow-19.08-py3").compare(&twcc("tensorflow-20.01-py3")),
+        Some(Ordering::Less)
+    );
 }
 
 #[test]

@@ -65,6 +65,19 @@ pub const MOVING_WORDS: [&str; 14] = [
 /// A tag of no known scheme, with its repository. See the [module
 /// docs](self) for what orders and what is moving.
 ///
+/// # Laws
+///
+/// - **Display** prints the canonical repository (its registry lowercase),
+///   the tag as written and the digest (`nginx:1.27` prints as
+///   `docker.io/library/nginx:1.27`), and
+///   `GenericTag::parse(&t.to_string()) == Ok(t)`.
+/// - **Equality is by meaning**: the same canonical repository, tag and
+///   digest, so `nginx:1.27` equals `docker.io/library/nginx:1.27`, and
+///   calendar dates compare as dates (`v2025-3-4` equals `v2025-03-04`).
+///   Equal tags hash alike.
+/// - **Order** is the named, partial [`Tagged::compare`]; there is no
+///   `PartialOrd` or `Ord`.
+///
 /// ```
 /// use imagetag::{Image, Value};
 /// use std::cmp::Ordering;
@@ -80,8 +93,16 @@ pub const MOVING_WORDS: [&str; 14] = [
 /// ```
 #[derive(Clone, Debug)]
 pub struct GenericTag {
-    repository: String,
-    tag: Option<String>,
+    /// `docker.io/library/nginx:1.27.1-alpine@sha256:…`: the canonical
+    /// repository (its registry host lowercase), the tag and the digest, as
+    /// `Display` prints them. One allocation, no spare capacity; an
+    /// [`Image`](crate::Image) whose text is the same borrows it.
+    name: Box<str>,
+    /// Where the repository ends in `name`.
+    repo_end: u32,
+    /// Where the tag ends in `name` (`repo_end` when there is no tag); a
+    /// digest follows after an `@`.
+    tag_end: u32,
     /// For a calendar tag written with one-digit month or day
     /// (`v2025-3-4`), the tag with the date written in full
     /// (`v2025-03-04`): equality and hashing use it.
@@ -153,19 +174,42 @@ enum Rel {
     Unknown,
 }
 
+/// Instantiation
+impl GenericTag {
+    /// Reads a full name (a reference, normalized, then its tag); any valid
+    /// reference is a valid generic name.
+    pub fn parse(s: &str) -> Result<GenericTag, Error> {
+        let r = Reference::parse_normalized(s)?;
+        GenericTag::from_reference(&r, s)
+    }
+}
+
 impl GenericTag {
     /// The repository, in canonical form without tag (`docker.io/library/nginx`).
     pub fn repository(&self) -> &str {
-        &self.repository
+        &self.name[..self.repo_end as usize]
     }
 
     /// The tag, if one was given.
     pub fn tag(&self) -> Option<&str> {
-        self.tag.as_deref()
+        let (a, b) = (self.repo_end as usize, self.tag_end as usize);
+        (b > a).then(|| &self.name[a + 1..b])
+    }
+
+    /// The digest, if one was given (`sha256:…`).
+    pub fn digest(&self) -> Option<&str> {
+        self.name
+            .get(self.tag_end as usize + 1..)
+            .filter(|d| !d.is_empty())
+    }
+
+    /// The whole name, as `Display` prints it.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
     }
 
     fn text(&self) -> &str {
-        self.tag.as_deref().unwrap_or("")
+        self.tag().unwrap_or("")
     }
 
     fn pos(&self) -> Option<&Pos> {
@@ -221,7 +265,7 @@ impl GenericTag {
         let (Some(a), Some(b)) = (self.pos(), other.pos()) else {
             return false;
         };
-        if self.repository != other.repository
+        if self.repository() != other.repository()
             || a.calendar != b.calendar
             || a.v != b.v
             || b.cuda_major
@@ -297,17 +341,18 @@ impl GenericTag {
         }
     }
 
-    fn key(&self) -> (&str, Option<&str>) {
+    fn key(&self) -> (&str, Option<&str>, Option<&str>) {
         (
-            &self.repository,
-            self.normal.as_deref().or(self.tag.as_deref()),
+            self.repository(),
+            self.normal.as_deref().or(self.tag()),
+            self.digest(),
         )
     }
 }
 
 impl PartialEq for GenericTag {
-    /// The same repository and tag; calendar dates compare as dates
-    /// (`v2025-3-4` equals `v2025-03-04`).
+    /// The same repository (its registry without case), tag and digest;
+    /// calendar dates compare as dates (`v2025-3-4` equals `v2025-03-04`).
     fn eq(&self, other: &Self) -> bool {
         self.key() == other.key()
     }
@@ -321,30 +366,70 @@ impl Hash for GenericTag {
     }
 }
 
+impl std::str::FromStr for GenericTag {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        GenericTag::parse(s)
+    }
+}
+
 impl fmt::Display for GenericTag {
-    /// The repository and the tag as written.
+    /// The canonical repository (its registry lowercase), the tag as
+    /// written and the digest: `docker.io/library/nginx:1.27.1-alpine`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.repository)?;
-        if let Some(t) = &self.tag {
-            write!(f, ":{t}")?;
-        }
-        Ok(())
+        f.write_str(&self.name)
     }
 }
 
 impl Tagged for GenericTag {
     const SCHEME: Scheme = Scheme::Generic;
 
-    fn from_reference(r: &Reference<'_>, _input: &str) -> Result<Self, Error> {
+    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
         let tag = r.tag();
         let reading = tag.map_or(Reading::Untagged, read);
         let normal = match (tag, &reading) {
             (Some(t), Reading::Positioned(p)) if p.calendar => normal_date(t, p),
             _ => None,
         };
+        let digest = r.digest();
+        let extra = tag.map_or(0, |t| 1 + t.len())
+            + digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
+        let mut name = String::new();
+        let repo_end = r.push_canonical_repository(&mut name, extra);
+        // A registry host is a DNS name: one case for equality and tracks.
+        if let Some(slash) = name.find('/') {
+            name[..slash].make_ascii_lowercase();
+        }
+        if let Some(t) = tag {
+            name.push(':');
+            name.push_str(t);
+        }
+        let tag_end = name.len();
+        if let Some(d) = digest {
+            name.push('@');
+            name.push_str(d.algorithm().as_str());
+            name.push(':');
+            name.push_str(d.hex());
+        }
+        let (Ok(repo_end), Ok(tag_end)) = (u32::try_from(repo_end), u32::try_from(tag_end)) else {
+            // Only a domain of gigabytes makes a name this long.
+            return Err(Error::new(
+                crate::error::ErrorKind::TooLong,
+                "generic name",
+                input,
+                0,
+                "",
+                Component::Name,
+                "repository must be shorter than 4 GiB",
+            ));
+        };
         Ok(GenericTag {
-            repository: r.without_tag_or_digest().canonical().to_string(),
-            tag: tag.map(str::to_owned),
+            // `push_canonical_repository` reserved the exact length: this
+            // does not reallocate.
+            name: name.into_boxed_str(),
+            repo_end,
+            tag_end,
             normal,
             reading,
         })
@@ -353,12 +438,12 @@ impl Tagged for GenericTag {
     fn track(&self) -> Track {
         match &self.reading {
             Reading::Positioned(p) => Track::new([
-                self.repository.as_str(),
+                self.repository(),
                 if p.calendar { "calendar" } else { "" },
                 self.flavour().unwrap_or(""),
             ]),
-            Reading::Untagged => Track::new([self.repository.as_str(), DEFAULT_TAG]),
-            Reading::Word | Reading::Unknown => Track::new([self.repository.as_str(), self.text()]),
+            Reading::Untagged => Track::new([self.repository(), DEFAULT_TAG]),
+            Reading::Word | Reading::Unknown => Track::new([self.repository(), self.text()]),
         }
     }
 
@@ -369,8 +454,8 @@ impl Tagged for GenericTag {
     }
 
     fn fields(&self) -> Vec<Field> {
-        let mut f = vec![Field::text("repository", &self.repository)];
-        if let Some(t) = &self.tag {
+        let mut f = vec![Field::text("repository", self.repository())];
+        if let Some(t) = self.tag() {
             f.push(Field::text("tag", t));
         }
         if let Some(p) = self.pos() {
@@ -418,7 +503,7 @@ impl Tagged for GenericTag {
         if self == other {
             return Some(Ordering::Equal);
         }
-        if self.repository != other.repository || self.moving() || other.moving() {
+        if self.repository() != other.repository() || self.moving() || other.moving() {
             return None;
         }
         let (Some(a), Some(b)) = (self.pos(), other.pos()) else {

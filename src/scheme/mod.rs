@@ -14,6 +14,52 @@
 //!
 //! Two values on different tracks are *incomparable*: `compare` answers
 //! `None`, never a guess.
+//!
+//! # Laws
+//!
+//! Every scheme value, and [`Image`](crate::Image), keeps the same laws
+//! (`tests/test_laws.rs` checks them per scheme over generated and corpus
+//! names, with and without digests):
+//!
+//! - `Display` prints one documented form, registry and digest included,
+//!   and `parse(v.to_string()) == v`;
+//! - equality is by meaning: the familiar and canonical spellings of one
+//!   image are equal, and a registry host compares without ASCII case;
+//! - equal values hash alike;
+//! - the semantic order is the named method [`Tagged::compare`]
+//!   (`Option<Ordering>`, `Some(Equal)` exactly for equal values); scheme
+//!   values have no `PartialOrd` or `Ord`.
+//!
+//! # Representation
+//!
+//! A value keeps one text and offsets into it, as `url::Url` keeps a URL
+//! and [`OwnedReference`](crate::OwnedReference) a reference: its accessors
+//! slice that text, and building a value costs one allocation, the text
+//! itself. A VESSL or generic value keeps its canonical name
+//! (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`), which an `Image` written in
+//! that form borrows instead of copying; a TWCC value keeps the name as
+//! written, with `u32` offsets for the registry and path (a domain has no
+//! length limit) and `u8` offsets into the image name (a repository path
+//! is at most 255 bytes); an NGC value keeps the name as written, followed
+//! by whatever a part needs that the name does not spell (a `library/`
+//! repository, `unversioned` for a bare `cudnn`), with `u32` offsets, its
+//! many parts behind one box so that every `Image` stays small. A text
+//! longer than 4 GiB is an error of kind `TooLong`. The offsets of a scheme's parts are relative to
+//! the component that holds them (the tag, or the image name), so they stay
+//! small and the same fields read the same whatever precedes them.
+//!
+//! We chose one owned type per scheme over the borrowed/owned pair
+//! (`Named<'a, F>` / `NamedBuf<F>`) sketched in the design notes: the
+//! borrowed half already exists one level down ([`Reference`] reads any
+//! name without allocating), a scheme's grammar runs over its borrowed
+//! parts before anything is owned, and a second, lifetime-carrying twin of
+//! every scheme type would double the public API for no allocation saved.
+//! `tests/test_alloc.rs` states each scheme's allocation bound.
+//!
+//! Detection tries readings in turn without building errors (a failed
+//! reading allocates nothing); a scheme asked for by name reports its
+//! error. The TWCC ↔ NGC conversion lives in its own file, so the two
+//! scheme files do not import each other.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -23,11 +69,12 @@ use std::str::FromStr;
 use crate::error::Error;
 use crate::reference::Reference;
 
+mod convert;
 pub mod generic;
 pub mod ngc;
 pub mod twcc;
 pub mod vessl;
-mod words;
+pub(crate) mod words;
 
 /// A naming scheme.
 ///
@@ -37,6 +84,10 @@ mod words;
 /// then by the shape of a TWCC name; [`detect`](crate::detect) documents the
 /// rule. [`Image::parse_as`](crate::Image::parse_as) and `--scheme NAME` use
 /// one scheme instead, strictly.
+///
+/// `FromStr` reads the names [`Scheme::as_str`] gives and fails with the
+/// crate's [`Error`] otherwise. `Ord` is total, in declaration order
+/// (`Twcc < Ngc < Vessl < Generic`), for sorted maps: it ranks nothing.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scheme {
@@ -72,15 +123,18 @@ impl fmt::Display for Scheme {
 }
 
 impl FromStr for Scheme {
-    type Err = String;
+    type Err = Error;
 
-    fn from_str(s: &str) -> Result<Self, String> {
-        Scheme::ALL
-            .into_iter()
-            .find(|m| m.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown scheme {s:?}, expected one of auto, twcc, ngc, vessl, generic")
-            })
+    /// Reads the name [`Scheme::as_str`] gives: `unknown scheme "bogus":
+    /// expected one of twcc, ngc, vessl, generic` otherwise
+    /// ([`ErrorKind::Unknown`](crate::ErrorKind::Unknown)). Detection is no
+    /// scheme: the command line's `auto` is its own word.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        const NAMES: [Scheme; 4] = [Scheme::Twcc, Scheme::Ngc, Scheme::Vessl, Scheme::Generic];
+        NAMES.into_iter().find(|m| m.as_str() == s).ok_or_else(|| {
+            let names: Vec<_> = NAMES.iter().map(|m| m.as_str()).collect();
+            crate::error::unknown_word("scheme", s, &names)
+        })
     }
 }
 
@@ -154,8 +208,11 @@ impl Field {
 
 /// What two values must share to be comparable: the repository and every
 /// part of the name that is not the position (`vessl-ai/torch cuda12.4`).
-/// Compared as text; its `Display` is meant for people ("which track did it
-/// choose").
+/// Compared, hashed and ordered (a total order) as text; its `Display` is
+/// meant for people ("which track did it choose"). Every spelling of one
+/// image is on one track: TWCC and NGC tracks name the familiar repository
+/// (`tensorflow` for `docker.io/library/tensorflow`), VESSL and generic
+/// ones the canonical repository, with the registry lowercase.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Track(String);
 

@@ -38,6 +38,7 @@
 //! the suffix `igpu-min`; `cuda:12.1.1-cudnn8-runtime-ubuntu22.04` has CUDA
 //! `12.1.1`, cuDNN `8`, variant `runtime` and OS `ubuntu22.04`.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -47,7 +48,6 @@ use crate::error::{Component, Error, ErrorKind};
 use crate::parse::{class, offset_in, PErr, Res, Why};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
-use crate::scheme::twcc::TwccName;
 use crate::scheme::words::{
     self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, word, Marker,
 };
@@ -99,6 +99,16 @@ pub enum NgcPosition {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
+/// # Laws
+///
+/// - **Display** prints the name exactly as it was written, digest
+///   included, and `NgcTag::parse(&t.to_string()) == Ok(t)`.
+/// - **Equality is by meaning**: the same registry (compared without case:
+///   `NVCR.io/nvidia/pytorch:24.01-py3` equals `nvcr.io/nvidia/pytorch:24.01-py3`),
+///   repository, tag and digest. Equal tags hash alike.
+/// - **Order** is the named, partial [`Tagged::compare`]; there is no
+///   `PartialOrd` or `Ord`.
+///
 /// # Total ordering
 ///
 /// None: tags compare ([`Tagged::compare`]) only on the same track (the
@@ -114,54 +124,103 @@ pub enum NgcPosition {
 #[derive(Clone)]
 pub struct NgcTag(Box<Ngc>);
 
-/// The parts of an NGC tag, behind a box: its many strings would make every
-/// [`Value`](crate::Value), and so every [`Image`](crate::Image), this
-/// large, whatever its scheme.
+/// The parts of an NGC tag, behind a box: a catalog holds many images, and
+/// this would make every [`Value`](crate::Value), and so every
+/// [`Image`](crate::Image), large whatever its scheme.
+///
+/// One text holds the name as written, then whatever a part needs that the
+/// name does not spell (a `library/` repository, a CUDA version of the `cuda`
+/// repository, words joined across others): every part is an [`At`] into it.
 #[derive(Clone)]
 struct Ngc {
-    text: String,
-    registry: Option<String>,
-    repository: String,
-    framework: Option<String>,
-    flavor: Option<String>,
+    text: Box<str>,
+    /// The length of the name as written, at the start of `text`.
+    len: u32,
+    registry: Option<At>,
+    repository: At,
+    framework: Option<At>,
+    flavor: Option<At>,
     position: NgcPosition,
     cuda_repo: bool,
-    cuda: Option<String>,
-    cudnn: Option<String>,
-    variant: Option<String>,
-    package: Option<String>,
-    python: Option<String>,
-    suffix: Option<String>,
-    os: Option<String>,
-    compiler: Option<String>,
-    tag: Option<String>,
+    cuda: Option<At>,
+    cudnn: Option<At>,
+    variant: Option<At>,
+    package: Option<At>,
+    python: Option<At>,
+    suffix: Option<At>,
+    os: Option<At>,
+    compiler: Option<At>,
+    tag: Option<At>,
     /// The tag was not read as a version (`latest`, `v2-merged-tf2-py3`).
     other: bool,
-    digest: Option<String>,
+    digest: Option<At>,
     /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
-    lead_text: Option<String>,
+    lead_text: Option<At>,
     /// The pre-release marker of the leading version.
     marker: Marker,
     /// The NGC release after a product version (`22.09` of `6.2-22.09-samples`).
     release2: Option<Release>,
     /// The L4T release after a product version (`r32.7.1`).
-    l4t: Option<String>,
+    l4t: Option<At>,
     /// A build number right after a product version (`1` of `4.2.1-1`).
     build: Option<u32>,
     /// A pre-release written as a word of its own (`beta2` of `3.0.0-beta2`).
-    pre: Option<String>,
+    pre: Option<At>,
+}
+
+/// A part of an NGC value: `text[a..b]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct At(u32, u32);
+
+impl Ngc {
+    fn get(&self, at: Option<At>) -> Option<&str> {
+        at.map(|At(a, b)| &self.text[a as usize..b as usize])
+    }
+
+    /// The name as written.
+    fn written(&self) -> &str {
+        &self.text[..self.len as usize]
+    }
+
+    fn repository(&self) -> &str {
+        let At(a, b) = self.repository;
+        &self.text[a as usize..b as usize]
+    }
+}
+
+/// The text of an [`Ngc`] being built: the name as written, then any part
+/// it does not spell.
+struct Buf<'i> {
+    input: &'i str,
+    text: String,
+}
+
+impl Buf<'_> {
+    /// Where `part` is: in the name as written if it is a slice of it,
+    /// else appended.
+    fn at(&mut self, part: &str) -> At {
+        if words::within(self.input, part) {
+            let a = offset_in(self.input, part);
+            return At(a as u32, (a + part.len()) as u32);
+        }
+        let a = self.text.len();
+        self.text.push_str(part);
+        At(a as u32, self.text.len() as u32)
+    }
 }
 
 /// The words of a tag, as slices of the input.
 #[derive(Default)]
 struct Words<'a> {
+    /// The whole tag: the words below are slices of it.
+    tag: &'a str,
     position: Option<NgcPosition>,
     cuda: Option<&'a str>,
     cudnn: Option<&'a str>,
-    variant: Option<String>,
+    variant: Option<Cow<'a, str>>,
     package: Option<&'a str>,
     python: Option<&'a str>,
-    suffix: Option<String>,
+    suffix: Option<Cow<'a, str>>,
     os: Option<&'a str>,
     compiler: Option<&'a str>,
     other: bool,
@@ -186,12 +245,12 @@ impl NgcTag {
 impl NgcTag {
     /// The registry, if written (`nvcr.io`).
     pub fn registry(&self) -> Option<&str> {
-        self.0.registry.as_deref()
+        self.0.get(self.0.registry)
     }
 
     /// The repository path (`nvidia/pytorch`).
     pub fn repository(&self) -> &str {
-        &self.0.repository
+        self.0.repository()
     }
 
     /// The framework: the repository name (`pytorch`), `rapidsai` for the
@@ -199,12 +258,12 @@ impl NgcTag {
     /// (`tensorrt-llm/release`); `None` for NIM model repositories
     /// (`nim/meta/…`).
     pub fn framework(&self) -> Option<&str> {
-        self.0.framework.as_deref()
+        self.0.get(self.0.framework)
     }
 
     /// The RAPIDS flavor (`nvidia/rapidsai/<flavor>`).
     pub fn flavor(&self) -> Option<&str> {
-        self.0.flavor.as_deref()
+        self.0.get(self.0.flavor)
     }
 
     /// The position on the track.
@@ -224,7 +283,7 @@ impl NgcTag {
     /// The L4T release written after a product version (`r32.7.1` of
     /// `dli-nano-ai:v2.0.2-r32.7.1`).
     pub fn l4t(&self) -> Option<&str> {
-        self.0.l4t.as_deref()
+        self.0.get(self.0.l4t)
     }
 
     /// Whether the tag was read as a position (a release or a version), not
@@ -235,92 +294,76 @@ impl NgcTag {
 
     /// The CUDA version (`12.1.1`), or `multi` (`cuda_multi`).
     pub fn cuda(&self) -> Option<&str> {
-        self.0.cuda.as_deref()
+        self.0.get(self.0.cuda)
     }
 
     /// The cuDNN version (`8`), or `unversioned` (a bare `cudnn`).
     pub fn cudnn(&self) -> Option<&str> {
-        self.0.cudnn.as_deref()
+        self.0.get(self.0.cudnn)
     }
 
     /// The variant words before Python, joined by `-` (`trtllm-python`, `devel`).
     pub fn variant(&self) -> Option<&str> {
-        self.0.variant.as_deref()
+        self.0.get(self.0.variant)
     }
 
     /// The package DIGITS is built on (`tensorflow`).
     pub fn package(&self) -> Option<&str> {
-        self.0.package.as_deref()
+        self.0.get(self.0.package)
     }
 
     /// The Python part as written (`py3`, RAPIDS' `py3.6`).
     pub fn python(&self) -> Option<&str> {
-        self.0.python.as_deref()
+        self.0.get(self.0.python)
     }
 
     /// The words after Python, joined by `-` (`sdk`, `igpu-min`).
     pub fn suffix(&self) -> Option<&str> {
-        self.0.suffix.as_deref()
+        self.0.get(self.0.suffix)
     }
 
     /// The operating system (`ubuntu22.04`).
     pub fn os(&self) -> Option<&str> {
-        self.0.os.as_deref()
+        self.0.get(self.0.os)
+    }
+
+    /// The compiler word (`gcc11`), if any.
+    pub(crate) fn compiler(&self) -> Option<&str> {
+        self.0.get(self.0.compiler)
+    }
+
+    /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
+    pub(crate) fn lead_text(&self) -> Option<&str> {
+        self.0.get(self.0.lead_text)
     }
 
     /// The tag as written, if any.
     pub fn tag(&self) -> Option<&str> {
-        self.0.tag.as_deref()
+        self.0.get(self.0.tag)
     }
 
     /// The text as written.
     pub fn as_str(&self) -> &str {
-        &self.0.text
+        self.0.written()
     }
 }
 
-/// Conversion
 impl NgcTag {
-    /// The TWCC name built from this NGC image, with TWCC's `latest` tag:
-    /// `nvcr.io/nvidia/pytorch:24.01-py3` → `pytorch-24.01-py3:latest`.
-    /// `None` where TWCC has no such name: outside `nvidia/`, without a
-    /// release, or with words TWCC names do not carry (a suffix, CUDA, OS,
-    /// both a package and Python).
-    pub fn to_twcc(&self) -> Option<TwccName> {
-        let NgcPosition::Release(r) = self.0.position else {
-            return None;
+    /// The reading of `r` without building an error: `None` when it is
+    /// not an NGC tag (for detection, which tries the next reading).
+    pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<NgcTag> {
+        let registry = words::written(input, r.domain());
+        let Some(t) = r.tag() else {
+            // `tensorflow-20.02-tf1-py3.sif`: nothing says NGC.
+            return registry.map(|_| NgcTag::build(input, r, registry, Words::default(), false));
         };
-        let fw = self.0.repository.strip_prefix("nvidia/")?;
-        if fw.contains('/')
-            || self.0.suffix.is_some()
-            || self.0.cuda.is_some()
-            || self.0.cudnn.is_some()
-            || self.0.os.is_some()
-            || self.0.compiler.is_some()
-            || self.0.l4t.is_some()
-            || self
-                .0
-                .lead_text
-                .as_deref()
-                .is_some_and(|t| t.contains(['.', '_']) && t.len() > 5)
-            || (self.0.package.is_some() && self.0.python.is_some())
-        {
-            return None;
-        }
-        let mut s = format!("{fw}-{r}");
-        for part in [&self.0.variant, &self.0.python, &self.0.package]
-            .into_iter()
-            .flatten()
-        {
-            s.push('-');
-            s.push_str(part);
-        }
-        s.push_str(":latest");
-        s.parse().ok()
+        // RAPIDS names its flavors `nvidia/rapidsai/<flavor>`.
+        let rapids = r.namespace().is_some_and(|n| n.ends_with("rapidsai"));
+        let framework = if rapids { "rapidsai" } else { r.name() };
+        let (_, w) = tag_words(t, framework).ok()?;
+        Some(NgcTag::build(input, r, registry, w, framework == "cuda"))
     }
-}
 
-impl NgcTag {
     /// The reading of a tag that does not fit the grammar: the registry,
     /// repository and framework, and the tag as an opaque word.
     pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> NgcTag {
@@ -332,42 +375,54 @@ impl NgcTag {
         NgcTag::build(input, r, registry, w, false)
     }
 
+    /// The repository as people read it, the same for every spelling of
+    /// the name (see `words::familiar_repository`).
     fn repository_written(&self) -> String {
-        match &self.0.registry {
-            Some(r) => format!("{r}/{}", self.0.repository),
-            None => self.0.repository.clone(),
-        }
+        let (path, name) = match self.0.repository().rsplit_once('/') {
+            Some((p, n)) => (Some(p), n),
+            None => (None, self.0.repository()),
+        };
+        words::familiar_repository(self.0.get(self.0.registry), path, name)
     }
 
     fn is_latest(&self) -> bool {
-        matches!(self.0.tag.as_deref(), None | Some(DEFAULT_TAG))
+        matches!(self.0.get(self.0.tag), None | Some(DEFAULT_TAG))
     }
 }
 
 impl PartialEq for NgcTag {
+    /// By meaning: the same registry (without case; none is Docker Hub),
+    /// repository path, tag and digest.
     fn eq(&self, other: &Self) -> bool {
-        self.0.text == other.0.text
+        words::host_eq(self.0.get(self.0.registry), other.0.get(other.0.registry))
+            && self.0.repository() == other.0.repository()
+            && self.0.get(self.0.tag) == other.0.get(other.0.tag)
+            && self.0.get(self.0.digest) == other.0.get(other.0.digest)
     }
 }
 
 impl Eq for NgcTag {}
 
 impl Hash for NgcTag {
+    /// Agrees with `Eq`.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.text.hash(state);
+        crate::reference::hash_host(Some(words::host(self.0.get(self.0.registry))), state);
+        self.0.repository().hash(state);
+        self.0.get(self.0.tag).hash(state);
+        self.0.get(self.0.digest).hash(state);
     }
 }
 
 impl fmt::Display for NgcTag {
     /// The name exactly as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.text)
+        f.write_str(self.0.written())
     }
 }
 
 impl fmt::Debug for NgcTag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NgcTag({:?})", self.0.text)
+        write!(f, "NgcTag({:?})", self.0.written())
     }
 }
 
@@ -383,6 +438,11 @@ impl Tagged for NgcTag {
     const SCHEME: Scheme = Scheme::Ngc;
 
     fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        words::check_len(input, SUBJECT)?;
+        if let Some(v) = NgcTag::read(r, input) {
+            return Ok(v);
+        }
+        // The failure path: read again, building the error.
         let registry = words::written(input, r.domain());
         let name = r.name();
         let namespace = r.namespace();
@@ -417,25 +477,25 @@ impl Tagged for NgcTag {
             NgcPosition::Vendor(_) => parts.push("vendor".into()),
             NgcPosition::None if self.0.other || self.is_latest() => parts.push(format!(
                 "tag={}",
-                self.0.tag.as_deref().unwrap_or(DEFAULT_TAG)
+                self.0.get(self.0.tag).unwrap_or(DEFAULT_TAG)
             )),
             NgcPosition::None => parts.push("cuda-only".into()),
         }
         let cuda = if self.0.cuda_repo {
-            &None
+            None
         } else {
-            &self.0.cuda
+            self.0.get(self.0.cuda)
         };
         for (k, v) in [
             ("cuda", cuda),
-            ("cudnn", &self.0.cudnn),
-            ("variant", &self.0.variant),
-            ("package", &self.0.package),
-            ("python", &self.0.python),
-            ("suffix", &self.0.suffix),
-            ("os", &self.0.os),
-            ("compiler", &self.0.compiler),
-            ("l4t", &self.0.l4t),
+            ("cudnn", self.0.get(self.0.cudnn)),
+            ("variant", self.0.get(self.0.variant)),
+            ("package", self.0.get(self.0.package)),
+            ("python", self.0.get(self.0.python)),
+            ("suffix", self.0.get(self.0.suffix)),
+            ("os", self.0.get(self.0.os)),
+            ("compiler", self.0.get(self.0.compiler)),
+            ("l4t", self.0.get(self.0.l4t)),
         ] {
             if let Some(v) = v {
                 parts.push(format!("{k}={v}"));
@@ -459,11 +519,11 @@ impl Tagged for NgcTag {
                 f.push(Field::text(k, v));
             }
         };
-        push("registry", self.0.registry.as_deref());
-        push("repository", Some(&self.0.repository));
-        push("framework", self.0.framework.as_deref());
-        push("flavor", self.0.flavor.as_deref());
-        let lead = self.0.lead_text.as_deref();
+        push("registry", self.0.get(self.0.registry));
+        push("repository", Some(self.0.repository()));
+        push("framework", self.0.get(self.0.framework));
+        push("flavor", self.0.get(self.0.flavor));
+        let lead = self.0.get(self.0.lead_text);
         match self.0.position {
             NgcPosition::Release(_) => push("release", lead),
             NgcPosition::Version(_, _) if self.0.cuda_repo => {}
@@ -472,29 +532,29 @@ impl Tagged for NgcTag {
         }
         let release2 = self.0.release2.map(|r| r.to_string());
         push("release", release2.as_deref());
-        push("pre", self.0.pre.as_deref());
-        push("l4t", self.0.l4t.as_deref());
+        push("pre", self.0.get(self.0.pre));
+        push("l4t", self.0.get(self.0.l4t));
         let build = self.0.build.map(|b| b.to_string());
         push("build", build.as_deref());
-        push("cuda", self.0.cuda.as_deref());
-        push("cudnn", self.0.cudnn.as_deref());
-        push("variant", self.0.variant.as_deref());
-        push("package", self.0.package.as_deref());
+        push("cuda", self.0.get(self.0.cuda));
+        push("cudnn", self.0.get(self.0.cudnn));
+        push("variant", self.0.get(self.0.variant));
+        push("package", self.0.get(self.0.package));
         // NGC's framework tags write the Python major as a word (`py3`),
         // reported as written; a full version (`py3.6`, `py3.10`) is
         // reported as the version (`3.6`), wherever it stands.
-        let python = match self.0.python.as_deref() {
+        let python = match self.0.get(self.0.python) {
             Some(p) if p.contains('.') => Some(&p[2..]),
             p => p,
         };
         push("python", python);
-        push("suffix", self.0.suffix.as_deref());
-        push("os", self.0.os.as_deref());
-        push("compiler", self.0.compiler.as_deref());
+        push("suffix", self.0.get(self.0.suffix));
+        push("os", self.0.get(self.0.os));
+        push("compiler", self.0.get(self.0.compiler));
         if self.0.other {
-            push("tag", self.0.tag.as_deref());
+            push("tag", self.0.get(self.0.tag));
         }
-        push("digest", self.0.digest.as_deref());
+        push("digest", self.0.get(self.0.digest));
         f
     }
 
@@ -523,13 +583,6 @@ impl Tagged for NgcTag {
     }
 }
 
-impl PartialOrd for NgcTag {
-    /// [`Tagged::compare`].
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        self.compare(other)
-    }
-}
-
 /// Numbers compared as numbers, a missing number counting as 0.
 fn cmp_numbers(a: &Version, b: &Version) -> Ordering {
     let n = a.parts().len().max(b.parts().len());
@@ -551,54 +604,100 @@ impl NgcTag {
         w: Words<'_>,
         cuda_repo: bool,
     ) -> NgcTag {
-        let own = |s: Option<&str>| s.map(str::to_owned);
+        use std::fmt::Write as _;
+        let mut buf = Buf {
+            input,
+            text: String::with_capacity(input.len()),
+        };
+        buf.text.push_str(input);
         let namespace = r.namespace();
         let name = r.name();
-        let rapids = namespace.is_some_and(|n| n.ends_with("rapidsai"));
+        // RAPIDS names its flavors `nvidia/rapidsai/<flavor>`.
+        let rapids = namespace
+            .and_then(|n| n.len().checked_sub(8).map(|at| &n[at..]))
+            .filter(|n| *n == "rapidsai");
         // NIM repositories hold models, not frameworks.
         let nim = namespace.is_some_and(|n| n == "nim" || n.starts_with("nim/"));
         let framework = if nim {
             None
-        } else if rapids {
-            Some("rapidsai".to_owned())
+        } else if rapids.is_some() {
+            rapids
         } else if name == "release" {
             // `nvidia/tensorrt-llm/release`: the repository names a channel
             // of the framework above it.
-            namespace
-                .and_then(|n| n.rsplit('/').next())
-                .map(str::to_owned)
+            namespace.and_then(|n| n.rsplit('/').next())
         } else {
-            Some(name.to_owned())
+            Some(name)
         };
+        let mut at = |s: Option<&str>| s.map(|s| buf.at(s));
+        let registry = at(registry);
+        let framework = at(framework);
+        let flavor = at(rapids.map(|_| name));
+        let (cudnn, package, python, os) = (at(w.cudnn), at(w.package), at(w.python), at(w.os));
+        let (compiler, lead_text, l4t, pre) =
+            (at(w.compiler), at(w.lead_text), at(w.l4t), at(w.pre));
+        let tag = at(r.tag());
+        let variant = at(w.variant.as_deref());
+        let suffix = at(w.suffix.as_deref());
         let cuda = match (cuda_repo, w.position) {
-            (true, Some(NgcPosition::Version(None, v))) => Some(v.to_string()),
-            _ => own(w.cuda),
+            // The `cuda` repository's version, as its tag writes it
+            // (`12.1.0`), else as the version prints.
+            (true, Some(NgcPosition::Version(None, v)))
+                if lead_text.is_some() && w.lead_text.is_some_and(|l| spells(l, &v)) =>
+            {
+                lead_text
+            }
+            (true, Some(NgcPosition::Version(None, v))) => {
+                let a = buf.text.len();
+                let _ = write!(buf.text, "{v}");
+                Some(At(a as u32, buf.text.len() as u32))
+            }
+            _ => w.cuda.map(|c| buf.at(c)),
         };
+        let repository = buf.at(&r.path());
+        let digest = r.digest().map(|d| {
+            // `sha256:…` as written, after the `@`.
+            let alg = d.algorithm().as_str();
+            let hex = d.hex();
+            let a = offset_in(input, hex).checked_sub(alg.len() + 1);
+            match a {
+                Some(a) if words::within(input, hex) && input[a..].starts_with(alg) => {
+                    At(a as u32, (offset_in(input, hex) + hex.len()) as u32)
+                }
+                _ => {
+                    let a = buf.text.len();
+                    let _ = write!(buf.text, "{d}");
+                    At(a as u32, buf.text.len() as u32)
+                }
+            }
+        });
         NgcTag(Box::new(Ngc {
-            text: input.to_owned(),
-            registry: own(registry),
-            repository: r.path().into_owned(),
+            // Exact when the name spells every part: no reallocation.
+            text: buf.text.into_boxed_str(),
+            len: input.len() as u32,
+            registry,
+            repository,
             framework,
-            flavor: rapids.then(|| name.to_owned()),
+            flavor,
             position: w.position.unwrap_or(NgcPosition::None),
             cuda_repo,
             cuda,
-            cudnn: own(w.cudnn),
-            variant: w.variant,
-            package: own(w.package),
-            python: own(w.python),
-            suffix: w.suffix,
-            os: own(w.os),
-            compiler: own(w.compiler),
-            tag: own(r.tag()),
+            cudnn,
+            variant,
+            package,
+            python,
+            suffix,
+            os,
+            compiler,
+            tag,
             other: w.other,
-            digest: r.digest().map(|d| d.to_string()),
-            lead_text: own(w.lead_text),
+            digest,
+            lead_text,
             marker: w.marker.unwrap_or(Marker::FINAL),
             release2: w.release2.map(|(_, r)| r),
-            l4t: own(w.l4t),
+            l4t,
             build: w.build.map(|(_, n)| n),
-            pre: own(w.pre),
+            pre,
         }))
     }
 }
@@ -611,7 +710,10 @@ crate::release::string_serde!(NgcTag, "an NGC image name");
 
 // ngc-tag ::= lead [ ( "." | "_" ) word ] ( "-" word )* | cuda-word ( "-" word )* | other
 fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
-    let mut w = Words::default();
+    let mut w = Words {
+        tag: t,
+        ..Words::default()
+    };
     // The CUDA image and OS images (`base/ubuntu:22.04`) lead with their
     // own version, never an NGC release.
     let own_version = framework == "cuda" || OS.contains(&framework);
@@ -896,12 +998,14 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
         );
     }
     if w.python.is_some() {
-        extend(&mut w.suffix, x);
+        let t = w.tag;
+        extend(&mut w.suffix, x, t);
     } else if framework == "digits" && w.package.is_none() && w.variant.is_none() {
         // DIGITS is built on a package: `digits:19.09-tensorflow`.
         w.package = Some(x);
     } else {
-        extend(&mut w.variant, x);
+        let t = w.tag;
+        extend(&mut w.variant, x, t);
     }
     Ok(("", ()))
 }
@@ -913,13 +1017,45 @@ fn is_os_version(v: &str) -> bool {
             .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Whether `text` is how `v` prints: its numbers, dotted, without leading
+/// zeros.
+fn spells(text: &str, v: &Version) -> bool {
+    let mut n = 0;
+    for (i, p) in text.split('.').enumerate() {
+        let ok = !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p == "0" || !p.starts_with('0'))
+            && p.parse::<u32>().ok() == v.parts().get(i).copied();
+        if !ok {
+            return false;
+        }
+        n += 1;
+    }
+    n == v.parts().len()
+}
+
 /// Adds word `x` to a run of words joined by `-`.
-fn extend(run: &mut Option<String>, x: &str) {
+///
+/// Words that follow each other in the tag stay a slice of it (no
+/// allocation); a run broken by another word (`devel-ubuntu22.04-x`) is
+/// joined into its own text.
+fn extend<'a>(run: &mut Option<Cow<'a, str>>, x: &'a str, tag: &'a str) {
+    let follows = |s: &str| {
+        words::within(tag, s) && words::within(tag, x) && {
+            let end = offset_in(tag, s) + s.len();
+            tag.as_bytes().get(end) == Some(&b'-') && offset_in(tag, x) == end + 1
+        }
+    };
     match run {
-        Some(s) => {
+        None => *run = Some(Cow::Borrowed(x)),
+        Some(Cow::Borrowed(s)) if follows(s) => {
+            let a = offset_in(tag, s);
+            *run = Some(Cow::Borrowed(&tag[a..offset_in(tag, x) + x.len()]));
+        }
+        Some(r) => {
+            let s = r.to_mut();
             s.push('-');
             s.push_str(x);
         }
-        None => *run = Some(x.to_owned()),
     }
 }

@@ -39,7 +39,6 @@ use crate::error::{Component, Error};
 use crate::parse::{offset_in, Res};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
-use crate::scheme::ngc::NgcTag;
 use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, is_python, word};
 use crate::scheme::{Field, Scheme, Tagged, Track};
 use crate::version::Version;
@@ -86,6 +85,20 @@ pub enum TwccPosition {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
+/// # Laws
+///
+/// - **Display** prints the name exactly as it was written, digest
+///   included, and `TwccName::parse(&n.to_string()) == Ok(n)`.
+/// - **Equality is by meaning**: the familiar and canonical spellings of one
+///   name are equal (`tensorflow-20.11-tf2-py3` equals
+///   `docker.io/library/tensorflow-20.11-tf2-py3`), a registry compares
+///   without case (`Registry.TWCC.ai` is `registry.twcc.ai`), and a missing
+///   tag means `latest` (`pytorch-24.01-py3` equals
+///   `pytorch-24.01-py3:latest`), though each displays as written. Equal
+///   names hash alike.
+/// - **Order** is the named, partial [`Tagged::compare`]; there is no
+///   `PartialOrd` or `Ord`.
+///
 /// # Total ordering
 ///
 /// There is none: names compare ([`Tagged::compare`]) only on the same track
@@ -94,41 +107,41 @@ pub enum TwccPosition {
 /// moving alias, so with the same release `latest` and a custom tag are
 /// incomparable.
 ///
-/// # Equality
-///
-/// A missing tag means `latest`: `pytorch-24.01-py3` equals
-/// `pytorch-24.01-py3:latest`, though each displays as written.
-///
 /// # Errors
 ///
 /// `tensorflow_21.11-tf2-py3` (a Taiwania-2 HPC name), `ubuntu:22.04` (no
 /// release), `pytorch-24.13-py3` (no such month), `pytorch-24.01-tf2-foo`
 /// (no Python part after the variant).
 #[derive(Clone)]
-pub struct TwccName(Box<Twcc>);
-
-/// The parts of a TWCC name, behind a box: its many strings would make every
-/// [`Value`](crate::Value), and so every [`Image`](crate::Image), this
-/// large, whatever its scheme.
-#[derive(Clone)]
-struct Twcc {
-    text: String,
-    registry: Option<String>,
-    path: Option<String>,
-    name: String,
-    framework: Option<String>,
-    position: TwccPosition,
-    variant: Option<String>,
-    python: Option<String>,
-    package: Option<String>,
-    optimized: bool,
-    tag: Option<String>,
-    digest: Option<String>,
+pub struct TwccName {
+    /// The name as written: every part below is a slice of it (one
+    /// allocation, no spare capacity; see the [scheme docs](crate::scheme)).
+    text: Box<str>,
+    /// The registry, if written, as `text[a..b]`.
+    registry: Option<(u32, u32)>,
+    /// The path before the image, if written, as `text[a..b]`.
+    path: Option<(u32, u32)>,
+    /// Where the image name (the last path component) starts in `text`;
+    /// the tag and digest follow it.
+    name_at: u32,
+    /// Its length: a repository path is at most 255 bytes, so the parts of
+    /// the image name below are `u8` offsets into it.
+    name_len: u8,
+    framework: Option<Span>,
+    variant: Option<Span>,
+    python: Option<Span>,
+    package: Option<Span>,
     /// The cuDNN version of a CUDA image (`7.1`).
-    cudnn: Option<String>,
+    cudnn: Option<Span>,
     /// The OS of a CUDA image (`ubuntu16.04`).
-    os: Option<String>,
+    os: Option<Span>,
+    position: TwccPosition,
+    optimized: bool,
 }
+
+/// A part of the image name, as offsets into it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span(u8, u8);
 
 /// The parts of the image, as slices of the input.
 #[derive(Default)]
@@ -156,33 +169,35 @@ impl TwccName {
 impl TwccName {
     /// The registry, if written (`registry.twcc.ai`).
     pub fn registry(&self) -> Option<&str> {
-        self.0.registry.as_deref()
+        self.registry
+            .map(|(a, b)| &self.text[a as usize..b as usize])
     }
 
     /// The path before the image, if written (`ngc/nvidia`).
     pub fn path(&self) -> Option<&str> {
-        self.0.path.as_deref()
+        self.path.map(|(a, b)| &self.text[a as usize..b as usize])
     }
 
     /// The image name (the last path component): `tensorflow-20.11-tf2-py3`.
     pub fn name(&self) -> &str {
-        &self.0.name
+        let at = self.name_at as usize;
+        &self.text[at..at + usize::from(self.name_len)]
     }
 
     /// The framework (`tensorflow`, `tensorrtserver`, `matlab`). `None` for
     /// an internal image outside an `nvidia` path (`registry.twcc.ai/ngc/vtr`).
     pub fn framework(&self) -> Option<&str> {
-        self.0.framework.as_deref()
+        self.part(self.framework)
     }
 
     /// The position: release, vendor release or none.
     pub fn position(&self) -> TwccPosition {
-        self.0.position
+        self.position
     }
 
     /// The NGC release the image is built from (`20.11`).
     pub fn release(&self) -> Option<Release> {
-        match self.0.position {
+        match self.position {
             TwccPosition::Release(r) => Some(r),
             _ => None,
         }
@@ -190,7 +205,7 @@ impl TwccName {
 
     /// The vendor's release (`r2019b` of `matlab-r2019b`).
     pub fn vendor_release(&self) -> Option<VendorRelease> {
-        match self.0.position {
+        match self.position {
             TwccPosition::Vendor(v) => Some(v),
             _ => None,
         }
@@ -198,68 +213,64 @@ impl TwccName {
 
     /// The variant words, joined by `-` (`tf2`, `trtllm-python`).
     pub fn variant(&self) -> Option<&str> {
-        self.0.variant.as_deref()
+        self.part(self.variant)
     }
 
     /// The Python part (`py3`).
     pub fn python(&self) -> Option<&str> {
-        self.0.python.as_deref()
+        self.part(self.python)
     }
 
     /// The package in place of Python (`tensorflow` of `digits-19.08-tensorflow`).
     pub fn package(&self) -> Option<&str> {
-        self.0.package.as_deref()
+        self.part(self.package)
+    }
+
+    /// The cuDNN version of a CUDA image (`7.1`).
+    fn cudnn(&self) -> Option<&str> {
+        self.part(self.cudnn)
+    }
+
+    /// The OS of a CUDA image (`ubuntu16.04`).
+    fn os(&self) -> Option<&str> {
+        self.part(self.os)
     }
 
     /// Whether the image is a TWCC-optimised build (`-v1`).
     pub fn is_optimized(&self) -> bool {
-        self.0.optimized
+        self.optimized
     }
 
     /// The TWCC tag; `latest` when none was written.
     pub fn tag(&self) -> &str {
-        self.0.tag.as_deref().unwrap_or(DEFAULT_TAG)
+        self.written_tag().unwrap_or(DEFAULT_TAG)
     }
 
     /// The tag as written, if any.
     pub fn written_tag(&self) -> Option<&str> {
-        self.0.tag.as_deref()
+        let rest = self.after_name().strip_prefix(':')?;
+        // A tag has no `@`: what follows one is the digest.
+        Some(rest.split_once('@').map_or(rest, |(t, _)| t))
     }
 
     /// The digest, if written (`sha256:…`).
     pub fn digest(&self) -> Option<&str> {
-        self.0.digest.as_deref()
+        self.after_name().split_once('@').map(|(_, d)| d)
     }
 
     /// The text as written.
     pub fn as_str(&self) -> &str {
-        &self.0.text
+        &self.text
     }
-}
 
-/// Conversion
-impl TwccName {
-    /// The NGC image this name is built from:
-    /// `pytorch-24.01-py3:latest` → `nvcr.io/nvidia/pytorch:24.01-py3`. The
-    /// TWCC tag, `-v1`, registry and path are TWCC's own and are dropped.
-    /// `None` for a name without an NGC release (`matlab-r2019b`).
-    pub fn to_ngc(&self) -> Option<NgcTag> {
-        let Some(fw) = &self.0.framework else {
-            return None;
-        };
-        let mut s = match self.0.position {
-            TwccPosition::Release(r) => format!("nvcr.io/nvidia/{fw}:{r}"),
-            TwccPosition::Version(v) => format!("nvcr.io/nvidia/{fw}:v{v}"),
-            TwccPosition::Cuda(_) | TwccPosition::Vendor(_) | TwccPosition::None => return None,
-        };
-        for part in [&self.0.variant, &self.0.python, &self.0.package]
-            .into_iter()
-            .flatten()
-        {
-            s.push('-');
-            s.push_str(part);
-        }
-        s.parse().ok()
+    /// What follows the image name: `[":" tag] ["@" digest]`.
+    fn after_name(&self) -> &str {
+        &self.text[self.name_at as usize + usize::from(self.name_len)..]
+    }
+
+    fn part(&self, span: Option<Span>) -> Option<&str> {
+        let name = self.name();
+        span.map(|Span(a, b)| &name[usize::from(a)..usize::from(b)])
     }
 }
 
@@ -268,82 +279,119 @@ impl TwccName {
     /// grammar: the registry, path, name and tag, no framework and no
     /// position.
     pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> TwccName {
-        let own = |s: Option<&str>| s.map(str::to_owned);
-        TwccName(Box::new(Twcc {
-            text: input.to_owned(),
-            registry: own(words::written(input, r.domain())),
-            path: own(words::written(input, r.namespace())),
-            name: r.name().to_owned(),
-            framework: None,
-            position: TwccPosition::None,
-            variant: None,
-            python: None,
-            package: None,
-            optimized: false,
-            tag: own(r.tag()),
-            digest: r.digest().map(|d| d.to_string()),
-            cudnn: None,
-            os: None,
-        }))
+        TwccName::build(r, input, Parts::default(), None)
     }
 
-    fn key(
-        &self,
-    ) -> (
-        &Option<String>,
-        &Option<String>,
-        &str,
-        &str,
-        &Option<String>,
-    ) {
-        (
-            &self.0.registry,
-            &self.0.path,
-            &self.0.name,
-            self.tag(),
-            &self.0.digest,
-        )
-    }
-
-    /// The repository as written: registry, path and framework (or name).
-    fn repository(&self) -> String {
-        let mut s = String::new();
-        for p in [self.0.registry.as_deref(), self.0.path.as_deref()]
-            .into_iter()
-            .flatten()
-        {
-            s.push_str(p);
-            s.push('/');
+    /// The value of `r`, read from `input`, whose image name the grammar
+    /// read as `img`: the text copied once, every part an offset into it.
+    fn build(r: &Reference<'_>, input: &str, img: Parts<'_>, framework: Option<&str>) -> TwccName {
+        let name = r.name();
+        let span = |w: Option<&str>| {
+            w.map(|w| {
+                let a = offset_in(name, w);
+                // Within the image name, at most 255 bytes long.
+                Span(a as u8, (a + w.len()) as u8)
+            })
+        };
+        let at = |w: &str| offset_in(input, w) as u32;
+        let whole = |w: Option<&str>| w.map(|w| (at(w), at(w) + w.len() as u32));
+        TwccName {
+            text: Box::from(input),
+            registry: whole(words::written(input, r.domain())),
+            path: whole(words::written(input, r.namespace())),
+            name_at: at(name),
+            name_len: name.len().min(usize::from(u8::MAX)) as u8,
+            framework: span(framework),
+            variant: span(img.variant),
+            python: span(img.python),
+            package: span(img.package),
+            cudnn: span(img.cudnn),
+            os: span(img.os),
+            position: img.position.unwrap_or(TwccPosition::None),
+            optimized: img.optimized,
         }
-        s.push_str(self.0.framework.as_deref().unwrap_or(&self.0.name));
-        s
+    }
+
+    /// The reading of `r` without building an error: `None` when it is not
+    /// a TWCC name (for detection, which tries the next scheme).
+    pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<TwccName> {
+        let (registry, path, name) = (
+            words::written(input, r.domain()),
+            words::written(input, r.namespace()),
+            r.name(),
+        );
+        let (_, img) = image(name, bare_ok(registry)).ok()?;
+        Some(TwccName::finish(r, input, path, img))
+    }
+
+    /// The value of a name the grammar read as `img`.
+    fn finish(r: &Reference<'_>, input: &str, path: Option<&str>, img: Parts<'_>) -> TwccName {
+        // An image without a release names a framework only in an `nvidia`
+        // path (TWCC mirrors NGC's `nvidia/<framework>`); `ngc/vtr` is an
+        // internal image, and its name is no framework.
+        let framework = match img.position {
+            Some(_) => img.framework,
+            None => img
+                .framework
+                .filter(|_| path.is_some_and(|p| p.rsplit('/').next() == Some("nvidia"))),
+        };
+        TwccName::build(r, input, img, framework)
+    }
+
+    /// The path the name means (`library` for an unqualified name on
+    /// Docker Hub), for equality.
+    fn meant_path(&self) -> Option<&str> {
+        words::path(self.registry(), self.path())
+    }
+
+    /// The repository as people read it, the same for every spelling of the
+    /// name (see `words::familiar_repository`): registry, path and framework
+    /// (or name).
+    fn repository(&self) -> String {
+        words::familiar_repository(
+            self.registry(),
+            self.path(),
+            self.framework().unwrap_or(self.name()),
+        )
     }
 }
 
 impl PartialEq for TwccName {
+    /// By meaning: the same registry (without case; none is Docker Hub),
+    /// path (`library/` implied on Docker Hub), name, tag (none is
+    /// `latest`) and digest.
     fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
+        words::host_eq(self.registry(), other.registry())
+            && self.meant_path() == other.meant_path()
+            && self.name() == other.name()
+            && self.tag() == other.tag()
+            && self.digest() == other.digest()
     }
 }
 
 impl Eq for TwccName {}
 
 impl Hash for TwccName {
+    /// Agrees with `Eq`.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key().hash(state);
+        crate::reference::hash_host(Some(words::host(self.registry())), state);
+        self.meant_path().hash(state);
+        self.name().hash(state);
+        self.tag().hash(state);
+        self.digest().hash(state);
     }
 }
 
 impl fmt::Display for TwccName {
     /// The name exactly as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.text)
+        f.write_str(&self.text)
     }
 }
 
 impl fmt::Debug for TwccName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TwccName({:?})", self.0.text)
+        write!(f, "TwccName({:?})", self.text)
     }
 }
 
@@ -359,42 +407,23 @@ impl Tagged for TwccName {
     const SCHEME: Scheme = Scheme::Twcc;
 
     fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        words::check_len(input, SUBJECT)?;
+        if !words::within(input, r.name()) {
+            // `r` was not read from `input`, as this method asks: read its
+            // own text, so that every offset is into the text kept.
+            let text = r.to_string();
+            let own = Reference::parse_normalized(&text).map_err(|e| e.with_subject(SUBJECT))?;
+            return TwccName::from_reference(&own, &text);
+        }
         let registry = words::written(input, r.domain());
         let path = words::written(input, r.namespace());
-        let name = r.name();
-        let bare_ok = registry == Some(TWCC_REGISTRY);
-        let img = finish(image(name, bare_ok), SUBJECT, input)?;
-        // An image without a release names a framework only in an `nvidia`
-        // path (TWCC mirrors NGC's `nvidia/<framework>`); `ngc/vtr` is an
-        // internal image, and its name is no framework.
-        let framework = match img.position {
-            Some(_) => img.framework,
-            None => img
-                .framework
-                .filter(|_| path.is_some_and(|p| p.rsplit('/').next() == Some("nvidia"))),
-        };
-        let own = |s: Option<&str>| s.map(str::to_owned);
-        Ok(TwccName(Box::new(Twcc {
-            text: input.to_owned(),
-            registry: own(registry),
-            path: own(path),
-            name: name.to_owned(),
-            framework: own(framework),
-            position: img.position.unwrap_or(TwccPosition::None),
-            variant: own(img.variant),
-            python: own(img.python),
-            package: own(img.package),
-            optimized: img.optimized,
-            tag: own(r.tag()),
-            digest: r.digest().map(|d| d.to_string()),
-            cudnn: own(img.cudnn),
-            os: own(img.os),
-        })))
+        let img = finish(image(r.name(), bare_ok(registry)), SUBJECT, input)?;
+        Ok(TwccName::finish(r, input, path, img))
     }
 
     fn track(&self) -> Track {
         let mut parts = vec![self.repository()];
-        match self.0.position {
+        match self.position {
             TwccPosition::Release(_) => parts.push("release".into()),
             TwccPosition::Vendor(_) => parts.push("vendor".into()),
             TwccPosition::Version(_) => parts.push("version".into()),
@@ -402,17 +431,17 @@ impl Tagged for TwccName {
             TwccPosition::None => parts.push(format!("tag={}", self.tag())),
         }
         for (k, v) in [
-            ("cudnn", &self.0.cudnn),
-            ("variant", &self.0.variant),
-            ("python", &self.0.python),
-            ("package", &self.0.package),
-            ("os", &self.0.os),
+            ("cudnn", self.cudnn()),
+            ("variant", self.variant()),
+            ("python", self.python()),
+            ("package", self.package()),
+            ("os", self.os()),
         ] {
             if let Some(v) = v {
                 parts.push(format!("{k}={v}"));
             }
         }
-        if self.0.optimized {
+        if self.optimized {
             parts.push("v1".into());
         }
         Track::new(parts.iter().map(String::as_str))
@@ -428,38 +457,38 @@ impl Tagged for TwccName {
 
     fn fields(&self) -> Vec<Field> {
         let mut f = Vec::new();
-        let mut text = |k, v: &Option<String>| {
+        let mut text = |k, v: Option<&str>| {
             if let Some(v) = v {
                 f.push(Field::text(k, v));
             }
         };
-        text("registry", &self.0.registry);
-        text("path", &self.0.path);
-        text("framework", &self.0.framework);
-        match self.0.position {
+        text("registry", self.registry());
+        text("path", self.path());
+        text("framework", self.framework());
+        match self.position {
             TwccPosition::Release(r) => f.push(Field::text("release", r)),
             TwccPosition::Vendor(v) => f.push(Field::text("version", v)),
             TwccPosition::Version(v) => f.push(Field::text("version", format!("v{v}"))),
             TwccPosition::Cuda(v) => f.push(Field::text("cuda", v)),
             TwccPosition::None => {}
         }
-        let mut text = |k, v: &Option<String>| {
+        let mut text = |k, v: Option<&str>| {
             if let Some(v) = v {
                 f.push(Field::text(k, v));
             }
         };
-        text("cudnn", &self.0.cudnn);
-        text("variant", &self.0.variant);
-        text("python", &self.0.python);
-        text("package", &self.0.package);
-        text("os", &self.0.os);
-        if self.0.optimized {
+        text("cudnn", self.cudnn());
+        text("variant", self.variant());
+        text("python", self.python());
+        text("package", self.package());
+        text("os", self.os());
+        if self.optimized {
             f.push(Field::flag("optimized", true));
         }
-        if let Some(t) = &self.0.tag {
+        if let Some(t) = self.written_tag() {
             f.push(Field::text("tag", t));
         }
-        if let Some(d) = &self.0.digest {
+        if let Some(d) = self.digest() {
             f.push(Field::text("digest", d));
         }
         f
@@ -472,7 +501,7 @@ impl Tagged for TwccName {
         if self.track() != other.track() {
             return None;
         }
-        let o = match (self.0.position, other.0.position) {
+        let o = match (self.position, other.position) {
             (TwccPosition::Release(a), TwccPosition::Release(b)) => a.cmp_calendar(&b),
             (TwccPosition::Vendor(a), TwccPosition::Vendor(b)) => a.cmp_calendar(&b),
             (TwccPosition::Version(a), TwccPosition::Version(b))
@@ -485,18 +514,17 @@ impl Tagged for TwccName {
     }
 }
 
-impl PartialOrd for TwccName {
-    /// [`Tagged::compare`].
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        self.compare(other)
-    }
-}
-
 #[cfg(feature = "serde")]
 crate::release::string_serde!(TwccName, "a TWCC image name");
 
 // ---------------------------------------------------------------------------
 // The grammar
+
+/// Whether a name on `registry` may be an image without a release
+/// (`registry.twcc.ai/ubuntu-v1`): only on TWCC's own registry.
+fn bare_ok(registry: Option<&str>) -> bool {
+    registry.is_some_and(|r| r.eq_ignore_ascii_case(TWCC_REGISTRY))
+}
 
 // image ::= framework "-" release tail | framework "-" vendor-release | framework
 fn image(name: &str, bare_ok: bool) -> Res<'_, Parts<'_>> {

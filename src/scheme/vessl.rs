@@ -77,6 +77,16 @@ const ORDER: &str =
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
+/// # Laws
+///
+/// - **Display** prints the canonical name with the registry lowercase
+///   (`QUAY.io/vessl-ai/torch:2.3.0-cuda12.4-r5` prints as
+///   `quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`), digest included, and `VesslTag::parse(&t.to_string()) == Ok(t)`.
+/// - **Equality is by meaning**: the same canonical name and digest, the
+///   registry compared without case. Equal tags hash alike.
+/// - **Order** is the named, partial [`Tagged::compare`]; there is no
+///   `PartialOrd` or `Ord`.
+///
 /// # Total ordering
 ///
 /// There is none: [`Tagged::compare`] is a partial order. Tags compare only
@@ -95,9 +105,10 @@ const ORDER: &str =
 /// kind [`ErrorKind::Scheme`] naming the broken part: `2.3.1-cuda-12.1-r5`
 /// (no CUDA version after `cuda`), `2.3.0-r5-cuda12.4` (parts out of order),
 /// `2.3.0-cuda12.4-r05` (a leading zero), a missing tag.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct VesslTag {
-    /// `quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`, without a digest: no
+    /// `quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`, then `@` and the digest
+    /// if the name has one ([`DIGEST`] in `present`): no
     /// spare capacity, and 8 bytes smaller than a `String` (a catalog holds
     /// many values, and their size is most of its memory).
     name: Box<str>,
@@ -117,7 +128,7 @@ pub struct VesslTag {
     cudnn: u32,
     revision: u32,
     /// Which of `cudnn` ([`CUDNN`]) and `revision` ([`REVISION`]) the tag
-    /// has.
+    /// has, and whether the name has a digest ([`DIGEST`]).
     present: u8,
     python: Option<Version>,
     /// The Python part as written, where it is not a version (`py3`).
@@ -135,6 +146,8 @@ pub struct VesslTag {
 const CUDNN: u8 = 1;
 /// The bit of [`VesslTag::present`] that says there is a revision.
 const REVISION: u8 = 2;
+/// The bit of [`VesslTag::present`] that says the name ends in a digest.
+const DIGEST: u8 = 4;
 
 /// Which grammar the repository uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -220,7 +233,22 @@ impl VesslTag {
 
     /// The tag (`2.3.0-cuda12.4-r5`).
     pub fn tag(&self) -> &str {
-        &self.name[self.colon as usize + 1..]
+        &self.name[self.colon as usize + 1..self.tag_end()]
+    }
+
+    /// The digest, if the name has one (`sha256:…`).
+    pub fn digest(&self) -> Option<&str> {
+        let end = self.tag_end();
+        (end < self.name.len()).then(|| &self.name[end + 1..])
+    }
+
+    /// Where the tag ends in `name`: at the `@` before a digest, or at the
+    /// end. A tag has no `@`, so the last one is the digest's.
+    fn tag_end(&self) -> usize {
+        if self.present & DIGEST == 0 {
+            return self.name.len();
+        }
+        self.name.rfind('@').unwrap_or(self.name.len())
     }
 
     /// The framework: the repository name (`torch`, `python`, `cuda`,
@@ -437,8 +465,27 @@ impl VesslTag {
     }
 }
 
+impl PartialEq for VesslTag {
+    /// By meaning: the same canonical name (the registry without case),
+    /// digest included; every other part is read from it.
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && crate::scheme::words::canonical_eq(&self.name, &other.name)
+    }
+}
+
+impl Eq for VesslTag {}
+
+impl std::hash::Hash for VesslTag {
+    /// Agrees with `Eq`.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.kind.hash(state);
+        crate::scheme::words::canonical_hash(&self.name, state);
+    }
+}
+
 impl fmt::Display for VesslTag {
-    /// The full name, as read (normalized, without a digest).
+    /// The full name in canonical form (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`),
+    /// with its digest if it has one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name)
     }
@@ -477,7 +524,13 @@ impl VesslTag {
         parts: Parts<'_>,
     ) -> Result<VesslTag, Error> {
         let mut name = String::new();
-        let colon = r.push_canonical_repository(&mut name, 1 + t.len());
+        let digest = r.digest();
+        let digest_len = digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
+        let colon = r.push_canonical_repository(&mut name, 1 + t.len() + digest_len);
+        // A registry host is a DNS name: one case for display and tracks.
+        if let Some(slash) = name.find('/') {
+            name[..slash].make_ascii_lowercase();
+        }
         let Ok(colon) = u32::try_from(colon) else {
             // Only a domain of gigabytes makes a repository this long.
             return Err(Error::new(
@@ -492,6 +545,12 @@ impl VesslTag {
         };
         name.push(':');
         name.push_str(t);
+        if let Some(d) = digest {
+            name.push('@');
+            name.push_str(d.algorithm().as_str());
+            name.push(':');
+            name.push_str(d.hex());
+        }
         // `push_canonical_repository` reserved the exact length: this does
         // not reallocate.
         let name = name.into_boxed_str();
@@ -514,7 +573,8 @@ impl VesslTag {
                     REVISION
                 } else {
                     0
-                },
+                }
+                | if digest.is_some() { DIGEST } else { 0 },
             python: parts.python,
             python_text: parts.python_text.map(span),
             variant: parts.variant.map(span),
@@ -524,6 +584,15 @@ impl VesslTag {
             rev_at: (t.len() - parts.revision.map_or(0, |n| 2 + digits(n))) as u8,
             name,
         })
+    }
+
+    /// The reading of `r` without building an error: `None` when it is not
+    /// a VESSL tag (for detection, which tries the next reading).
+    pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<VesslTag> {
+        let t = r.tag().filter(|t| t.len() <= crate::reference::TAG_MAX)?;
+        let kind = Kind::of(r.name());
+        let (_, parts) = grammar(t, kind).ok()?;
+        VesslTag::assemble(r, input, t, kind, parts).ok()
     }
 
     /// The reading of a tag that does not fit the repository's grammar,
@@ -563,14 +632,7 @@ impl Tagged for VesslTag {
             ));
         }
         let kind = Kind::of(r.name());
-        let parts = match kind {
-            Kind::Kernels => kernels(t),
-            Kind::NgcKernel => ngc_kernel(t),
-            Kind::Hub => hub(t),
-            Kind::Opaque => Ok(("", Parts::default())),
-            _ => standard(t, kind),
-        };
-        let parts = match parts {
+        let parts = match grammar(t, kind) {
             Ok((_, p)) => p,
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 return Err(e.into_error(SUBJECT, input))
@@ -863,6 +925,17 @@ impl Part {
 /// Whether `s` is `keyword` followed by a digit (a part), or by nothing or
 /// `-` (a part missing its number). Anything else (`cudagraph`,
 /// `pytorch`, `runtime`) is a variant word.
+/// The tag `t` read by the grammar of `kind`.
+fn grammar(t: &str, kind: Kind) -> Res<'_, Parts<'_>> {
+    match kind {
+        Kind::Kernels => kernels(t),
+        Kind::NgcKernel => ngc_kernel(t),
+        Kind::Hub => hub(t),
+        Kind::Opaque => Ok(("", Parts::default())),
+        _ => standard(t, kind),
+    }
+}
+
 fn keyword<'a>(s: &'a str, keyword: &str) -> Option<&'a str> {
     let after = s.strip_prefix(keyword)?;
     match after.bytes().next() {

@@ -17,6 +17,97 @@ pub(crate) fn written<'a>(input: &str, part: Option<&'a str>) -> Option<&'a str>
     part.filter(|p| within(input, p))
 }
 
+/// Docker Hub, as a name without a registry means it.
+const HUB: &str = "docker.io";
+
+/// The registry a name means, from the registry as written: Docker Hub when
+/// none was written (or its legacy spelling `index.docker.io`). Compare the
+/// result without ASCII case ([`host_eq`]).
+pub(crate) fn host(registry: Option<&str>) -> &str {
+    match registry {
+        None => HUB,
+        // Exactly as `Reference` normalizes it.
+        Some(HUB | "index.docker.io") => HUB,
+        Some(r) => r,
+    }
+}
+
+/// Whether two registries as written mean the same host.
+pub(crate) fn host_eq(a: Option<&str>, b: Option<&str>) -> bool {
+    host(a).eq_ignore_ascii_case(host(b))
+}
+
+/// The path a name means before its last component, from the path as
+/// written: `library` for an unqualified name on Docker Hub
+/// (`tensorflow-20.11-tf2-py3` is `docker.io/library/tensorflow-20.11-tf2-py3`).
+pub(crate) fn path<'a>(registry: Option<&str>, path: Option<&'a str>) -> Option<&'a str> {
+    match path {
+        None if host(registry) == HUB => Some("library"),
+        p => p,
+    }
+}
+
+/// The repository as people read it, the same for every spelling of one
+/// image: the registry lowercase, left out with `library/` for Docker Hub
+/// (`docker.io/library/tensorflow` and `tensorflow` are both `tensorflow`).
+/// Tracks use it, so that familiar and canonical names are comparable.
+pub(crate) fn familiar_repository(
+    registry: Option<&str>,
+    path: Option<&str>,
+    name: &str,
+) -> String {
+    let h = host(registry);
+    let mut s = String::with_capacity(h.len() + path.map_or(0, str::len) + name.len() + 2);
+    let hub = h == HUB;
+    if !hub {
+        s.extend(h.chars().map(|c| c.to_ascii_lowercase()));
+        s.push('/');
+    }
+    match path {
+        Some("library") if hub => {}
+        Some(p) => {
+            s.push_str(p);
+            s.push('/');
+        }
+        None => {}
+    }
+    s.push_str(name);
+    s
+}
+
+/// Whether two canonical repositories or names (`domain/path...`) are the
+/// same: the first component (the registry host) without ASCII case, the
+/// rest exactly.
+pub(crate) fn canonical_eq(a: &str, b: &str) -> bool {
+    let (ha, ra) = a.split_once('/').unwrap_or(("", a));
+    let (hb, rb) = b.split_once('/').unwrap_or(("", b));
+    ha.eq_ignore_ascii_case(hb) && ra == rb
+}
+
+/// Hashes a canonical repository or name as [`canonical_eq`] compares it.
+pub(crate) fn canonical_hash<H: std::hash::Hasher>(s: &str, state: &mut H) {
+    let (h, r) = s.split_once('/').unwrap_or(("", s));
+    crate::reference::hash_host(Some(h), state);
+    std::hash::Hash::hash(r, state);
+}
+
+/// Values keep `u32` offsets into their text: an error for a text of 4 GiB
+/// or more (only a domain of gigabytes makes one).
+pub(crate) fn check_len(input: &str, subject: &'static str) -> Result<(), Error> {
+    if u32::try_from(input.len()).is_ok() {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::TooLong,
+        subject,
+        input,
+        0,
+        "",
+        Component::Name,
+        "name must be shorter than 4 GiB",
+    ))
+}
+
 /// A scheme error at `at`, spanning `len` bytes (0: the next character).
 pub(crate) fn fail<'a, T>(
     at: &'a str,

@@ -39,7 +39,13 @@ pub fn parse_scheme(s: &str) -> Result<SchemeArg, String> {
     if s == "auto" {
         return Ok(SchemeArg(None));
     }
-    s.parse().map(|s| SchemeArg(Some(s)))
+    // `auto` is the command line's word for detection, not a scheme: the
+    // library's error lists the schemes, this one adds it.
+    s.parse()
+        .map(|s| SchemeArg(Some(s)))
+        .map_err(|_: imagetag::Error| {
+            format!("unknown scheme {s:?}: expected one of auto, twcc, ngc, vessl, generic")
+        })
 }
 
 /// One name's explanation: its reference and, for a repository reference,

@@ -114,7 +114,7 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("imagetag latest: no match: {e}");
+            eprintln!("imagetag latest: {e}");
             ExitCode::from(1)
         }
     }
