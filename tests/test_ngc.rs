@@ -343,7 +343,7 @@ fn kinds_of_tags() {
         ),
         (
             "nvcr.io/nvidia/pytorch:25.01-RC",
-            &[("release", "25.01"), ("variant", "RC")],
+            &[("release", "25.01"), ("pre", "RC")],
         ),
         // `py3.12` wherever Python may stand; CUDA in every repository.
         (
@@ -426,6 +426,41 @@ fn pre_releases_order_below_their_version() {
         "nvcr.io/nvidia/isaac-lab:3.0.0-beta2",
         "nvcr.io/nvidia/isaac-lab:3.0.0",
     );
+    // A release candidate of an NGC release, joined by `.` or `-`, in any
+    // case: below the release, and rc1 below rc2.
+    for (a, b) in [
+        ("nvcr.io/nvidia/nemo:24.12.rc0", "nvcr.io/nvidia/nemo:24.12"),
+        (
+            "nvcr.io/nvidia/nemo:24.12.rc0",
+            "nvcr.io/nvidia/nemo:24.12.rc1",
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:25.02-rc1-py3",
+            "nvcr.io/nvidia/pytorch:25.02-py3",
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:25.02-rc1-py3",
+            "nvcr.io/nvidia/pytorch:25.02-rc2-py3",
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:24.12-py3",
+            "nvcr.io/nvidia/pytorch:25.02-rc1-py3",
+        ),
+        (
+            "nvcr.io/nvidia/pytorch:25.01-RC",
+            "nvcr.io/nvidia/pytorch:25.01",
+        ),
+    ] {
+        lt(a, b);
+        assert_eq!(
+            ngc(b).compare(&ngc(a)),
+            Some(Ordering::Greater),
+            "{b} > {a}"
+        );
+    }
+    // A word that only starts like a marker is a variant: `devel`.
+    let devel = ngc("nvcr.io/nvidia/deepstream:7.0-devel");
+    assert!(devel.fields().iter().any(|f| f.key == "variant"));
     lt(
         "nvcr.io/nvidia/clara/clara-parabricks:4.2.1-1",
         "nvcr.io/nvidia/clara/clara-parabricks:4.2.1-2",

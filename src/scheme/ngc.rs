@@ -566,7 +566,9 @@ impl Tagged for NgcTag {
             return None;
         }
         let o = match (self.0.position, other.0.position) {
-            (NgcPosition::Release(a), NgcPosition::Release(b)) => a.cmp_calendar(&b),
+            (NgcPosition::Release(a), NgcPosition::Release(b)) => {
+                a.cmp_calendar(&b).then(self.0.marker.cmp(&other.0.marker))
+            }
             (NgcPosition::Version(_, a), NgcPosition::Version(_, b)) => cmp_numbers(&a, &b)
                 .then(self.0.marker.cmp(&other.0.marker))
                 .then(match (self.0.release2, other.0.release2) {
@@ -722,11 +724,14 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
             w.position = Some(l.position);
             w.lead_text = Some(l.text);
             w.marker = l.marker;
-            // A word joined by `.` or `_` (`24.09.mistral_7b`, `24.01.framework`).
+            // A word joined by `.` or `_` (`24.09.mistral_7b`, `24.01.framework`),
+            // or a pre-release marker joined by `.` (`nemo:24.12.rc0`).
             match l.rest.strip_prefix(['.', '_']) {
                 Some(after) => {
                     let (x, r) = word(after);
-                    classify(x, &mut w, framework)?;
+                    if !(w.marker.is_none() && !own_version && pre_word(x, &mut w)) {
+                        classify(x, &mut w, framework)?;
+                    }
                     r
                 }
                 None => l.rest,
@@ -747,18 +752,19 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
             return Ok(("", w));
         }
     };
-    // A pre-release written as the first word after a product version
-    // (`isaac-lab:3.0.0-beta2`, `riva-speech:1.4.0-beta-samples`).
-    if matches!(w.position, Some(NgcPosition::Version(Some('v') | None, _)))
-        && w.marker.is_none()
+    // A pre-release written as the first word after a product version or
+    // a release (`isaac-lab:3.0.0-beta2`, `riva-speech:1.4.0-beta-samples`,
+    // `pytorch:25.02-rc1-py3`, `pytorch:25.01-RC`).
+    if matches!(
+        w.position,
+        Some(NgcPosition::Version(Some('v') | None, _) | NgcPosition::Release(_))
+    ) && w.marker.is_none()
         && w.variant.is_none()
         && !own_version
     {
         if let Some(after) = rest.strip_prefix('-') {
             let (x, r) = word(after);
-            if let Some(("", m)) = marker(x).filter(|_| is_marker_word(x)) {
-                w.marker = Some(m);
-                w.pre = Some(x);
+            if pre_word(x, &mut w) {
                 rest = r;
             }
         }
@@ -801,6 +807,20 @@ fn ends(r: &str) -> bool {
         [] | [b'-', ..] => true,
         [b'.', c, ..] => c.is_ascii_alphabetic(),
         [b'_', c, ..] => c.is_ascii_alphanumeric(),
+        _ => false,
+    }
+}
+
+/// Reads `x` as the pre-release marker of the lead when it is a whole
+/// marker word, in any case (`rc0`, `beta2`, `RC`): `true` when it was one.
+fn pre_word<'a>(x: &'a str, w: &mut Words<'a>) -> bool {
+    let lower = x.to_ascii_lowercase();
+    match marker(&lower).filter(|_| is_marker_word(&lower)) {
+        Some(("", m)) => {
+            w.marker = Some(m);
+            w.pre = Some(x);
+            true
+        }
         _ => false,
     }
 }
