@@ -6,9 +6,11 @@ use crate::source::{self, RegistryArgs};
 
 /// Resolve an alias to the pinned tag it stands for.
 ///
-/// Prints the full name of the newest `-rN` revision of NAME's base in the
-/// tag list, or NAME itself when the list has the alias but no revision of
-/// it. The tags are NAME's repository's, read from its registry (the
+/// Prints the name of the newest tag NAME stands for in the tag list (the
+/// newest `-rN` revision of a VESSL alias, the newest `3.12.x` of a generic
+/// `3.12`), or NAME itself when the list has the alias but nothing it
+/// covers. The answer is written as NAME is: short (`python:3.12.8-slim`)
+/// for a short NAME, full for a full one. The tags are NAME's repository's, read from its registry (the
 /// default, `--registry`) or from `--tags FILE`: tags or full names, one per
 /// line (`#` starts a comment, `-` reads stdin); a bare tag is a tag of
 /// NAME's repository. `--digest` adds the manifest digest the registry
@@ -61,10 +63,21 @@ pub fn run(args: Args) -> ExitCode {
     ) else {
         return ExitCode::from(if args.tags.is_some() { 2 } else { 1 });
     };
+    // The answer in the form the name was written in: `python:3.12-slim`
+    // gives `python:3.12.8-slim`, a full name a full name.
+    let familiar = imagetag::Reference::parse_normalized(&args.name)
+        .is_ok_and(|r| r.familiar().to_string() == args.name);
+    let shown = |pinned: &imagetag::Image| {
+        if familiar {
+            pinned.reference().familiar().to_string()
+        } else {
+            pinned.to_string()
+        }
+    };
     match catalog.resolve(&image) {
         Ok(pinned) if args.digest => match client.digest(&pinned.to_string()) {
             Ok(d) => {
-                println!("{pinned}@{d}");
+                println!("{}@{d}", shown(&pinned));
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -73,7 +86,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         },
         Ok(pinned) => {
-            println!("{pinned}");
+            println!("{}", shown(&pinned));
             ExitCode::SUCCESS
         }
         Err(e) => {
