@@ -229,7 +229,8 @@ fn pin_rewrites_helm_tags_and_compose_defaults() {
 /// `image:` keys that are not container images stay quiet: a site's
 /// picture (`_config.yml`, `mkdocs.yml`), a web address; and a value that
 /// another tool fills in (Tekton's `$(params.x)`, Kubernetes' `$(VAR)`) is a
-/// variable, a note. A `ko://` value is still an error.
+/// variable, a note, as is a docs tool's `|version|`. A `ko://` value is
+/// still an error.
 #[test]
 fn image_keys_that_hold_no_container_image() {
     let dir = std::env::temp_dir().join(format!("imagetag-yaml-nonimage-{}", std::process::id()));
@@ -242,14 +243,14 @@ fn image_keys_that_hold_no_container_image() {
     .unwrap();
     fs::write(
         dir.join("task.yaml"),
-        "apiVersion: tekton.dev/v1beta1\nkind: Task\nspec:\n  steps:\n    - name: build\n      image: $(params.BUILDER_IMAGE)\n    - name: env\n      image: $(IMAGE)\n    - name: ko\n      image: ko://github.com/x/y\n",
+        "apiVersion: tekton.dev/v1beta1\nkind: Task\nspec:\n  steps:\n    - name: build\n      image: $(params.BUILDER_IMAGE)\n    - name: env\n      image: $(IMAGE)\n    - name: ko\n      image: ko://github.com/x/y\n    - name: docs\n      image: apache/airflow:|version|\n",
     )
     .unwrap();
     let out = util::run_in(&dir, &["check"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines.len(), 4, "{stdout}");
     assert_eq!(
         lines[0],
         "task.yaml:6:14: note: skipped: \"$(params.BUILDER_IMAGE)\" uses variables or a template"
@@ -261,6 +262,11 @@ fn image_keys_that_hold_no_container_image() {
     assert!(
         lines[2].starts_with("task.yaml:10:14: error: invalid reference \"ko://github.com/x/y\""),
         "{stdout}"
+    );
+    // A Sphinx substitution in a docs example: filled in when the docs are built.
+    assert_eq!(
+        lines[3],
+        "task.yaml:12:14: note: skipped: \"apache/airflow:|version|\" uses variables or a template"
     );
     let _ = fs::remove_dir_all(&dir);
 }

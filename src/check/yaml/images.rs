@@ -326,7 +326,7 @@ impl<'a> Finder<'a> {
             // `image: https://...`: a picture, not a container image.
             return;
         }
-        if value.contains("{{") || value.contains("{%") {
+        if value.contains("{{") || value.contains("{%") || has_substitution(value) {
             self.push(span, skipped(value), None);
         } else if value.contains('$') {
             match interpolate(value) {
@@ -472,6 +472,22 @@ fn is_file_or_web_address(v: &str) -> bool {
         .iter()
         .any(|p| lower.starts_with(p))
         || PICTURES.iter().any(|e| lower.ends_with(e))
+}
+
+/// Whether `v` holds a documentation tool's substitution, `|version|`
+/// (Sphinx): a placeholder filled in when the docs are built, never part of
+/// a reference (`|` is not allowed in one).
+fn has_substitution(v: &str) -> bool {
+    let mut parts = v.split('|');
+    parts.next();
+    let inner: Vec<&str> = parts.collect();
+    // `a|word|b` splits into `a`, `word`, `b`: a word between two bars.
+    inner.len() >= 2
+        && inner[..inner.len() - 1].iter().any(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        })
 }
 
 fn skipped(text: &str) -> Kind {
