@@ -77,7 +77,7 @@ pub fn run(args: Args) -> ExitCode {
     match catalog.resolve(&image) {
         Ok(pinned) if args.digest => match client.digest(&pinned.to_string()) {
             Ok(d) => {
-                println!("{}@{d}", shown(&pinned));
+                println!("{}@{d}", shown(pinned));
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -86,7 +86,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         },
         Ok(pinned) => {
-            println!("{}", shown(&pinned));
+            println!("{}", shown(pinned));
             ExitCode::SUCCESS
         }
         Err(e) => {
