@@ -270,3 +270,34 @@ fn image_keys_that_hold_no_container_image() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Google Cloud Build: each step's `name` is the image it runs, in files
+/// named `cloudbuild*.yaml`; elsewhere a `steps[].name` is just a name.
+#[test]
+fn cloud_build_steps_name_their_images() {
+    let dir = std::env::temp_dir().join(format!("imagetag-yaml-cloudbuild-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("cloudbuild.yaml"),
+        "steps:\n- name: 'gcr.io/cloud-builders/docker'\n  args: ['build', '-t', 'gcr.io/$PROJECT_ID/app', '.']\n\
+         - name: python:3.12\n  id: test\n- name: Python:3.12\nimages: ['gcr.io/$PROJECT_ID/app']\n",
+    )
+    .unwrap();
+    fs::write(dir.join("workflow.yaml"), "steps:\n- name: Build It\n").unwrap();
+    let out = util::run_in(&dir, &["check", "--list"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stdout,
+        "cloudbuild.yaml:2:10 gcr.io/cloud-builders/docker\n\
+         cloudbuild.yaml:4:9 python:3.12\n\
+         cloudbuild.yaml:6:9 Python:3.12\n"
+    );
+    assert!(
+        stderr.starts_with("cloudbuild.yaml:6:9: error: invalid reference \"Python:3.12\""),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let _ = fs::remove_dir_all(&dir);
+}

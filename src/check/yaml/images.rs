@@ -9,6 +9,8 @@
 //! - GitHub Actions: `jobs.<id>.container` written as a name, and `uses:
 //!   docker://...`; an action's `image: Dockerfile` is a path, not an image;
 //! - GitLab CI `services:` items (in `.gitlab-ci.yml`);
+//! - Google Cloud Build `steps[].name`, the builder image of each step (in
+//!   `cloudbuild*.yaml`);
 //! - kustomize `images:` entries (`newName`, `newTag`, `digest`);
 //! - Compose interpolation: `${VAR:-default}` and `${VAR-default}` are
 //!   filled in with the default, `$$` is a `$`;
@@ -34,6 +36,7 @@ pub(crate) struct Finder<'a> {
     anchors: HashMap<usize, &'a Scalar>,
     reported: HashSet<usize>,
     gitlab: bool,
+    cloudbuild: bool,
     nesting: usize,
 }
 
@@ -51,6 +54,8 @@ impl<'a> Finder<'a> {
             anchors: HashMap::new(),
             reported: HashSet::new(),
             gitlab: name.ends_with("gitlab-ci.yml") || name.ends_with("gitlab-ci.yaml"),
+            cloudbuild: name.starts_with("cloudbuild")
+                && (name.ends_with(".yaml") || name.ends_with(".yml")),
             nesting,
         };
         let mut stack: Vec<&'a Node> = docs.iter().collect();
@@ -87,6 +92,15 @@ impl<'a> Finder<'a> {
                         }
                     }
                     return;
+                }
+                if self.cloudbuild && key == Some("steps") && parent.is_none() {
+                    for item in items {
+                        if let Node::Map(e) = item {
+                            if let Some(s) = get(e, "name") {
+                                self.image(s)
+                            }
+                        }
+                    }
                 }
                 for item in items {
                     self.node(item, key, parent, false);
