@@ -157,13 +157,13 @@ impl Client {
             if answer.status != 200 {
                 return Err(self.status_error(target, &url, &answer, "listing tags"));
             }
+            let fail = |kind, message: String| {
+                Error::new(kind, &target.registry, &url, Some(200), message)
+            };
             listed_bytes += answer.body.len() as u64;
             if listed_bytes > self.options.max_list_bytes {
-                return Err(Error::new(
+                return Err(fail(
                     ErrorKind::Limit,
-                    &target.registry,
-                    &url,
-                    Some(200),
                     format!(
                         "the tag list's pages add up to more than {} bytes ({} tags so far); \
                          raise the limit (--max-tags) if the repository really is that large",
@@ -172,9 +172,6 @@ impl Client {
                     ),
                 ));
             }
-            let fail = |kind, message: String| {
-                Error::new(kind, &target.registry, &url, Some(200), message)
-            };
             match page::read_page(&answer.body, &mut tags, self.options.max_tags) {
                 Ok(invalid) => skipped += invalid,
                 Err(PageError::Json(e)) => {
