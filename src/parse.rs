@@ -66,12 +66,15 @@ impl<'a> PErr<'a> {
     #[inline(never)]
     pub(crate) fn into_error(self, subject: &'static str, input: &str) -> Error {
         let offset = offset_in(input, self.at);
+        // A part may have been read on its own (the domain before the first
+        // `/`): what is found is the next character of the whole input.
+        let rest = if self.at.is_empty() && input.is_char_boundary(offset) {
+            &input[offset..]
+        } else {
+            self.at
+        };
         let found = match self.found {
-            0 => self
-                .at
-                .chars()
-                .next()
-                .map_or("", |c| &self.at[..c.len_utf8()]),
+            0 => rest.chars().next().map_or("", |c| &rest[..c.len_utf8()]),
             n => &self.at[..n.min(self.at.len())],
         };
         Error::new(

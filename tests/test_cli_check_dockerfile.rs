@@ -184,7 +184,7 @@ fn template() {
 /// stage and no valid image.
 #[test]
 fn broken() {
-    let rest = "broken/Dockerfile:3:6: error: invalid reference \"ko://github.com/x/y\": expected a port number of digits at byte 3 (end of input)\n\
+    let rest = "broken/Dockerfile:3:6: error: invalid reference \"ko://github.com/x/y\": expected a port number of digits at byte 3 (\"/\")\n\
                 broken/Dockerfile:4:6: error: invalid reference \"Ubuntu:22.04\": repository path must be lowercase at byte 0 (\"Ubuntu\")\n\
                 broken/Dockerfile:5:6: error: invalid reference \"nginx:Latest!\": expected a letter, digit, '_', '.' or '-' in the tag at byte 12 (\"!\")\n\
                 broken/Dockerfile:6:13: error: invalid reference \"Alpine\": repository path must be lowercase at byte 0 (\"Alpine\")\n";

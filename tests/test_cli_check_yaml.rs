@@ -161,7 +161,7 @@ fn truly_broken_files_and_invalid_references_stay_errors() {
         &data(),
         &["check", "yaml/broken"],
         1,
-        r#"yaml/broken/invalid-references.yaml:5:10: error: invalid reference "ko://github.com/x/y": expected a port number of digits at byte 3 (end of input)
+        r#"yaml/broken/invalid-references.yaml:5:10: error: invalid reference "ko://github.com/x/y": expected a port number of digits at byte 3 ("/")
 yaml/broken/invalid-references.yaml:7:10: error: invalid reference "Quay.io/Vessl-AI/torch:2.3.0": repository path must be lowercase at byte 8 ("Vessl-AI")
 yaml/broken/not-yaml.yaml:2:1: error: invalid YAML: did not find expected <document start>
 yaml/broken/templated-invalid.yaml:5:14: error: invalid reference "Ubuntu:22.04": repository path must be lowercase at byte 0 ("Ubuntu")

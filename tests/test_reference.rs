@@ -477,3 +477,14 @@ fn bytes_that_are_not_utf8() {
         "invalid reference \"ubu\u{fffd}ntu\": expected UTF-8 text at byte 3 (\"\\xff\")",
     );
 }
+
+/// An error in a part read on its own (the domain before the first `/`)
+/// names what the whole input holds at its offset, not "end of input".
+#[test]
+fn an_error_names_what_the_whole_input_holds_there() {
+    let e = imagetag::Reference::parse_normalized("ko://github.com/x/y").unwrap_err();
+    assert_eq!((e.offset(), e.found()), (3, "/"));
+    assert!(e.to_string().ends_with("at byte 3 (\"/\")"), "{e}");
+    let e = imagetag::Reference::parse_normalized("ko:").unwrap_err();
+    assert_eq!((e.offset(), e.found()), (3, ""));
+}

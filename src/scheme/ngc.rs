@@ -814,7 +814,12 @@ fn ends(r: &str) -> bool {
 /// Reads `x` as the pre-release marker of the lead when it is a whole
 /// marker word, in any case (`rc0`, `beta2`, `RC`): `true` when it was one.
 fn pre_word<'a>(x: &'a str, w: &mut Words<'a>) -> bool {
-    let lower = x.to_ascii_lowercase();
+    // Lower case only when it must be (`RC`): reading a name allocates little.
+    let lower = if x.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(x.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(x)
+    };
     match marker(&lower).filter(|_| is_marker_word(&lower)) {
         Some(("", m)) => {
             w.marker = Some(m);
