@@ -301,3 +301,59 @@ fn cloud_build_steps_name_their_images() {
     assert_eq!(out.status.code(), Some(1));
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// More `image:` values that are no container image, from real files of
+/// other tools: AppVeyor's build VM, a Kyverno policy's patterns; and
+/// values other tools fill in: CircleCI's `<< parameters.tag >>`,
+/// Concourse's `((registry))`. A GitLab CI file included from elsewhere
+/// still names its `services:`.
+#[test]
+fn other_tools_image_keys() {
+    let dir = std::env::temp_dir().join(format!("imagetag-yaml-tools-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("ci")).unwrap();
+    fs::write(
+        dir.join("appveyor.yml"),
+        "version: 1.0.{build}\nimage: Visual Studio 2022\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("policy.yaml"),
+        "spec:\n  rules:\n    - validate:\n        pattern:\n          spec:\n            containers:\n              - image: \"*:*\"\n              - image: \"!*:latest\"\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("executor.yml"),
+        "docker:\n  - image: cimg/node:<<parameters.tag>>\n  - image: cimg/base:2024.01\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("pipeline.yml"),
+        "resources:\n- name: img\n  type: registry-image\n  source:\n    repository: ((registry))/app\n    tag: latest\njobs:\n- name: x\n  plan:\n  - task: t\n    config:\n      image_resource:\n        type: registry-image\n        source: {repository: busybox, tag: \"1.36\"}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("ci/containers.yaml"),
+        ".build:\n  image: docker:24\n  services:\n    - docker:24-dind\n",
+    )
+    .unwrap();
+    let out = util::run_in(&dir, &["check", "--list"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains(": error:"), "{stderr}");
+    for want in [
+        "ci/containers.yaml:2:10 docker:24",
+        "ci/containers.yaml:4:7 docker:24-dind",
+        "executor.yml:3:12 cimg/base:2024.01",
+        "pipeline.yml:14:30 busybox:1.36",
+    ] {
+        assert!(stdout.lines().any(|l| l == want), "{want} in:\n{stdout}");
+    }
+    assert!(
+        !stdout.contains("Visual Studio") && !stdout.contains('*'),
+        "{stdout}"
+    );
+    assert!(stderr.contains("<<parameters.tag>>"), "a note: {stderr}");
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -384,7 +384,7 @@ mod tests {
     #[test]
     fn quoted_values_before_a_comment_are_exact() {
         let text = "a:\n  image: \"quay.io/vessl-ai/python:3.10\"   # c\n  b:\n    image: 'nginx:1.2' # 'd'\n\
-                    c: \"x\\u0041:1\" # escaped: not exact\nimage: \"esc\\taped:1\" # e\n";
+                    c: \"x\\u0041:1\" # escaped: not exact\nimage: \"esc\\u0061ped:1\" # e\n";
         let found = find(Path::new("x.yaml"), text);
         assert_eq!(found.len(), 3, "{found:?}");
         for f in &found[..2] {

@@ -79,6 +79,17 @@ impl<'a> Finder<'a> {
         match n {
             Node::Map(entries) => self.map(entries, key, parent, root),
             Node::Seq(items) => {
+                // GitLab CI `services:` lists elsewhere than `.gitlab-ci.yml`
+                // (included files): a name that is a valid reference.
+                if !self.gitlab && key == Some("services") {
+                    for item in items {
+                        if let Node::Scalar(s) = item {
+                            if valid(&s.value) {
+                                self.image(s)
+                            }
+                        }
+                    }
+                }
                 if self.gitlab && key == Some("services") {
                     for item in items {
                         match item {
@@ -335,12 +346,18 @@ impl<'a> Finder<'a> {
             None => (s.value.as_str(), s.exact),
         };
         let span = at.map_or(s.raw.clone(), |a| a..a + value.len());
-        if is_file_or_web_address(value) {
-            // `image: /assets/img/logo.png` in a site's `_config.yml`, or
-            // `image: https://...`: a picture, not a container image.
+        if is_file_or_web_address(value) || is_not_a_name(value) {
+            // `image: /assets/img/logo.png` in a site's `_config.yml`,
+            // `image: https://...`, AppVeyor's `image: Visual Studio 2022`,
+            // a policy's pattern `image: "!*:latest"`: not a container image.
             return;
         }
-        if value.contains("{{") || value.contains("{%") || has_substitution(value) {
+        if value.contains("{{")
+            || value.contains("{%")
+            || (value.contains("<<") && value.contains(">>"))
+            || (value.contains("((") && value.contains("))"))
+            || has_substitution(value)
+        {
             self.push(span, skipped(value), None);
         } else if value.contains('$') {
             match interpolate(value) {
@@ -502,6 +519,17 @@ fn has_substitution(v: &str) -> bool {
                 && w.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
         })
+}
+
+/// Whether an `image:` value cannot be meant as a container image name: it
+/// holds blanks between words (a VM image: `Visual Studio 2022`,
+/// `CentOS-7 x86_64`), or it is a pattern (`*:latest`, `!*:latest`, a
+/// Kyverno or Gatekeeper policy's).
+fn is_not_a_name(v: &str) -> bool {
+    let v = v.trim();
+    (v.contains([' ', '\t']) && !v.contains(['$', '{', '<', '(']))
+        || v.contains('*')
+        || v.starts_with('!')
 }
 
 fn skipped(text: &str) -> Kind {
