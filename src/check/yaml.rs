@@ -24,6 +24,15 @@
 //! Only a file that no reader makes sense of (no `key:` line at all, or a
 //! quoted value or flow collection that never closes) is a
 //! [`Kind::Broken`] error, at the position of the parser's error.
+//!
+//! A file that cannot hold an image is not parsed at all, so it is not
+//! reported as broken either (`check` checks images, not YAML): one pass
+//! over its bytes looks for the words every rule above needs (`image`, in
+//! any case, which also covers `initImage`, kustomize `images:` and YAML
+//! inside block scalars; Helm's `repository`; GitHub Actions' `container`
+//! and `docker://`), and a file with none of them, and no `\` that an
+//! escape could spell one with, holds no image. GitLab CI files
+//! (`services:`) are always read.
 
 mod images;
 mod lenient;
@@ -88,6 +97,11 @@ impl<'t> Bytes<'t> {
 
 /// The references in the YAML `text`.
 pub fn find(path: &Path, text: &str) -> Vec<Found> {
+    // A file that cannot hold an image is not read at all (most YAML files
+    // of a large tree: settings, CI, charts of other kinds).
+    if !may_hold_images(path, text) {
+        return Vec::new();
+    }
     let mut out = find_at(path, text, 0);
     out.sort_by_key(|f| f.span.start);
     let mut lines = Lines::new(text);
@@ -95,6 +109,29 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
         (f.line, f.column) = lines.line_col(f.span.start);
     }
     out
+}
+
+/// Whether `text` may hold an image: whether it has one of the words that
+/// the finder's rules look for (see the module's documentation). A fast
+/// pass (SIMD where the machine has it) that spares the parser most files
+/// of a large tree: configuration, CI and chart files without images.
+fn may_hold_images(path: &Path, text: &str) -> bool {
+    use aho_corasick::AhoCorasick;
+    use std::sync::LazyLock;
+    static WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["image", "repository", "container", "docker://", "\\"])
+            .ok()
+    });
+    let gitlab = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().contains("gitlab-ci"));
+    match &*WORDS {
+        Some(words) if !gitlab => words.is_match(text),
+        _ => true,
+    }
 }
 
 /// The references in `text`, a literal block scalar's value at nesting
@@ -370,6 +407,79 @@ mod tests {
 
     fn texts(text: &str) -> Vec<(usize, usize, String, Kind)> {
         crate::check::positions(find(Path::new("x.yaml"), text), text)
+    }
+
+    /// Every rule's way to an image gets past the pre-scan: each of these
+    /// files holds one, and only the words of `may_hold_images` say so.
+    #[test]
+    fn prescan_lets_every_rule_through() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("x.yaml", "spec:\n  image: nginx:1.27\n", "nginx:1.27"),
+            ("x.yaml", "IMAGE: nginx:1.27\n", "nginx:1.27"),
+            ("x.yaml", "initImage: busybox:1.36\n", "busybox:1.36"),
+            // Helm values: `repository` and `tag`, no `image` anywhere.
+            (
+                "values.yaml",
+                "exporter:\n  repository: bitnami/exporter\n  tag: 1.2.3\n",
+                "bitnami/exporter:1.2.3",
+            ),
+            // kustomize: `images:` (the word `image` is in it).
+            (
+                "kustomization.yaml",
+                "images:\n  - name: redis\n    newTag: 7.2.4\n",
+                "redis:7.2.4",
+            ),
+            // GitHub Actions.
+            (
+                "ci.yml",
+                "jobs:\n  test:\n    container: node:20\n",
+                "node:20",
+            ),
+            (
+                "ci.yml",
+                "jobs:\n  t:\n    steps:\n      - uses: docker://alpine:3.20\n",
+                "alpine:3.20",
+            ),
+            // A key spelt with an escape.
+            ("x.yaml", "\"\\x69mage\": nginx:1.27\n", "nginx:1.27"),
+            // GitLab CI services: read whatever the words.
+            (
+                ".gitlab-ci.yml",
+                "services:\n  - postgres:16\n",
+                "postgres:16",
+            ),
+        ];
+        for (name, text, want) in cases {
+            let found = find(Path::new(name), text);
+            assert!(
+                found.iter().any(|f| f.text == *want),
+                "{name}: {text:?}: {found:?}"
+            );
+        }
+    }
+
+    /// A file without any of the words is not parsed: even one that no
+    /// reader makes sense of gives nothing (`check` checks images, not
+    /// YAML), while the same with an image is still broken.
+    #[test]
+    fn prescan_skips_files_without_images() {
+        let path = Path::new("x.yaml");
+        assert_eq!(
+            find(path, "settings:\n  threshold: 3\n  labels: [a, b]\n"),
+            []
+        );
+        assert_eq!(find(path, "%% not yaml at all\n[[[\n"), []);
+        let broken = find(path, "%% not yaml, no image\n[[[\n");
+        assert!(
+            matches!(
+                broken[..],
+                [Found {
+                    kind: Kind::Broken(_),
+                    ..
+                }]
+            ),
+            "{broken:?}"
+        );
     }
 
     #[test]
