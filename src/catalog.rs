@@ -1016,48 +1016,60 @@ impl Catalog {
     /// `compare`, then each alias placed right after what it resolves to,
     /// or, with nothing to resolve to, where `compare` puts it.
     fn sort_track(&self, t: &TrackGroup) -> Vec<usize> {
-        let img = |i: usize| &self.images[i];
-        let cmp = |a: usize, b: usize| match (img(a).value(), img(b).value()) {
+        // The images are compared where they are (no index to look up on
+        // each comparison), and incomparable ones by their text, borrowed:
+        // a comparison never allocates.
+        type Entry<'c> = (&'c Image, usize);
+        let cmp = |(a, _): &Entry<'_>, (b, _): &Entry<'_>| match (a.value(), b.value()) {
             (Value::Generic(x), Value::Generic(y)) => x.linear_cmp(y),
-            _ => img(a)
-                .compare(img(b))
-                .unwrap_or_else(|| natural_cmp(&img(a).to_string(), &img(b).to_string())),
+            _ => a
+                .compare(b)
+                .unwrap_or_else(|| natural_cmp(a.text(), b.text())),
         };
         let moving = self.moving_members(&t.members);
-        let (mut aliases, mut pinned): (Vec<usize>, Vec<usize>) =
-            (0..t.members.len()).partition(|&k| moving[k]);
-        for k in aliases.iter_mut().chain(pinned.iter_mut()) {
-            *k = t.members[*k];
-        }
-        merge_sort(&mut pinned, |&a, &b| cmp(a, b));
+        let entry = |k: usize| {
+            let i = t.members[k];
+            (&self.images[i], i)
+        };
+        let aliases: Vec<Entry<'_>> = (0..t.members.len())
+            .filter(|&k| moving[k])
+            .map(entry)
+            .collect();
+        let mut pinned: Vec<Entry<'_>> = (0..t.members.len())
+            .filter(|&k| !moving[k])
+            .map(entry)
+            .collect();
+        merge_sort(&mut pinned, cmp);
         if aliases.is_empty() {
-            return pinned;
+            return pinned.into_iter().map(|(_, i)| i).collect();
         }
-        let position: HashMap<usize, usize> =
-            pinned.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+        let position: HashMap<usize, usize> = pinned
+            .iter()
+            .enumerate()
+            .map(|(p, &(_, i))| (i, p))
+            .collect();
         // (slot, sub, image): pinned image p at (p, 1); an alias after its
         // target p at (p, 2); an alias before pinned image k at (k, 0).
-        let mut keyed: Vec<(usize, u8, usize)> =
-            pinned.iter().enumerate().map(|(p, &i)| (p, 1, i)).collect();
+        let mut keyed: Vec<(usize, u8, Entry<'_>)> =
+            pinned.iter().enumerate().map(|(p, &e)| (p, 1, e)).collect();
         for a in aliases {
             let target = self
-                .resolve(img(a))
+                .resolve(a.0)
                 .ok()
                 .and_then(|r| self.find(r))
                 .and_then(|r| position.get(&r).copied());
             keyed.push(match target {
                 Some(p) => (p, 2, a),
                 None => {
-                    let k =
-                        pinned.partition_point(|&p| img(p).compare(img(a)) == Some(Ordering::Less));
+                    let k = pinned.partition_point(|(p, _)| p.compare(a.0) == Some(Ordering::Less));
                     (k, 0, a)
                 }
             });
         }
         merge_sort(&mut keyed, |x, y| {
-            (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| cmp(x.2, y.2))
+            (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| cmp(&x.2, &y.2))
         });
-        keyed.into_iter().map(|(_, _, i)| i).collect()
+        keyed.into_iter().map(|(_, _, (_, i))| i).collect()
     }
 }
 
