@@ -1006,7 +1006,7 @@ impl Catalog {
                 natural_cmp(a.track.as_str(), b.track.as_str())
             });
             for t in tracks {
-                out.extend(self.sort_track(t).into_iter().map(|i| &self.images[i]));
+                out.extend(self.sort_track(t));
             }
         }
         out
@@ -1015,53 +1015,55 @@ impl Catalog {
     /// The members of one track in order: the pinned images sorted by
     /// `compare`, then each alias placed right after what it resolves to,
     /// or, with nothing to resolve to, where `compare` puts it.
-    fn sort_track(&self, t: &TrackGroup) -> Vec<usize> {
+    fn sort_track(&self, t: &TrackGroup) -> Vec<&Image> {
         // The images are compared where they are (no index to look up on
         // each comparison), and incomparable ones by their text, borrowed:
         // a comparison never allocates.
-        type Entry<'c> = (&'c Image, usize);
-        let cmp = |(a, _): &Entry<'_>, (b, _): &Entry<'_>| match (a.value(), b.value()) {
+        let cmp = |a: &&Image, b: &&Image| match (a.value(), b.value()) {
             (Value::Generic(x), Value::Generic(y)) => x.linear_cmp(y),
             _ => a
                 .compare(b)
                 .unwrap_or_else(|| natural_cmp(a.text(), b.text())),
         };
         let moving = self.moving_members(&t.members);
-        let entry = |k: usize| {
-            let i = t.members[k];
-            (&self.images[i], i)
-        };
-        let aliases: Vec<Entry<'_>> = (0..t.members.len())
+        let image = |k: usize| &self.images[t.members[k]];
+        let aliases: Vec<&Image> = (0..t.members.len())
             .filter(|&k| moving[k])
-            .map(entry)
+            .map(image)
             .collect();
-        let mut pinned: Vec<Entry<'_>> = (0..t.members.len())
-            .filter(|&k| !moving[k])
-            .map(entry)
-            .collect();
+        // Room for exactly the pinned images: collecting a filter would grow
+        // the vector by doubling, up to twice what a million tags need.
+        let mut pinned: Vec<&Image> = Vec::with_capacity(t.members.len() - aliases.len());
+        pinned.extend((0..t.members.len()).filter(|&k| !moving[k]).map(image));
         merge_sort(&mut pinned, cmp);
         if aliases.is_empty() {
-            return pinned.into_iter().map(|(_, i)| i).collect();
+            return pinned;
         }
+        // Where each pinned image sits, by its address in `images` (which
+        // is what `resolve` returns a reference into).
+        let address = |img: &Image| std::ptr::from_ref(img) as usize;
         let position: HashMap<usize, usize> = pinned
             .iter()
             .enumerate()
-            .map(|(p, &(_, i))| (i, p))
+            .map(|(p, &img)| (address(img), p))
             .collect();
         // (slot, sub, image): pinned image p at (p, 1); an alias after its
         // target p at (p, 2); an alias before pinned image k at (k, 0).
-        let mut keyed: Vec<(usize, u8, Entry<'_>)> =
-            pinned.iter().enumerate().map(|(p, &e)| (p, 1, e)).collect();
+        let mut keyed: Vec<(usize, u8, &Image)> = pinned
+            .iter()
+            .enumerate()
+            .map(|(p, &img)| (p, 1, img))
+            .collect();
         for a in aliases {
             let target = self
-                .resolve(a.0)
+                .resolve(a)
                 .ok()
                 .and_then(|r| self.find(r))
-                .and_then(|r| position.get(&r).copied());
+                .and_then(|r| position.get(&address(&self.images[r])).copied());
             keyed.push(match target {
                 Some(p) => (p, 2, a),
                 None => {
-                    let k = pinned.partition_point(|(p, _)| p.compare(a.0) == Some(Ordering::Less));
+                    let k = pinned.partition_point(|p| p.compare(a) == Some(Ordering::Less));
                     (k, 0, a)
                 }
             });
@@ -1069,7 +1071,7 @@ impl Catalog {
         merge_sort(&mut keyed, |x, y| {
             (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| cmp(&x.2, &y.2))
         });
-        keyed.into_iter().map(|(_, _, (_, i))| i).collect()
+        keyed.into_iter().map(|(_, _, img)| img).collect()
     }
 }
 
