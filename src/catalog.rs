@@ -1017,7 +1017,7 @@ impl Catalog {
                 natural_cmp(a.track.as_str(), b.track.as_str())
             });
             for t in tracks {
-                out.extend(self.sort_track(t).into_iter().map(|i| &self.images[i]));
+                out.extend(self.sort_track(t));
             }
         }
         out
@@ -1026,49 +1026,63 @@ impl Catalog {
     /// The members of one track in order: the pinned images sorted by
     /// `compare`, then each alias placed right after what it resolves to,
     /// or, with nothing to resolve to, where `compare` puts it.
-    fn sort_track(&self, t: &TrackGroup) -> Vec<usize> {
-        let img = |i: usize| &self.images[i];
-        let cmp = |a: usize, b: usize| match (img(a).value(), img(b).value()) {
+    fn sort_track(&self, t: &TrackGroup) -> Vec<&Image> {
+        // The images are compared where they are (no index to look up on
+        // each comparison), and incomparable ones by their text, borrowed:
+        // a comparison never allocates.
+        let cmp = |a: &&Image, b: &&Image| match (a.value(), b.value()) {
             (Value::Generic(x), Value::Generic(y)) => x.linear_cmp(y),
-            _ => img(a)
-                .compare(img(b))
-                .unwrap_or_else(|| natural_cmp(&img(a).to_string(), &img(b).to_string())),
+            _ => a
+                .compare(b)
+                .unwrap_or_else(|| natural_cmp(a.text(), b.text())),
         };
         let moving = self.moving_members(&t.members);
-        let (mut aliases, mut pinned): (Vec<usize>, Vec<usize>) =
-            (0..t.members.len()).partition(|&k| moving[k]);
-        for k in aliases.iter_mut().chain(pinned.iter_mut()) {
-            *k = t.members[*k];
-        }
-        merge_sort(&mut pinned, |&a, &b| cmp(a, b));
+        let image = |k: usize| &self.images[t.members[k]];
+        let aliases: Vec<&Image> = (0..t.members.len())
+            .filter(|&k| moving[k])
+            .map(image)
+            .collect();
+        // Room for exactly the pinned images: collecting a filter would grow
+        // the vector by doubling, up to twice what a million tags need.
+        let mut pinned: Vec<&Image> = Vec::with_capacity(t.members.len() - aliases.len());
+        pinned.extend((0..t.members.len()).filter(|&k| !moving[k]).map(image));
+        merge_sort(&mut pinned, cmp);
         if aliases.is_empty() {
             return pinned;
         }
-        let position: HashMap<usize, usize> =
-            pinned.iter().enumerate().map(|(p, &i)| (i, p)).collect();
+        // Where each pinned image sits, by its address in `images` (which
+        // is what `resolve` returns a reference into).
+        let address = |img: &Image| std::ptr::from_ref(img) as usize;
+        let position: HashMap<usize, usize> = pinned
+            .iter()
+            .enumerate()
+            .map(|(p, &img)| (address(img), p))
+            .collect();
         // (slot, sub, image): pinned image p at (p, 1); an alias after its
         // target p at (p, 2); an alias before pinned image k at (k, 0).
-        let mut keyed: Vec<(usize, u8, usize)> =
-            pinned.iter().enumerate().map(|(p, &i)| (p, 1, i)).collect();
+        let mut keyed: Vec<(usize, u8, &Image)> = pinned
+            .iter()
+            .enumerate()
+            .map(|(p, &img)| (p, 1, img))
+            .collect();
         for a in aliases {
             let target = self
-                .resolve(img(a))
+                .resolve(a)
                 .ok()
                 .and_then(|r| self.find(r))
-                .and_then(|r| position.get(&r).copied());
+                .and_then(|r| position.get(&address(&self.images[r])).copied());
             keyed.push(match target {
                 Some(p) => (p, 2, a),
                 None => {
-                    let k =
-                        pinned.partition_point(|&p| img(p).compare(img(a)) == Some(Ordering::Less));
+                    let k = pinned.partition_point(|p| p.compare(a) == Some(Ordering::Less));
                     (k, 0, a)
                 }
             });
         }
         merge_sort(&mut keyed, |x, y| {
-            (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| cmp(x.2, y.2))
+            (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| cmp(&x.2, &y.2))
         });
-        keyed.into_iter().map(|(_, _, i)| i).collect()
+        keyed.into_iter().map(|(_, _, img)| img).collect()
     }
 }
 

@@ -244,7 +244,7 @@ impl Image {
     }
 
     /// The reference's text, wherever it is kept.
-    fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         match (&self.text, &self.value) {
             (Some(t), _) => t,
             (None, Value::Vessl(v)) => v.name(),

@@ -82,8 +82,9 @@ fn fixture() -> TempDir {
         "jobs:\n  x:\n    image: nginx:1.27\n",
     )
     .unwrap();
-    // A quote that never closes: no reader makes sense of it.
-    fs::write(root.join("bad.yaml"), "a: \"b\nc: d\n").unwrap();
+    // A quote that never closes: no reader makes sense of it. (A file
+    // with no `image` is not read at all: see `check::yaml`.)
+    fs::write(root.join("bad.yaml"), "a: \"image\nc: d\n").unwrap();
     t
 }
 

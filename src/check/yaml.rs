@@ -24,6 +24,15 @@
 //! Only a file that no reader makes sense of (no `key:` line at all, or a
 //! quoted value or flow collection that never closes) is a
 //! [`Kind::Broken`] error, at the position of the parser's error.
+//!
+//! A file that cannot hold an image is not parsed at all, so it is not
+//! reported as broken either (`check` checks images, not YAML): one pass
+//! over its bytes looks for the words every rule above needs (`image`, in
+//! any case, which also covers `initImage`, kustomize `images:` and YAML
+//! inside block scalars; Helm's `repository`; GitHub Actions' `container`
+//! and `docker://`), and a file with none of them, and no `\` that an
+//! escape could spell one with, holds no image. GitLab CI files
+//! (`services:`) are always read.
 
 mod images;
 mod lenient;

@@ -218,109 +218,71 @@ pub fn run(args: Args) -> ExitCode {
             std::process::exit(2);
         }
     };
-    for item in files::items(&args.paths, args.read.kind) {
-        let (path, kind, explicit) = match item {
-            Item::Fatal(message) => {
-                eprintln!("imagetag check: {message}");
-                fatal = true;
-                continue;
-            }
-            Item::File { path, .. } if config.as_ref().is_some_and(|c| c.skips(&path, false)) => {
-                continue;
-            }
-            Item::Unreadable { path, .. }
-                if config
-                    .as_ref()
-                    .is_some_and(|c| c.skips(&path, path.is_dir())) =>
-            {
-                continue;
-            }
-            Item::Unreadable { path, message } => {
-                let file = path.display().to_string();
-                let message = format!("cannot read: {message}");
-                emit(&mut out, Line::file_error(&file, &message));
-                continue;
-            }
-            Item::File {
-                path,
-                kind,
-                explicit,
-            } => (path, kind, explicit),
-        };
-        let file = path.display().to_string();
-        // A file found while walking that cannot be read is a finding about
-        // that file, so that one bad file does not hide the rest.
-        let unreadable = match files::read(&path, args.read.max_file_size) {
-            Content::Text(t, _) => Ok(t),
-            Content::Binary => {
-                skipped_files += 1;
-                continue;
-            }
-            Content::Error(e) if explicit => {
-                eprintln!("imagetag check: cannot read {file}: {e}");
-                fatal = true;
-                continue;
-            }
-            Content::Error(e) => Err(format!("cannot read: {e}")),
-            Content::NotUtf8(at) => Err(format!("not UTF-8 text: invalid byte at offset {at}")),
-        };
-        let text = match unreadable {
-            Ok(t) => t,
-            Err(message) => {
-                emit(&mut out, Line::file_error(&file, &message));
-                continue;
-            }
-        };
-        files += 1;
-        progress.tick(files);
-        // The policy file's settings for this file; flags win.
-        let settings = config
-            .as_ref()
-            .map(|c| c.settings(&path))
-            .unwrap_or_default();
-        let policy = Policy {
-            deny_alias: policy.deny_alias || settings.deny_alias == Some(true),
-            require_digest: policy.require_digest || settings.require_digest == Some(true),
-            ..policy
-        };
-        for found in find_in(kind, &path, &text) {
-            match found.kind {
-                Kind::Skipped(_) => skipped_refs += 1,
-                Kind::Image | Kind::Expanded => references += 1,
-                Kind::Broken(_) => {}
-            }
-            if args.list && matches!(found.kind, Kind::Image | Kind::Expanded) {
-                if let Err(e) = list(&mut out, &args, &file, &found) {
-                    eprintln!("imagetag check: {e}");
-                    return ExitCode::from(2);
+    // Workers read and search the files; this thread walks, hands them
+    // out and prints what comes back in walk order (see `pipeline`).
+    let config = config.as_ref();
+    let max = args.read.max_file_size;
+    let items = files::items(&args.paths, args.read.kind);
+    let printed = pipeline(
+        items,
+        |item| process(item, config, policy, max),
+        |outcome| -> Result<(), ExitCode> {
+            let (file, checked) = match outcome {
+                Outcome::Skip => return Ok(()),
+                Outcome::Fatal(message) => {
+                    eprintln!("imagetag check: {message}");
+                    fatal = true;
+                    return Ok(());
+                }
+                Outcome::FileError { file, message } => {
+                    emit(&mut out, Line::file_error(&file, &message));
+                    return Ok(());
+                }
+                Outcome::Binary => {
+                    skipped_files += 1;
+                    return Ok(());
+                }
+                Outcome::Checked { file, found } => (file, found),
+            };
+            files += 1;
+            progress.tick(files);
+            for c in checked {
+                let found = &c.found;
+                match found.kind {
+                    Kind::Skipped(_) => skipped_refs += 1,
+                    Kind::Image | Kind::Expanded => references += 1,
+                    Kind::Broken(_) => {}
+                }
+                if args.list && matches!(found.kind, Kind::Image | Kind::Expanded) {
+                    if let Err(e) = list(&mut out, &args, &file, found) {
+                        eprintln!("imagetag check: {e}");
+                        return Err(ExitCode::from(2));
+                    }
+                }
+                for finding in &c.findings {
+                    let reference = match found.kind {
+                        Kind::Broken(_) => None,
+                        _ => Some(found.text.as_str()),
+                    };
+                    emit(
+                        &mut out,
+                        Line {
+                            file: &file,
+                            position: Some((found.line, found.column)),
+                            end_column: c.end_column,
+                            severity: finding.severity,
+                            rule: finding.rule,
+                            message: &finding.message,
+                            reference,
+                        },
+                    );
                 }
             }
-            let written = text.get(found.span.clone()).unwrap_or("");
-            let end_column = (!written.is_empty() && !written.contains('\n'))
-                .then(|| found.column + written.chars().count());
-            let registry = settings
-                .allowed_registries
-                .as_deref()
-                .and_then(|allowed| config::registry_finding(allowed, &found));
-            for finding in policy.check(&found).into_iter().chain(registry) {
-                let reference = match found.kind {
-                    Kind::Broken(_) => None,
-                    _ => Some(found.text.as_str()),
-                };
-                emit(
-                    &mut out,
-                    Line {
-                        file: &file,
-                        position: Some((found.line, found.column)),
-                        end_column,
-                        severity: finding.severity,
-                        rule: finding.rule,
-                        message: &finding.message,
-                        reference,
-                    },
-                );
-            }
-        }
+            Ok(())
+        },
+    );
+    if let Err(code) = printed {
+        return code;
     }
     if format == "sarif" {
         if let Err(e) = sarif::write(&mut out, &sarif::check_rules(), &sarif_entries, !fatal) {
@@ -358,5 +320,251 @@ pub fn run(args: Args) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// What a worker made of one walked item: all that the output needs.
+enum Outcome {
+    /// Left out by the policy file.
+    Skip,
+    /// A path named on the command line that cannot be used: exit 2.
+    Fatal(String),
+    /// A file that cannot be read: a finding about the file.
+    FileError { file: String, message: String },
+    /// A binary file, skipped.
+    Binary,
+    /// A file read: its references, each with its findings.
+    Checked { file: String, found: Vec<Checked> },
+}
+
+/// One reference and what the policy says of it.
+struct Checked {
+    found: Found,
+    /// The column just past the reference, when it is on one line.
+    end_column: Option<usize>,
+    findings: Vec<imagetag::check::Finding>,
+}
+
+/// Reads and checks one item (on a worker thread).
+fn process(
+    item: Item,
+    config: Option<&config::Config>,
+    policy: Policy,
+    max_file_size: u64,
+) -> Outcome {
+    let (path, kind, explicit) = match item {
+        Item::Fatal(message) => return Outcome::Fatal(message),
+        Item::File { path, .. } if config.is_some_and(|c| c.skips(&path, false)) => {
+            return Outcome::Skip;
+        }
+        Item::Unreadable { path, .. } if config.is_some_and(|c| c.skips(&path, path.is_dir())) => {
+            return Outcome::Skip;
+        }
+        Item::Unreadable { path, message } => {
+            return Outcome::FileError {
+                file: path.display().to_string(),
+                message: format!("cannot read: {message}"),
+            }
+        }
+        Item::File {
+            path,
+            kind,
+            explicit,
+        } => (path, kind, explicit),
+    };
+    let file = path.display().to_string();
+    // A file found while walking that cannot be read is a finding about
+    // that file, so that one bad file does not hide the rest.
+    let message = match files::read(&path, max_file_size) {
+        Content::Text(text, _) => return checked(file, &path, kind, &text, config, policy),
+        Content::Binary => return Outcome::Binary,
+        Content::Error(e) if explicit => {
+            return Outcome::Fatal(format!("cannot read {file}: {e}"));
+        }
+        Content::Error(e) => format!("cannot read: {e}"),
+        Content::NotUtf8(at) => format!("not UTF-8 text: invalid byte at offset {at}"),
+    };
+    Outcome::FileError { file, message }
+}
+
+/// The references in `text` and their findings.
+fn checked(
+    file: String,
+    path: &std::path::Path,
+    kind: imagetag::check::FileKind,
+    text: &str,
+    config: Option<&config::Config>,
+    policy: Policy,
+) -> Outcome {
+    // The policy file's settings for this file; flags win.
+    let settings = config.map(|c| c.settings(path)).unwrap_or_default();
+    let policy = Policy {
+        deny_alias: policy.deny_alias || settings.deny_alias == Some(true),
+        require_digest: policy.require_digest || settings.require_digest == Some(true),
+        ..policy
+    };
+    let found = find_in(kind, path, text)
+        .into_iter()
+        .map(|found| {
+            let written = text.get(found.span.clone()).unwrap_or("");
+            let end_column = (!written.is_empty() && !written.contains('\n'))
+                .then(|| found.column + written.chars().count());
+            let registry = settings
+                .allowed_registries
+                .as_deref()
+                .and_then(|allowed| config::registry_finding(allowed, &found));
+            let findings = policy.check(&found).into_iter().chain(registry).collect();
+            Checked {
+                found,
+                end_column,
+                findings,
+            }
+        })
+        .collect();
+    Outcome::Checked { file, found }
+}
+
+/// How many items go to a worker at once: handing out files one by one
+/// costs a wake-up of a thread for each (a tenth of the CPU time on a tree
+/// of small files).
+const BATCH: usize = 16;
+
+/// How many batches may be on their way (handed out, or done and waiting
+/// for those before them) for each worker: enough to keep every worker
+/// busy while one slow file holds up the output, few enough that memory
+/// stays bounded (a done item keeps only its findings, not its text).
+const WINDOW_PER_WORKER: usize = 4;
+
+/// Runs `work` over `items` on one worker thread per core
+/// ([`std::thread::available_parallelism`]) and hands each result to
+/// `output` on this thread, in the order of `items`: items go out in
+/// batches of `BATCH` with sequence numbers, and a batch that comes back
+/// early waits in a reorder buffer of at most `WINDOW_PER_WORKER` × workers
+/// batches. An `Err` from `output` stops the run and is returned; a panic
+/// on a worker is resumed here.
+fn pipeline<I, T, E>(
+    items: impl Iterator<Item = I>,
+    work: impl Fn(I) -> T + Sync,
+    mut output: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E>
+where
+    I: Send,
+    T: Send,
+{
+    use std::collections::VecDeque;
+    use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+    use std::sync::{mpsc, Mutex};
+
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let window = workers * WINDOW_PER_WORKER;
+    let (to_work, work_queue) = mpsc::sync_channel::<(usize, Vec<I>)>(window);
+    let work_queue = Mutex::new(work_queue);
+    let (to_output, results) = mpsc::channel::<(usize, std::thread::Result<Vec<T>>)>();
+    std::thread::scope(|s| {
+        // Owned here, so that returning early closes the queue and the
+        // workers stop.
+        let to_work = to_work;
+        for _ in 0..workers {
+            let (work_queue, to_output, work) = (&work_queue, to_output.clone(), &work);
+            s.spawn(move || loop {
+                // The lock is held only to take the next batch.
+                let next = match work_queue.lock() {
+                    Ok(q) => q.recv(),
+                    Err(_) => return,
+                };
+                let Ok((seq, batch)) = next else { return };
+                let result =
+                    catch_unwind(AssertUnwindSafe(|| batch.into_iter().map(work).collect()));
+                if to_output.send((seq, result)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(to_output);
+        let mut items = items.fuse();
+        // Batches waiting for those before them: slot k is sequence
+        // `next + k`.
+        let mut waiting: VecDeque<Option<Vec<T>>> = VecDeque::with_capacity(window);
+        let (mut sent, mut next) = (0usize, 0usize);
+        loop {
+            while sent - next < window {
+                let batch: Vec<I> = items.by_ref().take(BATCH).collect();
+                if batch.is_empty() {
+                    break;
+                }
+                // Never blocks: at most `window` batches are on their way.
+                if to_work.send((sent, batch)).is_err() {
+                    break;
+                }
+                sent += 1;
+            }
+            if next == sent {
+                return Ok(());
+            }
+            let Ok((seq, result)) = results.recv() else {
+                return Ok(()); // every worker is gone: cannot happen
+            };
+            let result = match result {
+                Ok(r) => r,
+                Err(panic) => resume_unwind(panic),
+            };
+            let k = seq - next;
+            if waiting.len() <= k {
+                waiting.resize_with(k + 1, || None);
+            }
+            waiting[k] = Some(result);
+            while let Some(Some(_)) = waiting.front() {
+                if let Some(Some(batch)) = waiting.pop_front() {
+                    next += 1;
+                    for r in batch {
+                        output(r)?;
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Results come out in the order of the items whatever order the
+    /// workers finish in (early items are made the slowest), every item
+    /// once, and an error from the output stops the run.
+    #[test]
+    fn pipeline_keeps_order() {
+        let n = 2000usize;
+        let mut seen = Vec::new();
+        let r: Result<(), ()> = pipeline(
+            0..n,
+            |i| {
+                if i % 97 == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                i * 2
+            },
+            |x| {
+                seen.push(x);
+                Ok(())
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(seen, (0..n).map(|i| i * 2).collect::<Vec<_>>());
+
+        let mut count = 0;
+        let r = pipeline(
+            0..n,
+            |i| i,
+            |i| {
+                count += 1;
+                if i == 10 {
+                    Err(i)
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!((r, count), (Err(10), 11));
     }
 }

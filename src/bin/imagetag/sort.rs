@@ -1,5 +1,6 @@
 //! `imagetag sort`: names in order, grouped by repository and track.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use imagetag::Catalog;
@@ -37,11 +38,17 @@ pub struct Args {
     registry: RegistryArgs,
 }
 
+/// Where the names come from.
+enum Lines {
+    File(input::TagList),
+    Args(Vec<String>),
+}
+
 /// Runs `imagetag sort`.
 pub fn run(args: Args) -> ExitCode {
     let lines = match &args.tags {
         Some(path) => match input::tag_list(path) {
-            Ok(l) => l,
+            Ok(l) => Lines::File(l),
             Err(e) => {
                 eprintln!("imagetag sort: {e}");
                 return ExitCode::from(2);
@@ -77,17 +84,26 @@ pub fn run(args: Args) -> ExitCode {
             print!("{out}");
             return ExitCode::SUCCESS;
         }
-        None => args.names,
+        None => Lines::Args(args.names),
     };
-    let (catalog, errors) = input::catalog_of(&lines, args.scheme.0);
+    let (catalog, errors) = match &lines {
+        Lines::File(list) => input::catalog_of(list.iter(), args.scheme.0),
+        Lines::Args(names) => input::catalog_of(names, args.scheme.0),
+    };
+    drop(lines);
     for e in &errors {
         eprintln!("imagetag sort: skipping: {e}");
     }
-    let mut out = String::new();
-    for img in catalog.sorted() {
-        out.push_str(&img.to_string());
-        out.push('\n');
+    // Written as they come: a million names are not gathered in one string.
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = catalog
+        .sorted()
+        .into_iter()
+        .try_for_each(|img| writeln!(out, "{img}"))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        eprintln!("imagetag sort: {e}");
+        return ExitCode::from(2);
     }
-    print!("{out}");
     ExitCode::from(if errors.is_empty() { 0 } else { 1 })
 }

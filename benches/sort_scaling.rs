@@ -1,0 +1,209 @@
+//! Sorting and resolving as the catalog grows: 1 000, 10 000, 100 000 and
+//! 1 000 000 tags (VESSL names of four repositories with their aliases, NGC
+//! releases and generic versioned tags, as `tags` makes them). For each
+//! size it prints the time a tag of `Catalog::sorted` and the time of one
+//! `Catalog::resolve` (of the same 1 000 aliases at every size), and the
+//! ratio of each to the size before: a sort that is N log N grows its time
+//! a tag by about log(10N)/log(N) a step (1.3x, 1.25x, 1.2x) plus what
+//! caches cost, and a resolve is flat.
+//!
+//! ```text
+//! cargo bench --bench sort_scaling
+//! IMAGETAG_SCALING_MAX=100000 cargo bench --bench sort_scaling  # stop at 100k
+//! ```
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{
+    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
+use imagetag::{Catalog, Image};
+
+/// Marsaglia's xorshift64, with a fixed seed: every run sees the same tags.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len() as u64) as usize]
+    }
+}
+
+/// One name: eight in ten VESSL (one in five of them a standard alias),
+/// one NGC, one generic.
+fn name(rng: &mut XorShift) -> String {
+    match rng.below(10) {
+        0 => format!(
+            "nvcr.io/nvidia/{}:{}.{:02}-py3",
+            rng.pick(&["pytorch", "tensorflow", "tritonserver"]),
+            17 + rng.below(9),
+            1 + rng.below(12)
+        ),
+        1 => format!(
+            "docker.io/library/{}:{}.{}.{}{}",
+            rng.pick(&["nginx", "redis", "postgres", "node"]),
+            rng.below(30),
+            rng.below(40),
+            rng.below(40),
+            rng.pick(&["", "-alpine", "-slim", "-bookworm"])
+        ),
+        _ => {
+            let repo = rng.pick(&["python", "cuda", "torch", "tensorflow"]);
+            let mut s = format!("quay.io/vessl-ai/{repo}:");
+            match repo {
+                "python" => s += &format!("3.{}", 6 + rng.below(9)),
+                "cuda" => s += &format!("{}.{}", 11 + rng.below(3), rng.below(10)),
+                _ => s += &format!("{}.{}.{}", 1 + rng.below(2), rng.below(30), rng.below(6)),
+            }
+            if repo != "python" && repo != "cuda" {
+                s += &format!(
+                    "-cuda{}",
+                    rng.pick(&["11.8", "12.1", "12.4", "12.4.1", "12.8", "13.0.1"])
+                );
+                if rng.below(4) == 0 {
+                    s += "-cudnn9";
+                }
+                if rng.below(4) == 0 {
+                    s += rng.pick(&["-py3.11", "-py3.12", "-py3.13"]);
+                }
+            }
+            if rng.below(8) == 0 {
+                s += rng.pick(&["-slim", "-devel"]);
+            }
+            if rng.below(5) != 0 {
+                s += &format!("-r{}", 1 + rng.below(300));
+            }
+            s
+        }
+    }
+}
+
+/// `n` distinct names.
+fn tags(n: usize) -> Vec<String> {
+    let mut rng = XorShift(0x5EED_0000_7E55_1A1A);
+    let mut seen = HashSet::with_capacity(n);
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let s = name(&mut rng);
+        if seen.insert(s.clone()) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The same 1 000 aliases at every size (the first ones `tags` makes).
+fn aliases(all: &[String]) -> Vec<Image> {
+    all.iter()
+        .filter_map(|s| Image::parse(s).ok())
+        .filter(Image::is_alias)
+        .take(1_000)
+        .collect()
+}
+
+fn sizes() -> Vec<usize> {
+    let max = std::env::var("IMAGETAG_SCALING_MAX")
+        .ok()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(1_000_000);
+    [1_000, 10_000, 100_000, 1_000_000]
+        .into_iter()
+        .filter(|&n| n <= max)
+        .collect()
+}
+
+/// The median of `runs` runs of `f`, after one to warm up.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    let mut t: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[runs / 2]
+}
+
+fn scaling(c: &mut Criterion) {
+    let mut rows = Vec::new();
+    let mut catalogs = Vec::new();
+    for n in sizes() {
+        let all = tags(n);
+        let catalog = Catalog::from_names(&all).expect("valid tags");
+        let aliases = aliases(&tags(n.max(10_000)));
+        let runs = if n >= 1_000_000 { 3 } else { 7 };
+        let sort = median(runs, || {
+            black_box(catalog.sorted());
+        });
+        let resolve = median(runs, || {
+            for a in &aliases {
+                let _ = black_box(catalog.resolve(black_box(a)));
+            }
+        });
+        let sort_per = sort.as_secs_f64() * 1e9 / n as f64;
+        let resolve_per = resolve.as_secs_f64() * 1e9 / aliases.len() as f64;
+        rows.push((n, sort_per, resolve_per));
+        catalogs.push((n, catalog, aliases));
+    }
+    eprintln!("size      sort/tag   (step)   resolve   (step)");
+    let mut last: Option<(f64, f64)> = None;
+    for &(n, s, r) in &rows {
+        let step = |x: f64, y: Option<f64>| y.map_or(String::new(), |y| format!("{:.2}x", x / y));
+        eprintln!(
+            "{n:>9} {s:>8.0} ns {:>7} {r:>7.0} ns {:>7}",
+            step(s, last.map(|l| l.0)),
+            step(r, last.map(|l| l.1))
+        );
+        last = Some((s, r));
+    }
+    if let (Some(first), Some(end)) = (rows.first(), rows.last()) {
+        eprintln!(
+            "{} -> {}: sort a tag {:.2}x, resolve {:.2}x",
+            first.0,
+            end.0,
+            end.1 / first.1,
+            end.2 / first.2
+        );
+    }
+
+    let mut g = c.benchmark_group("sort_scaling");
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    for (n, catalog, aliases) in &catalogs {
+        g.throughput(Throughput::Elements(*n as u64));
+        g.bench_with_input(BenchmarkId::new("sorted", n), catalog, |b, c| {
+            b.iter(|| black_box(c.sorted()).len())
+        });
+        g.throughput(Throughput::Elements(aliases.len() as u64));
+        g.bench_with_input(BenchmarkId::new("resolve", n), catalog, |b, c| {
+            b.iter(|| {
+                aliases
+                    .iter()
+                    .filter(|a| black_box(c.resolve(black_box(a))).is_ok())
+                    .count()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, scaling);
+criterion_main!(benches);
