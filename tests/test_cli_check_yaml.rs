@@ -334,7 +334,13 @@ fn other_tools_image_keys() {
     .unwrap();
     fs::write(
         dir.join("ci/containers.yaml"),
-        ".build:\n  image: docker:24\n  services:\n    - docker:24-dind\n",
+        ".build:\n  image: docker:24\n  services:\n    - docker:24-dind\n    - name: redis:7.2\n      alias: cache\n",
+    )
+    .unwrap();
+    // OLM's related images and a chart's set of default images.
+    fs::write(
+        dir.join("values.yaml"),
+        "relatedImageManager: quay.io/op/manager:v1.2\ndefaultImages:\n  postgreSQL: postgres:14.10\n  note: keep it simple\nimagePullPolicy: Always\n",
     )
     .unwrap();
     let out = util::run_in(&dir, &["check", "--list"]);
@@ -345,6 +351,9 @@ fn other_tools_image_keys() {
     for want in [
         "ci/containers.yaml:2:10 docker:24",
         "ci/containers.yaml:4:7 docker:24-dind",
+        "ci/containers.yaml:5:13 redis:7.2",
+        "values.yaml:1:22 quay.io/op/manager:v1.2",
+        "values.yaml:3:15 postgres:14.10",
         "executor.yml:3:12 cimg/base:2024.01",
         "pipeline.yml:14:30 busybox:1.36",
     ] {

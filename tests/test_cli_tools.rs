@@ -413,6 +413,8 @@ fn pre_commit_files_pattern_matches_the_finder() {
         "Dockerfile-dev.sh",
         "Dockerfile.j2",
         "cuda.Dockerfile.in",
+        "InternVL_Dockerfile",
+        "gpu-dockerfile",
         "gpu.Dockerfile",
         "a.b.DOCKERFILE",
         "Containerfile",

@@ -83,10 +83,13 @@ impl<'a> Finder<'a> {
                 // (included files): a name that is a valid reference.
                 if !self.gitlab && key == Some("services") {
                     for item in items {
-                        if let Node::Scalar(s) = item {
-                            if valid(&s.value) {
-                                self.image(s)
-                            }
+                        let name = match item {
+                            Node::Scalar(s) => Some(s),
+                            Node::Map(e) => get(e, "name"),
+                            _ => None,
+                        };
+                        if let Some(s) = name.filter(|s| valid(&s.value)) {
+                            self.image(s)
                         }
                     }
                 }
@@ -187,7 +190,14 @@ impl<'a> Finder<'a> {
                 (Some("uses"), Node::Scalar(s)) if s.value.starts_with("docker://") => {
                     self.image(s)
                 }
-                (Some(k), Node::Scalar(s)) if imageish(k) && valid(&s.value) => self.image(s),
+                // `initImage: busybox:1.36`, OLM's `relatedImageManager:`,
+                // `defaultImages: {postgreSQL: postgres:14}`: read when the
+                // value is a valid reference with a path or a tag.
+                (Some(k), Node::Scalar(s))
+                    if (has_image_word(k) || key.is_some_and(names_images)) && valid(&s.value) =>
+                {
+                    self.image(s)
+                }
                 _ => self.node(v, k, key, false),
             }
         }
@@ -472,6 +482,20 @@ fn get<'e>(e: &'e [(Option<Scalar>, Node)], name: &str) -> Option<&'e Scalar> {
 fn imageish(k: &str) -> bool {
     let k = k.as_bytes();
     k.len() >= 5 && k[k.len() - 5..].eq_ignore_ascii_case(b"image")
+}
+
+/// Whether a key mentions an image in any case (`relatedImageOperator`,
+/// `defaultJobImage`, `image_name`).
+fn has_image_word(k: &str) -> bool {
+    k.as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"image"))
+}
+
+/// Whether a key names a set of images (`defaultImages`, `images`).
+fn names_images(k: &str) -> bool {
+    let k = k.as_bytes();
+    k.len() >= 6 && k[k.len() - 6..].eq_ignore_ascii_case(b"images")
 }
 
 /// Whether `v` looks like and is a valid reference with a repository path
