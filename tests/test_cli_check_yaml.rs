@@ -337,6 +337,12 @@ fn other_tools_image_keys() {
         ".build:\n  image: docker:24\n  services:\n    - docker:24-dind\n    - name: redis:7.2\n      alias: cache\n",
     )
     .unwrap();
+    // A GitHub Actions matrix of containers.
+    fs::write(
+        dir.join("matrix.yml"),
+        "jobs:\n  test:\n    strategy:\n      matrix:\n        container: [\"ubuntu:22.04\", rockylinux:9]\n        os: [linux]\n        include:\n          - container: debian:12\n    container: ${{ matrix.container }}\n",
+    )
+    .unwrap();
     // OLM's related images and a chart's set of default images.
     fs::write(
         dir.join("values.yaml"),
@@ -353,6 +359,9 @@ fn other_tools_image_keys() {
         "ci/containers.yaml:4:7 docker:24-dind",
         "ci/containers.yaml:5:13 redis:7.2",
         "values.yaml:1:22 quay.io/op/manager:v1.2",
+        "matrix.yml:5:22 ubuntu:22.04",
+        "matrix.yml:5:37 rockylinux:9",
+        "matrix.yml:8:24 debian:12",
         "values.yaml:3:15 postgres:14.10",
         "executor.yml:3:12 cimg/base:2024.01",
         "pipeline.yml:14:30 busybox:1.36",

@@ -93,6 +93,17 @@ impl<'a> Finder<'a> {
                         }
                     }
                 }
+                // A GitHub Actions matrix of containers for
+                // `container: ${{ matrix.container }}`.
+                if parent == Some("matrix") && key.is_some_and(has_container_or_image_word) {
+                    for item in items {
+                        if let Node::Scalar(s) = item {
+                            if valid(&s.value) {
+                                self.image(s)
+                            }
+                        }
+                    }
+                }
                 if self.gitlab && key == Some("services") {
                     for item in items {
                         match item {
@@ -194,7 +205,10 @@ impl<'a> Finder<'a> {
                 // `defaultImages: {postgreSQL: postgres:14}`: read when the
                 // value is a valid reference with a path or a tag.
                 (Some(k), Node::Scalar(s))
-                    if (has_image_word(k) || key.is_some_and(names_images)) && valid(&s.value) =>
+                    if (has_image_word(k)
+                        || k.eq_ignore_ascii_case("container")
+                        || key.is_some_and(names_images))
+                        && valid(&s.value) =>
                 {
                     self.image(s)
                 }
@@ -490,6 +504,11 @@ fn has_image_word(k: &str) -> bool {
     k.as_bytes()
         .windows(5)
         .any(|w| w.eq_ignore_ascii_case(b"image"))
+}
+
+/// Whether a matrix key holds images (`container`, `image`, `base-image`).
+fn has_container_or_image_word(k: &str) -> bool {
+    has_image_word(k) || k.to_ascii_lowercase().contains("container")
 }
 
 /// Whether a key names a set of images (`defaultImages`, `images`).
