@@ -415,6 +415,7 @@ fn pre_commit_files_pattern_matches_the_finder() {
         "cuda.Dockerfile.in",
         "InternVL_Dockerfile",
         "gpu-dockerfile",
+        "gpu_dockerfile",
         "gpu.Dockerfile",
         "a.b.DOCKERFILE",
         "Containerfile",

@@ -269,7 +269,7 @@ fn is_dockerfile_name(lower: &str) -> bool {
         base == *stem
             || base
                 .strip_suffix(stem)
-                .is_some_and(|r| r.len() > 1 && r.ends_with(['.', '_', '-']))
+                .is_some_and(|r| r.len() > 1 && r.ends_with(['.', '_']))
             || base.strip_prefix(stem).is_some_and(|r| {
                 r.len() > 1
                     && r.starts_with(['.', '-', '_'])
@@ -756,6 +756,7 @@ mod tests {
             "Dockerfile.template",
             "cuda.Dockerfile.tmpl",
             "Dockerfile.old",
+            "InternVL_Dockerfile",
         ] {
             assert_eq!(k(d), Some(FileKind::Dockerfile), "{d}");
         }
