@@ -24,27 +24,10 @@ use imagetag::{Catalog, Image};
 /// The number of tags.
 const SIZE: usize = 100_000;
 
-/// Marsaglia's xorshift64, with a fixed seed: every run sees the same tags.
-struct XorShift(u64);
+#[path = "gen/mod.rs"]
+mod gen;
 
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len() as u64) as usize]
-    }
-}
+use gen::{vessl_name, XorShift};
 
 /// 100 000 distinct, realistic VESSL names (a registry lists each tag
 /// once): the four documented repositories, CUDA, cuDNN, Python and variant
@@ -55,31 +38,7 @@ fn tags() -> Vec<String> {
     let mut out = Vec::with_capacity(SIZE);
     let mut seen = std::collections::HashSet::new();
     while out.len() < SIZE {
-        let repo = rng.pick(&["python", "cuda", "torch", "tensorflow"]);
-        let mut s = format!("quay.io/vessl-ai/{repo}:");
-        match repo {
-            "python" => s += &format!("3.{}", 6 + rng.below(9)),
-            "cuda" => s += &format!("{}.{}", 11 + rng.below(3), rng.below(10)),
-            _ => s += &format!("{}.{}.{}", 1 + rng.below(2), rng.below(30), rng.below(6)),
-        }
-        if repo != "python" && repo != "cuda" {
-            s += &format!(
-                "-cuda{}",
-                rng.pick(&["11.8", "12.1", "12.4", "12.4.1", "12.8", "13.0.1"])
-            );
-            if rng.below(4) == 0 {
-                s += "-cudnn9";
-            }
-            if rng.below(4) == 0 {
-                s += rng.pick(&["-py3.11", "-py3.12", "-py3.13"]);
-            }
-        }
-        if rng.below(8) == 0 {
-            s += rng.pick(&["-slim", "-devel"]);
-        }
-        if rng.below(5) != 0 {
-            s += &format!("-r{}", 1 + rng.below(60));
-        }
+        let s = vessl_name(&mut rng, 60);
         if seen.insert(s.clone()) {
             out.push(s);
         }

@@ -21,27 +21,10 @@ use criterion::{
 };
 use imagetag::{Catalog, Image};
 
-/// Marsaglia's xorshift64, with a fixed seed: every run sees the same tags.
-struct XorShift(u64);
+#[path = "gen/mod.rs"]
+mod gen;
 
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len() as u64) as usize]
-    }
-}
+use gen::{vessl_name, XorShift};
 
 /// One name: eight in ten VESSL (one in five of them a standard alias),
 /// one NGC, one generic.
@@ -61,34 +44,7 @@ fn name(rng: &mut XorShift) -> String {
             rng.below(40),
             rng.pick(&["", "-alpine", "-slim", "-bookworm"])
         ),
-        _ => {
-            let repo = rng.pick(&["python", "cuda", "torch", "tensorflow"]);
-            let mut s = format!("quay.io/vessl-ai/{repo}:");
-            match repo {
-                "python" => s += &format!("3.{}", 6 + rng.below(9)),
-                "cuda" => s += &format!("{}.{}", 11 + rng.below(3), rng.below(10)),
-                _ => s += &format!("{}.{}.{}", 1 + rng.below(2), rng.below(30), rng.below(6)),
-            }
-            if repo != "python" && repo != "cuda" {
-                s += &format!(
-                    "-cuda{}",
-                    rng.pick(&["11.8", "12.1", "12.4", "12.4.1", "12.8", "13.0.1"])
-                );
-                if rng.below(4) == 0 {
-                    s += "-cudnn9";
-                }
-                if rng.below(4) == 0 {
-                    s += rng.pick(&["-py3.11", "-py3.12", "-py3.13"]);
-                }
-            }
-            if rng.below(8) == 0 {
-                s += rng.pick(&["-slim", "-devel"]);
-            }
-            if rng.below(5) != 0 {
-                s += &format!("-r{}", 1 + rng.below(300));
-            }
-            s
-        }
+        _ => vessl_name(rng, 300),
     }
 }
 
