@@ -26,9 +26,14 @@
 //!   by line);
 //! - `helm_values`: N Helm image maps (`registry`, `repository`, `tag`).
 
+#[path = "gen/mod.rs"]
+mod gen;
+
+use gen::median;
+
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use imagetag::check::{find_in, FileKind, Policy};
@@ -137,20 +142,6 @@ fn check(kind: FileKind, path: &Path, text: &str, policy: &Policy) -> (usize, us
 /// The floor: one pass over the text, counting its lines.
 fn floor(text: &str) -> usize {
     black_box(text).bytes().filter(|&b| b == b'\n').count()
-}
-
-/// The median of `runs` runs of `f`, after one to warm up.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    f();
-    let mut t: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[runs / 2]
 }
 
 fn scaling(c: &mut Criterion) {

@@ -14,7 +14,7 @@
 
 use std::collections::HashSet;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
@@ -24,7 +24,7 @@ use imagetag::{Catalog, Image};
 #[path = "gen/mod.rs"]
 mod gen;
 
-use gen::{vessl_name, XorShift};
+use gen::{median, vessl_name, XorShift};
 
 /// One name: eight in ten VESSL (one in five of them a standard alias),
 /// one NGC, one generic.
@@ -80,20 +80,6 @@ fn sizes() -> Vec<usize> {
         .into_iter()
         .filter(|&n| n <= max)
         .collect()
-}
-
-/// The median of `runs` runs of `f`, after one to warm up.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    f();
-    let mut t: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[runs / 2]
 }
 
 fn scaling(c: &mut Criterion) {

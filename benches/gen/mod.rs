@@ -1,6 +1,9 @@
 //! Generated tags for the benches: a seeded generator and realistic VESSL
-//! names, shared by `catalog` and `sort_scaling` (included with `#[path]`).
+//! names, and the median timer, shared by the benches (included with
+//! `#[path]`).
 #![allow(dead_code)]
+
+use std::time::{Duration, Instant};
 
 /// Marsaglia's xorshift64, with a fixed seed: every run sees the same tags.
 pub struct XorShift(pub u64);
@@ -54,4 +57,18 @@ pub fn vessl_name(rng: &mut XorShift, revisions: u64) -> String {
         s += &format!("-r{}", 1 + rng.below(revisions));
     }
     s
+}
+
+/// The median of `runs` runs of `f`, after one to warm up.
+pub fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    let mut t: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[runs / 2]
 }
