@@ -1,5 +1,6 @@
 //! [`Image`]: a reference plus what its naming scheme made of it.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -7,11 +8,12 @@ use std::str::FromStr;
 
 use crate::error::Error;
 use crate::reference::{Reference, Spans};
+use crate::scheme::generic::CoverKey;
 use crate::scheme::generic::GenericTag;
 use crate::scheme::ngc::NgcTag;
 use crate::scheme::twcc::TwccName;
 use crate::scheme::vessl::VesslTag;
-use crate::scheme::{Field, Scheme, Tagged, Track};
+use crate::scheme::{Facts, Field, Indexed, RevisionBase, Scheme, Tagged, Track};
 
 /// A scheme's reading of an image name.
 #[non_exhaustive]
@@ -35,6 +37,20 @@ macro_rules! each {
             Value::Ngc($x) => $e,
             Value::Vessl($x) => $e,
             Value::Generic($x) => $e,
+        }
+    };
+}
+
+/// Calls `$f` on the scheme values inside two [`Value`]s of one scheme;
+/// `$none` for values of different schemes.
+macro_rules! both {
+    ($a:expr, $b:expr, ($x:ident, $y:ident) => $e:expr, _ => $none:expr) => {
+        match ($a, $b) {
+            (Value::Twcc($x), Value::Twcc($y)) => $e,
+            (Value::Ngc($x), Value::Ngc($y)) => $e,
+            (Value::Vessl($x), Value::Vessl($y)) => $e,
+            (Value::Generic($x), Value::Generic($y)) => $e,
+            _ => $none,
         }
     };
 }
@@ -297,13 +313,62 @@ impl Image {
     /// The order of two images: `None` when incomparable (different schemes
     /// or tracks, or an alias against what it may point at).
     pub fn compare(&self, other: &Image) -> Option<Ordering> {
-        match (&self.value, &other.value) {
-            (Value::Twcc(a), Value::Twcc(b)) => a.compare(b),
-            (Value::Ngc(a), Value::Ngc(b)) => a.compare(b),
-            (Value::Vessl(a), Value::Vessl(b)) => a.compare(b),
-            (Value::Generic(a), Value::Generic(b)) => a.compare(b),
-            _ => None,
-        }
+        both!(&self.value, &other.value, (a, b) => a.compare(b), _ => None)
+    }
+
+    /// The typed facts a query filters and ranks by (see [`Tagged::facts`]).
+    pub fn facts(&self) -> Facts<'_> {
+        each!(&self.value, v => v.facts())
+    }
+}
+
+/// What the catalog asks (see [`Indexed`]): each answer comes from the
+/// scheme, so the catalog names no scheme.
+impl Image {
+    /// The repository this image's repository is one release of (see
+    /// [`Tagged::family`]): its canonical parent path and the family's
+    /// name (`registry.twcc.ai/ngc/nvidia/pytorch` for
+    /// `…/pytorch-21.06-py3`).
+    pub(crate) fn family(&self) -> Option<String> {
+        let name = each!(&self.value, v => v.family())?;
+        let mut s = String::new();
+        self.reference().push_canonical_repository(&mut s, 0);
+        s.truncate(s.rfind('/').map_or(0, |i| i + 1));
+        s.push_str(name);
+        Some(s)
+    }
+
+    pub(crate) fn revision_base(&self) -> Option<RevisionBase<'_>> {
+        each!(&self.value, v => v.revision_base())
+    }
+
+    pub(crate) fn alias_key(&self) -> Option<Cow<'_, str>> {
+        each!(&self.value, v => v.alias_key())
+    }
+
+    pub(crate) fn may_cover(&self) -> bool {
+        each!(&self.value, v => v.may_cover())
+    }
+
+    pub(crate) fn covers(&self, other: &Image) -> bool {
+        both!(&self.value, &other.value, (a, b) => Indexed::covers(a, b), _ => false)
+    }
+
+    pub(crate) fn covering_keys(&self, out: &mut Vec<CoverKey>) {
+        each!(&self.value, v => Indexed::covering_keys(v, out));
+    }
+
+    pub(crate) fn own_keys(&self) -> [Option<CoverKey>; 2] {
+        each!(&self.value, v => Indexed::own_keys(v))
+    }
+
+    /// A total order for sorting: the scheme's own where it has one, else
+    /// [`compare`](Self::compare), and the text (numbers as numbers) for
+    /// incomparable images. Borrows both: a comparison never allocates.
+    pub(crate) fn sort_cmp(&self, other: &Image) -> Ordering {
+        both!(&self.value, &other.value, (a, b) => Indexed::linear_cmp(a, b), _ => None)
+            .or_else(|| self.compare(other))
+            .unwrap_or_else(|| crate::catalog::natural_cmp(self.text(), other.text()))
     }
 }
 

@@ -52,7 +52,7 @@ use std::hash::{Hash, Hasher};
 
 use crate::error::{Component, Error};
 use crate::reference::{Reference, DEFAULT_TAG};
-use crate::scheme::{Field, Scheme, Tagged, Track};
+use crate::scheme::{Facts, Field, Indexed, Scheme, Tagged, Track};
 use crate::version::Version;
 
 /// Words that name a moving tag when they start one (`latest`,
@@ -453,6 +453,17 @@ impl Tagged for GenericTag {
         self.moving()
     }
 
+    /// The version (a date's numbers), the build or revision number, and
+    /// whether it is a pre-release.
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            version: self.version(),
+            revision: self.build(),
+            prerelease: self.is_prerelease(),
+            ..Facts::default()
+        }
+    }
+
     fn fields(&self) -> Vec<Field> {
         let mut f = vec![Field::text("repository", self.repository())];
         if let Some(t) = self.tag() {
@@ -516,6 +527,28 @@ impl Tagged for GenericTag {
             Rel::Order(o) if o != Ordering::Equal => Some(o),
             _ => None,
         }
+    }
+}
+
+impl Indexed for GenericTag {
+    fn may_cover(&self) -> bool {
+        self.pos().is_some()
+    }
+
+    fn covers(&self, other: &Self) -> bool {
+        GenericTag::covers(self, other)
+    }
+
+    fn covering_keys(&self, out: &mut Vec<CoverKey>) {
+        GenericTag::covering_keys(self, out);
+    }
+
+    fn own_keys(&self) -> [Option<CoverKey>; 2] {
+        GenericTag::own_keys(self)
+    }
+
+    fn linear_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(GenericTag::linear_cmp(self, other))
     }
 }
 

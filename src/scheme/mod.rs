@@ -61,6 +61,7 @@
 //! error. The TWCC ↔ NGC conversion lives in its own file, so the two
 //! scheme files do not import each other.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::Hash;
@@ -68,6 +69,7 @@ use std::str::FromStr;
 
 use crate::error::Error;
 use crate::reference::Reference;
+use crate::version::Version;
 
 mod convert;
 pub mod generic;
@@ -253,6 +255,13 @@ pub trait Tagged: fmt::Display + fmt::Debug + Clone + Eq + Hash + Sized {
     /// What must be equal for two values to be comparable.
     fn track(&self) -> Track;
 
+    /// Whether `self` and `other` are on one track: `self.track() ==
+    /// other.track()`, which every scheme answers without building either
+    /// track (comparing and sorting never allocate).
+    fn same_track(&self, other: &Self) -> bool {
+        self.track() == other.track()
+    }
+
     /// Whether this is a moving alias (`latest`, a VESSL standard alias).
     fn is_alias(&self) -> bool;
 
@@ -266,7 +275,163 @@ pub trait Tagged: fmt::Display + fmt::Debug + Clone + Eq + Hash + Sized {
     /// The scheme's fields, keys as in the shared corpus.
     fn fields(&self) -> Vec<Field>;
 
+    /// The typed facts a query filters and ranks by (see [`Facts`]). By
+    /// default read from [`fields`](Self::fields).
+    fn facts(&self) -> Facts<'_> {
+        Facts::from_fields(&self.fields())
+    }
+
+    /// The name that repositories differing only by this value's position
+    /// share, when the position lives in the repository name: the framework
+    /// of a TWCC name with a release (`pytorch` for `pytorch-21.06-py3` and
+    /// `pytorch-22.08-py3`), which a catalog reads as one repository.
+    /// `None` for every other value.
+    fn family(&self) -> Option<&str> {
+        None
+    }
+
     /// The order of two values: `None` when they are incomparable (on
     /// different tracks, or an alias against a value it may point at).
     fn compare(&self, other: &Self) -> Option<Ordering>;
+}
+
+/// What a query looks at in a value, typed: the parts
+/// [`Catalog::newest`](crate::Catalog::newest) filters and ranks by
+/// (see [`Tagged::facts`]).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts<'a> {
+    /// The version a requirement is checked against: the framework version,
+    /// the leading version of a `python` or `cuda` image, an NGC or TWCC
+    /// release (`24.01` as `24.1`), a date's numbers.
+    pub version: Option<Version>,
+    /// The CUDA version.
+    pub cuda: Option<Version>,
+    /// The cuDNN major version.
+    pub cudnn: Option<u32>,
+    /// The Python version (`py3` as `3`).
+    pub python: Option<Version>,
+    /// The variant or flavour (`slim`, `tf2`; NGC's `igpu` suffix).
+    pub variant: Option<Cow<'a, str>>,
+    /// The revision or build number (`-r5`, a build stamp).
+    pub revision: Option<u64>,
+    /// A pre-release (`3.13.0rc1`, `24.12.rc0`): below its release.
+    pub prerelease: bool,
+    /// When an NGC or TWCC release came out: the first day of its month
+    /// (a vendor release `r2019b`: September 2019).
+    pub released: Option<chrono::NaiveDate>,
+    /// A tag that detection kept whole as one word, with no grammar
+    /// (`quay.io/vessl-ai/torch:buildcache`): never the newest of anything.
+    pub opaque: bool,
+}
+
+impl<'a> Facts<'a> {
+    /// The facts that `fields` state (keys as in the shared corpus):
+    /// versions written as `24.01`, `py3` or `3.10`.
+    pub(crate) fn from_fields(fields: &[Field]) -> Facts<'a> {
+        let mut f = Facts::default();
+        let mut release = None;
+        for field in fields {
+            let text = match &field.value {
+                FieldValue::Text(t) => Some(t.as_str()),
+                _ => None,
+            };
+            let number = match &field.value {
+                FieldValue::Number(n) => Some(*n),
+                FieldValue::Text(t) => t.parse().ok(),
+                FieldValue::Bool(_) => None,
+            };
+            match field.key {
+                "version" => f.version = text.and_then(lenient_version),
+                "release" => release = text.and_then(lenient_version),
+                "cuda" => f.cuda = text.and_then(lenient_version),
+                "python" => f.python = text.and_then(lenient_version),
+                "cudnn" => f.cudnn = number.and_then(|n| u32::try_from(n).ok()),
+                "variant" => f.variant = text.map(|t| Cow::Owned(t.to_owned())),
+                // NGC's suffixes (`-igpu`, `-sdk`) are flavours like a
+                // variant: a plain image wins a tie over them.
+                "suffix" if f.variant.is_none() => {
+                    f.variant = text.map(|t| Cow::Owned(t.to_owned()));
+                }
+                "revision" => f.revision = number,
+                _ => {}
+            }
+        }
+        f.version = f.version.or(release);
+        f
+    }
+}
+
+/// A version as schemes write it in their fields: `24.01`, `py3`, `3.10`;
+/// leading zeros and a `py` prefix are allowed here.
+fn lenient_version(s: &str) -> Option<Version> {
+    let s = s.strip_prefix("py").unwrap_or(s);
+    let mut parts = [0u32; crate::version::MAX_PARTS];
+    let mut n = 0;
+    for p in s.split('.') {
+        if n == parts.len() || p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        parts[n] = p.parse().ok()?;
+        n += 1;
+    }
+    Some(Version::new(&parts[..n]))
+}
+
+/// Where a catalog files a value that belongs to a numbered alias base (a
+/// VESSL standard alias and its `-rN` revisions): found by numbers and
+/// borrowed text, without building a key.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RevisionBase<'a> {
+    /// The canonical repository, as the value spells it.
+    pub(crate) repository: &'a str,
+    /// The text that stands for the track within the repository.
+    pub(crate) track: &'a str,
+    /// The leading version: with `track`, the alias.
+    pub(crate) lead: Version,
+    /// The revision; `None` for the alias itself.
+    pub(crate) revision: Option<u32>,
+}
+
+/// What a catalog's index asks of a scheme value beyond [`Tagged`]: the
+/// fast paths and moving-tag rules it would otherwise special-case by
+/// scheme. Crate-private: the shapes are the catalog's, not a promise.
+/// Every default says "not this kind of value".
+pub(crate) trait Indexed: Tagged {
+    /// The alias base of a value with numbered revisions (see
+    /// [`RevisionBase`]).
+    fn revision_base(&self) -> Option<RevisionBase<'_>> {
+        None
+    }
+
+    /// The alias this value belongs to, borrowed ([`Tagged::alias_tag`]).
+    fn alias_key(&self) -> Option<Cow<'_, str>> {
+        self.alias_tag().map(Cow::Owned)
+    }
+
+    /// Whether this value may cover others (a generic `3.12` over
+    /// `3.12.8`): only then is [`covers`](Self::covers) worth asking.
+    fn may_cover(&self) -> bool {
+        false
+    }
+
+    /// Whether this value is moving over `other` (see
+    /// [`GenericTag::covers`](generic::GenericTag::covers)).
+    fn covers(&self, _other: &Self) -> bool {
+        false
+    }
+
+    /// The keys a value must have to cover this one.
+    fn covering_keys(&self, _out: &mut Vec<generic::CoverKey>) {}
+
+    /// This value's keys as a coverer.
+    fn own_keys(&self) -> [Option<generic::CoverKey>; 2] {
+        [None, None]
+    }
+
+    /// A total order extending [`Tagged::compare`] on one track, for
+    /// sorting, where the scheme has one.
+    fn linear_cmp(&self, _other: &Self) -> Option<Ordering> {
+        None
+    }
 }

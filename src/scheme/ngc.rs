@@ -51,7 +51,7 @@ use crate::release::{Release, VendorRelease};
 use crate::scheme::words::{
     self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, word, Marker,
 };
-use crate::scheme::{Field, Scheme, Tagged, Track};
+use crate::scheme::{Facts, Field, Indexed, Scheme, Tagged, Track};
 use crate::version::Version;
 
 const SUBJECT: &str = "NGC tag";
@@ -378,11 +378,54 @@ impl NgcTag {
     /// The repository as people read it, the same for every spelling of
     /// the name (see `words::familiar_repository`).
     fn repository_written(&self) -> String {
+        let (registry, path, name) = self.repository_parts();
+        words::familiar_repository(registry, path, name)
+    }
+
+    /// The parts of [`repository_written`](Self::repository_written):
+    /// registry, path and name.
+    fn repository_parts(&self) -> (Option<&str>, Option<&str>, &str) {
         let (path, name) = match self.0.repository().rsplit_once('/') {
             Some((p, n)) => (Some(p), n),
             None => (None, self.0.repository()),
         };
-        words::familiar_repository(self.0.get(self.0.registry), path, name)
+        (self.0.get(self.0.registry), path, name)
+    }
+
+    /// What [`Tagged::track`] writes after the repository, as values: the
+    /// kind of position (with its letter, or the tag), then the parts that
+    /// are not the position.
+    fn track_shape(&self) -> (u8, Option<char>, Option<&str>, [Option<&str>; 9]) {
+        let (kind, letter, tag) = match self.0.position {
+            NgcPosition::Release(_) => (0, None, None),
+            NgcPosition::Version(c, _) => (1, c, None),
+            NgcPosition::Vendor(_) => (2, None, None),
+            NgcPosition::None if self.0.other || self.is_latest() => {
+                (3, None, Some(self.0.get(self.0.tag).unwrap_or(DEFAULT_TAG)))
+            }
+            NgcPosition::None => (4, None, None),
+        };
+        (kind, letter, tag, self.track_parts().map(|(_, v)| v))
+    }
+
+    /// The parts of the track that are not the position, by key.
+    fn track_parts(&self) -> [(&'static str, Option<&str>); 9] {
+        let cuda = if self.0.cuda_repo {
+            None
+        } else {
+            self.0.get(self.0.cuda)
+        };
+        [
+            ("cuda", cuda),
+            ("cudnn", self.0.get(self.0.cudnn)),
+            ("variant", self.0.get(self.0.variant)),
+            ("package", self.0.get(self.0.package)),
+            ("python", self.0.get(self.0.python)),
+            ("suffix", self.0.get(self.0.suffix)),
+            ("os", self.0.get(self.0.os)),
+            ("compiler", self.0.get(self.0.compiler)),
+            ("l4t", self.0.get(self.0.l4t)),
+        ]
     }
 
     fn is_latest(&self) -> bool {
@@ -481,22 +524,7 @@ impl Tagged for NgcTag {
             )),
             NgcPosition::None => parts.push("cuda-only".into()),
         }
-        let cuda = if self.0.cuda_repo {
-            None
-        } else {
-            self.0.get(self.0.cuda)
-        };
-        for (k, v) in [
-            ("cuda", cuda),
-            ("cudnn", self.0.get(self.0.cudnn)),
-            ("variant", self.0.get(self.0.variant)),
-            ("package", self.0.get(self.0.package)),
-            ("python", self.0.get(self.0.python)),
-            ("suffix", self.0.get(self.0.suffix)),
-            ("os", self.0.get(self.0.os)),
-            ("compiler", self.0.get(self.0.compiler)),
-            ("l4t", self.0.get(self.0.l4t)),
-        ] {
+        for (k, v) in self.track_parts() {
             if let Some(v) = v {
                 parts.push(format!("{k}={v}"));
             }
@@ -558,11 +586,24 @@ impl Tagged for NgcTag {
         f
     }
 
+    /// The fields' facts, and the date of the release.
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            released: self.release().map(|r| r.date()),
+            ..Facts::from_fields(&self.fields())
+        }
+    }
+
+    fn same_track(&self, other: &Self) -> bool {
+        self.track_shape() == other.track_shape()
+            && words::same_repository(self.repository_parts(), other.repository_parts())
+    }
+
     fn compare(&self, other: &Self) -> Option<Ordering> {
         if self == other {
             return Some(Ordering::Equal);
         }
-        if self.track() != other.track() {
+        if !self.same_track(other) {
             return None;
         }
         let o = match (self.0.position, other.0.position) {
@@ -584,6 +625,8 @@ impl Tagged for NgcTag {
         (o != Ordering::Equal).then_some(o)
     }
 }
+
+impl Indexed for NgcTag {}
 
 /// Numbers compared as numbers, a missing number counting as 0.
 fn cmp_numbers(a: &Version, b: &Version) -> Ordering {

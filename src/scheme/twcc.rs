@@ -40,7 +40,7 @@ use crate::parse::{offset_in, Res};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
 use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, is_python, word};
-use crate::scheme::{Field, Scheme, Tagged, Track};
+use crate::scheme::{Facts, Field, Indexed, Scheme, Tagged, Track};
 use crate::version::Version;
 
 const SUBJECT: &str = "TWCC name";
@@ -348,11 +348,39 @@ impl TwccName {
     /// name (see `words::familiar_repository`): registry, path and framework
     /// (or name).
     fn repository(&self) -> String {
-        words::familiar_repository(
+        let (registry, path, name) = self.repository_parts();
+        words::familiar_repository(registry, path, name)
+    }
+
+    /// The parts of [`repository`](Self::repository): registry, path, and
+    /// framework (or name).
+    fn repository_parts(&self) -> (Option<&str>, Option<&str>, &str) {
+        (
             self.registry(),
             self.path(),
             self.framework().unwrap_or(self.name()),
         )
+    }
+
+    /// What [`Tagged::track`] writes after the repository, as values:
+    /// the kind of position (and the tag, without one), the parts that are
+    /// not the position, and `-v1`.
+    fn track_shape(&self) -> (u8, Option<&str>, [Option<&str>; 5], bool) {
+        let (kind, tag) = match self.position {
+            TwccPosition::Release(_) => (0, None),
+            TwccPosition::Vendor(_) => (1, None),
+            TwccPosition::Version(_) => (2, None),
+            TwccPosition::Cuda(_) => (3, None),
+            TwccPosition::None => (4, Some(self.tag())),
+        };
+        let parts = [
+            self.cudnn(),
+            self.variant(),
+            self.python(),
+            self.package(),
+            self.os(),
+        ];
+        (kind, tag, parts, self.optimized)
     }
 }
 
@@ -494,11 +522,36 @@ impl Tagged for TwccName {
         f
     }
 
+    /// The fields' facts, and the date of the release (or vendor release).
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            released: self
+                .release()
+                .map(|r| r.date())
+                .or_else(|| self.vendor_release().map(|v| v.date())),
+            ..Facts::from_fields(&self.fields())
+        }
+    }
+
+    /// The framework, when the name has a release: its releases are
+    /// repositories of their own (`pytorch-21.06-py3`, `pytorch-22.08-py3`).
+    fn family(&self) -> Option<&str> {
+        if self.release().is_none() && self.vendor_release().is_none() {
+            return None;
+        }
+        self.framework()
+    }
+
+    fn same_track(&self, other: &Self) -> bool {
+        self.track_shape() == other.track_shape()
+            && words::same_repository(self.repository_parts(), other.repository_parts())
+    }
+
     fn compare(&self, other: &Self) -> Option<Ordering> {
         if self == other {
             return Some(Ordering::Equal);
         }
-        if self.track() != other.track() {
+        if !self.same_track(other) {
             return None;
         }
         let o = match (self.position, other.position) {
@@ -513,6 +566,8 @@ impl Tagged for TwccName {
         (o != Ordering::Equal).then_some(o)
     }
 }
+
+impl Indexed for TwccName {}
 
 #[cfg(feature = "serde")]
 crate::release::string_serde!(TwccName, "a TWCC image name");

@@ -41,6 +41,7 @@
 //! (`vllm:0.6.4`) use the same grammar, but VESSL documents no alias rule
 //! for them, so none is claimed.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
@@ -51,7 +52,7 @@ use nom::Parser;
 use crate::error::{Component, Error, ErrorKind};
 use crate::parse::{class, number, PErr, Res, Why};
 use crate::reference::Reference;
-use crate::scheme::{Field, Scheme, Tagged, Track};
+use crate::scheme::{Facts, Field, Indexed, RevisionBase, Scheme, Tagged, Track};
 use crate::version::Version;
 
 const SUBJECT: &str = "VESSL tag";
@@ -442,18 +443,6 @@ impl VesslTag {
         repo.rfind('/').map_or(repo, |i| &repo[i + 1..])
     }
 
-    /// Everything but the position, for [`Tagged::compare`].
-    fn same_track(&self, o: &Self) -> bool {
-        self.repository() == o.repository()
-            && self.kind == o.kind
-            && self.legacy_framework() == o.legacy_framework()
-            && self.cuda == o.cuda
-            && self.cudnn() == o.cudnn()
-            && self.python == o.python
-            && self.python_text.map(|s| self.at(s)) == o.python_text.map(|s| o.at(s))
-            && self.variant() == o.variant()
-    }
-
     /// The pin on a position: the revision, or a legacy build stamp.
     fn pin(&self) -> Option<u64> {
         match (self.revision(), self.build()) {
@@ -650,8 +639,36 @@ impl Tagged for VesslTag {
         Track::new([s.as_str()])
     }
 
+    /// Everything but the position.
+    fn same_track(&self, o: &Self) -> bool {
+        self.repository() == o.repository()
+            && self.kind == o.kind
+            && self.legacy_framework() == o.legacy_framework()
+            && self.cuda == o.cuda
+            && self.cudnn() == o.cudnn()
+            && self.python == o.python
+            && self.python_text.map(|s| self.at(s)) == o.python_text.map(|s| o.at(s))
+            && self.variant() == o.variant()
+    }
+
     fn is_alias(&self) -> bool {
         self.is_standard_alias()
+    }
+
+    /// From the accessors: the version (or the leading version of a
+    /// `python` or `cuda` image), CUDA, cuDNN, Python, variant, and the
+    /// revision (or a legacy build stamp).
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            version: self.version().or(self.lead()),
+            cuda: self.cuda(),
+            cudnn: self.cudnn(),
+            python: self.python(),
+            variant: self.variant().map(Cow::Borrowed),
+            revision: self.pin(),
+            opaque: self.is_opaque(),
+            ..Facts::default()
+        }
     }
 
     /// The standard alias: the tag without `-rN` (`2.3.0-cuda12.4` for
@@ -732,6 +749,25 @@ impl Tagged for VesslTag {
             },
             o => Some(o),
         }
+    }
+}
+
+impl Indexed for VesslTag {
+    /// A tag of a documented repository (one with standard aliases): its
+    /// text between the version and `-rN` names the track, its version
+    /// and that text the alias.
+    fn revision_base(&self) -> Option<RevisionBase<'_>> {
+        self.alias()?;
+        Some(RevisionBase {
+            repository: self.repository(),
+            track: self.track_key()?,
+            lead: self.lead()?,
+            revision: self.revision(),
+        })
+    }
+
+    fn alias_key(&self) -> Option<Cow<'_, str>> {
+        self.alias().map(Cow::Borrowed)
     }
 }
 

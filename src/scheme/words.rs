@@ -75,6 +75,16 @@ pub(crate) fn familiar_repository(
     s
 }
 
+/// Whether two names spell the same [`familiar_repository`] (registry
+/// without case, `library/` implied on Docker Hub), without building it:
+/// comparing tracks must not allocate.
+pub(crate) fn same_repository(
+    a: (Option<&str>, Option<&str>, &str),
+    b: (Option<&str>, Option<&str>, &str),
+) -> bool {
+    a.2 == b.2 && path(a.0, a.1) == path(b.0, b.1) && host_eq(a.0, b.0)
+}
+
 /// Whether two canonical repositories or names (`domain/path...`) are the
 /// same: the first component (the registry host) without ASCII case, the
 /// rest exactly.

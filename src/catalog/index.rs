@@ -1,0 +1,471 @@
+//! The catalog's index: repositories, tracks, alias bases, and the set of
+//! images, kept up to date one image at a time.
+//!
+//! Two paths file an image, both asked of the scheme through
+//! [`Image`]'s crate-private hooks (the scheme's `Indexed` trait):
+//!
+//! - a value with numbered revisions under an alias
+//!   ([`Image::revision_base`]: a VESSL standard alias and its `-rN`
+//!   tags) is filed by numbers, without a string key: its track by the
+//!   borrowed text that names it, its base by the packed leading version
+//!   ([`pack_base`]), its revision in a bitmask ([`NumberedBase`]). The
+//!   base also keeps the set: no hash of the name is needed;
+//! - every other image is kept once by the hash of its reference
+//!   (`seen`), grouped by the text of its track, and, when it has an
+//!   alias ([`Image::alias_key`]), under that alias in its repository's
+//!   `bases`, which keeps the newest by [`Image::compare`].
+
+use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
+
+use super::hash::Map;
+use super::Catalog;
+use crate::image::Image;
+use crate::reference::Reference;
+use crate::scheme::{RevisionBase, Track};
+use crate::version::Version;
+
+#[derive(Clone, Debug)]
+pub(super) struct Repo {
+    pub(super) name: String,
+    pub(super) tracks: Vec<usize>,
+    /// Track group by the track's text ([`Image::track`]).
+    pub(super) track_index: Map<String, usize>,
+    /// Track group of numbered bases by the text that names their track
+    /// ([`RevisionBase::track`]: `-cuda12.4-py3.11` of a VESSL tag), which
+    /// needs no formatting.
+    pub(super) numbered_tracks: Map<String, usize>,
+    /// The alias and the newest pinned image of each other alias, by the
+    /// alias's tag.
+    pub(super) bases: Map<String, Base>,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct TrackGroup {
+    pub(super) track: Track,
+    pub(super) members: Vec<usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(super) struct Base {
+    pub(super) alias: Option<usize>,
+    pub(super) newest: Option<usize>,
+}
+
+/// The key of a numbered base (its track group and leading version) packed
+/// into a `u64`, when the track group is below 2^20 and the version has
+/// parts below 1024: the group in bits 43..63, the number of parts in bits
+/// 40..43, and each part in 10 bits from bit 0. Two keys that pack are
+/// equal exactly when their packings are.
+pub(super) fn pack_base(track: u32, lead: Version) -> Option<u64> {
+    let parts = lead.parts();
+    if track >= 1 << 20 || parts.len() > 4 {
+        return None;
+    }
+    let mut k = (u64::from(track) << 43) | ((parts.len() as u64) << 40);
+    for (i, &p) in parts.iter().enumerate() {
+        if p >= 1 << 10 {
+            return None;
+        }
+        k |= u64::from(p) << (10 * i);
+    }
+    Some(k)
+}
+
+/// No image (for the `u32` indices of [`NumberedBase`] and [`Older`]).
+pub(super) const NONE: u32 = u32::MAX;
+
+/// The tags of one numbered alias base, as image indices (`NONE` for none).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct NumberedBase {
+    alias: u32,
+    newest: u32,
+    /// The revision of `newest` (meaningless when `newest` is `NONE`):
+    /// comparing numbers here spares a look at the (cold) image.
+    newest_revision: u32,
+    /// The first of the other revisions below [`LOW_REVISIONS`], in
+    /// [`Catalog::older`].
+    older: u32,
+    /// Which revisions below 64 the base holds (bit `r` for `-rN`): a
+    /// duplicate, or a new revision, is told without walking `older`,
+    /// whose entries lie all over the vector (a cache miss each; a base of
+    /// a `python` or `cuda` image holds dozens of revisions).
+    revisions: [u32; 2],
+}
+
+/// The revisions a [`NumberedBase`] notes in its bitmask and keeps in
+/// [`Catalog::older`]; higher ones live in [`Catalog::high_revisions`].
+const LOW_REVISIONS: u32 = 64;
+
+impl NumberedBase {
+    /// Whether the base holds revision `r`, when `r` is below 64: `None`
+    /// for higher revisions, which the caller looks up in `high_revisions`.
+    fn has_revision(&self, r: u32) -> Option<bool> {
+        let word = self.revisions.get((r / 32) as usize)?;
+        Some(word & (1 << (r % 32)) != 0)
+    }
+
+    /// Notes revision `r` in `revisions`, when it is below 64.
+    fn mark_revision(&mut self, r: u32) {
+        if let Some(word) = self.revisions.get_mut((r / 32) as usize) {
+            *word |= 1 << (r % 32);
+        }
+    }
+
+    pub(super) fn alias(&self) -> Option<usize> {
+        (self.alias != NONE).then_some(self.alias as usize)
+    }
+
+    pub(super) fn newest(&self) -> Option<usize> {
+        (self.newest != NONE).then_some(self.newest as usize)
+    }
+}
+
+impl Default for NumberedBase {
+    fn default() -> Self {
+        NumberedBase {
+            alias: NONE,
+            newest: NONE,
+            newest_revision: 0,
+            older: NONE,
+            revisions: [0; 2],
+        }
+    }
+}
+
+/// A revision of a numbered base other than its newest.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Older {
+    revision: u32,
+    image: u32,
+    /// The next one of the same base, or `NONE`.
+    next: u32,
+}
+
+/// The index of the next image, as a `u32`.
+///
+/// # Panics
+///
+/// When the catalog already holds `u32::MAX` images.
+fn index32(idx: usize) -> u32 {
+    u32::try_from(idx)
+        .ok()
+        .filter(|&i| i != NONE)
+        .expect("a catalog holds fewer than 2^32 - 1 images")
+}
+
+/// The images whose references share one hash.
+#[derive(Clone, Debug)]
+pub(super) enum Bucket {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+/// Up to this many repositories, `Catalog::repo_id` compares a name
+/// with each instead of hashing it.
+const FEW_REPOS: usize = 8;
+
+impl Catalog {
+    /// Adds an image; `false` if it was there already.
+    pub fn insert(&mut self, image: Image) -> bool {
+        if let Some(key) = image.revision_base() {
+            let repo = self.repo_id_named(key.repository);
+            let track = match self.repos[repo].numbered_tracks.get(key.track) {
+                Some(&t) => {
+                    debug_assert_eq!(self.tracks[t].track, image.track(), "{image}");
+                    t
+                }
+                None => {
+                    let t = self.new_track(repo, image.track());
+                    self.repos[repo]
+                        .numbered_tracks
+                        .insert(key.track.to_owned(), t);
+                    t
+                }
+            };
+            let (lead, revision) = (key.lead, key.revision);
+            return self.insert_numbered(image, track, lead, revision);
+        }
+        // Equal images have equal references: hash the reference only.
+        let hash = self.hasher.hash_one(image.reference());
+        let idx = self.images.len();
+        if self.hint > 0 {
+            self.seen.reserve(std::mem::take(&mut self.hint));
+        }
+        match self.seen.get_mut(&hash) {
+            None => {
+                self.seen.insert(hash, Bucket::One(idx));
+            }
+            Some(bucket) => {
+                let images = &self.images;
+                match bucket {
+                    Bucket::One(i) if images[*i] == image => return false,
+                    Bucket::One(i) => *bucket = Bucket::Many(vec![*i, idx]),
+                    Bucket::Many(v) if v.iter().any(|&i| images[i] == image) => return false,
+                    Bucket::Many(v) => v.push(idx),
+                }
+            }
+        }
+
+        let repo = self.repo_id(&image.reference());
+        let track = self.track_id(repo, &image);
+        self.tracks[track].members.push(idx);
+
+        if let Some(alias) = image.alias_key() {
+            let bases = &mut self.repos[repo].bases;
+            let base = match bases.get_mut(alias.as_ref()) {
+                Some(b) => b,
+                None => bases.entry(alias.into_owned()).or_default(),
+            };
+            if image.is_alias() {
+                base.alias = Some(idx);
+            } else if base
+                .newest
+                .is_none_or(|n| image.compare(&self.images[n]) == Some(Ordering::Greater))
+            {
+                base.newest = Some(idx);
+            }
+        }
+        self.images.push(image);
+        true
+    }
+
+    /// [`insert`](Self::insert) for a value with numbered revisions: its
+    /// base is found by numbers, and keeps the set of its revisions.
+    fn insert_numbered(
+        &mut self,
+        image: Image,
+        track: usize,
+        lead: Version,
+        revision: Option<u32>,
+    ) -> bool {
+        let idx = index32(self.images.len());
+        if self.numbered_hint > 0 {
+            self.numbered
+                .reserve(std::mem::take(&mut self.numbered_hint));
+        }
+        // Track groups are far fewer than images.
+        let base = match pack_base(track as u32, lead) {
+            Some(k) => self.numbered.entry(k).or_default(),
+            None => self.numbered_wide.entry((track as u32, lead)).or_default(),
+        };
+        match revision {
+            None if base.alias != NONE => return false,
+            None => base.alias = idx,
+            Some(r) => {
+                match base.has_revision(r) {
+                    Some(true) => return false,
+                    Some(false) => base.mark_revision(r),
+                    None => {
+                        // A high revision: one hash look-up, whatever the
+                        // number of revisions the base has.
+                        match self.high_revisions.entry((track as u32, lead, r)) {
+                            Entry::Occupied(_) => return false,
+                            Entry::Vacant(v) => {
+                                v.insert(idx);
+                            }
+                        }
+                    }
+                }
+                // The revision that is not (or no longer) the newest goes
+                // to `older`, when it is a low one.
+                let (old_revision, old_image) = if base.newest == NONE {
+                    (LOW_REVISIONS, NONE)
+                } else if r > base.newest_revision {
+                    (base.newest_revision, base.newest)
+                } else {
+                    (r, idx)
+                };
+                if base.newest == NONE || r > base.newest_revision {
+                    base.newest = idx;
+                    base.newest_revision = r;
+                }
+                if old_revision < LOW_REVISIONS {
+                    self.older.push(Older {
+                        revision: old_revision,
+                        image: old_image,
+                        next: base.older,
+                    });
+                    base.older = index32(self.older.len() - 1);
+                }
+            }
+        }
+        self.tracks[track].members.push(idx as usize);
+        self.images.push(image);
+        true
+    }
+
+    fn repo_id(&mut self, r: &Reference<'_>) -> usize {
+        if let Some(last) = self.last_repo {
+            if r.is_canonical_repository(&self.repos[last].name) {
+                return last;
+            }
+        }
+        // A tag list of a few repositories may interleave them: comparing
+        // with each is cheaper than formatting and hashing the name.
+        if self.repos.len() <= FEW_REPOS {
+            if let Some(id) = self
+                .repos
+                .iter()
+                .position(|x| r.is_canonical_repository(&x.name))
+            {
+                self.last_repo = Some(id);
+                return id;
+            }
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        r.push_canonical_repository(&mut scratch, 0);
+        let id = self.repo_index_id(&scratch);
+        self.scratch = scratch;
+        self.last_repo = Some(id);
+        id
+    }
+
+    /// [`repo_id`](Self::repo_id) by the canonical repository's text, which
+    /// a numbered value has written already: repositories of different
+    /// lengths (`quay.io/vessl-ai/torch`, `…/python`) differ at the first
+    /// compare, where the reference's parts take several.
+    fn repo_id_named(&mut self, name: &str) -> usize {
+        if let Some(last) = self.last_repo {
+            if self.repos[last].name == name {
+                return last;
+            }
+        }
+        let id = if self.repos.len() <= FEW_REPOS {
+            self.repos.iter().position(|x| x.name == name)
+        } else {
+            None
+        };
+        let id = id.unwrap_or_else(|| self.repo_index_id(name));
+        self.last_repo = Some(id);
+        id
+    }
+
+    /// The repository named `name` in `repo_index`, made if new.
+    fn repo_index_id(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.repo_index.get(name) {
+            return id;
+        }
+        let id = self.repos.len();
+        self.repos.push(Repo {
+            name: name.to_owned(),
+            tracks: Vec::new(),
+            track_index: Map::default(),
+            numbered_tracks: Map::default(),
+            bases: Map::default(),
+        });
+        self.repo_index.insert(name.to_owned(), id);
+        id
+    }
+
+    /// The track group of `image` in repository `repo`, made if new.
+    fn track_id(&mut self, repo: usize, image: &Image) -> usize {
+        let track = image.track();
+        if let Some(&t) = self.repos[repo].track_index.get(track.as_str()) {
+            return t;
+        }
+        let text = track.as_str().to_owned();
+        let t = self.new_track(repo, track);
+        self.repos[repo].track_index.insert(text, t);
+        t
+    }
+
+    fn new_track(&mut self, repo: usize, track: Track) -> usize {
+        let t = self.tracks.len();
+        self.tracks.push(TrackGroup {
+            track,
+            members: Vec::new(),
+        });
+        self.repos[repo].tracks.push(t);
+        t
+    }
+
+    /// Where the catalog holds `image`, if it does.
+    pub(super) fn find(&self, image: &Image) -> Option<usize> {
+        if let Some(key) = image.revision_base() {
+            let (track, base) = self.numbered_base(image, &key)?;
+            return match key.revision {
+                None => base.alias(),
+                Some(r) if base.newest != NONE && base.newest_revision == r => base.newest(),
+                Some(r) => match base.has_revision(r) {
+                    Some(false) => None,
+                    // At most 63 entries.
+                    Some(true) => {
+                        let mut at = base.older;
+                        while at != NONE {
+                            let o = self.older[at as usize];
+                            if o.revision == r {
+                                return Some(o.image as usize);
+                            }
+                            at = o.next;
+                        }
+                        None
+                    }
+                    None => self
+                        .high_revisions
+                        .get(&(track, key.lead, r))
+                        .map(|&i| i as usize),
+                },
+            };
+        }
+        match self.seen.get(&self.hasher.hash_one(image.reference()))? {
+            Bucket::One(i) => (self.images[*i] == *image).then_some(*i),
+            Bucket::Many(v) => v.iter().copied().find(|&i| self.images[i] == *image),
+        }
+    }
+
+    /// The track group and base of a value with numbered revisions, if the
+    /// catalog has any of its base.
+    pub(super) fn numbered_base(
+        &self,
+        image: &Image,
+        key: &RevisionBase<'_>,
+    ) -> Option<(u32, &NumberedBase)> {
+        let repo = self.repo_of(&image.reference())?;
+        let track = *self.repos[repo].numbered_tracks.get(key.track)? as u32;
+        let base = match pack_base(track, key.lead) {
+            Some(k) => self.numbered.get(&k),
+            None => self.numbered_wide.get(&(track, key.lead)),
+        };
+        Some((track, base?))
+    }
+
+    /// The newest image (or else the alias) of `alias`'s base, by the
+    /// alias's key: numbers for a numbered base, else its tag.
+    pub(super) fn base_target(&self, alias: &Image) -> Option<usize> {
+        match alias.revision_base() {
+            Some(key) => self
+                .numbered_base(alias, &key)
+                .and_then(|(_, b)| b.newest().or(b.alias())),
+            None => {
+                let key = alias.alias_key()?;
+                self.repo_of(&alias.reference())
+                    .and_then(|repo| self.repos[repo].bases.get(key.as_ref()))
+                    .and_then(|b| b.newest.or(b.alias))
+            }
+        }
+    }
+
+    pub(super) fn repo_of(&self, r: &Reference<'_>) -> Option<usize> {
+        let mut name = String::new();
+        r.push_canonical_repository(&mut name, 0);
+        self.repo_index.get(&name).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_keys_pack_exactly_when_small() {
+        let v = |p: &[u32]| Version::new(p);
+        assert_ne!(pack_base(1, v(&[2, 3])), pack_base(1, v(&[2, 3, 0])));
+        assert_ne!(pack_base(1, v(&[2, 3])), pack_base(2, v(&[2, 3])));
+        assert!(pack_base(1, v(&[1023, 1023, 1023, 1023])).is_some());
+        assert_eq!(pack_base(1, v(&[1024])), None);
+        assert_eq!(pack_base(1 << 20, v(&[1])), None);
+    }
+}

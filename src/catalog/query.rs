@@ -1,0 +1,299 @@
+//! Queries: [`Query`], and [`Catalog::newest`] with its ranking.
+
+use std::fmt;
+
+use chrono::Datelike;
+
+use super::Catalog;
+use crate::error::{Component, Error, ErrorKind};
+use crate::image::Image;
+use crate::reference::Reference;
+use crate::scheme::{Facts, Track};
+use crate::version::Version;
+
+impl Catalog {
+    /// The newest image that matches `query`.
+    ///
+    /// Where the query leaves the track open, the answer is the one with the
+    /// highest version, then the highest CUDA version, then the highest
+    /// revision (a standard alias counts above every revision of its base,
+    /// since it is the newest one: ask for [`Query::pinned`] to get the
+    /// revision); remaining ties go to the highest Python and cuDNN, then to
+    /// no variant, then to the greater name. The answer says which track it
+    /// chose.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotFound`] when no image of the repository matches.
+    pub fn newest(&self, query: &Query) -> Result<Choice<'_>, Error> {
+        let (repos, family_track) = self.query_repos(query);
+        let members = repos
+            .into_iter()
+            .flat_map(|r| &self.repos[r].tracks)
+            .filter(|&&t| {
+                family_track
+                    .as_ref()
+                    .is_none_or(|ft| self.tracks[t].track == *ft)
+            })
+            .flat_map(|&t| self.tracks[t].members.iter().map(move |&i| (t, i)));
+        let mut best: Option<(Rank, usize, usize)> = None;
+        for (t, i) in members {
+            let img = &self.images[i];
+            let facts = img.facts();
+            // A tag that detection kept only as an opaque word has no
+            // position: it is never the newest of anything.
+            if facts.opaque || !query.matches(img, &facts) {
+                continue;
+            }
+            let rank = Rank::of(img, facts);
+            if best.as_ref().is_none_or(|(b, _, _)| rank > *b) {
+                best = Some((rank, t, i));
+            }
+        }
+        match best {
+            Some((_, t, i)) => Ok(Choice {
+                image: &self.images[i],
+                track: &self.tracks[t].track,
+            }),
+            None => {
+                let input = query.to_string();
+                Err(Error::new(
+                    ErrorKind::NotFound,
+                    "query",
+                    &input,
+                    0,
+                    &input,
+                    Component::Query,
+                    "expected a tag in the tag list that meets every condition",
+                ))
+            }
+        }
+    }
+
+    /// The repositories a query looks at: its own and, for a TWCC name,
+    /// every repository of the same framework (`pytorch-21.06-py3` and
+    /// `pytorch-22.08-py3` under one path), whose release is the position.
+    /// With them, the track a TWCC release name asks for (the same
+    /// variant, Python or package, and `-v1`).
+    fn query_repos(&self, query: &Query) -> (Vec<usize>, Option<Track>) {
+        let own = self.repo_index.get(&query.repository).copied();
+        let named = Image::parse(&query.repository).ok();
+        let family = named.as_ref().and_then(Image::family);
+        let Some(family) = family else {
+            return (own.into_iter().collect(), None);
+        };
+        let repos = (0..self.repos.len())
+            .filter(|&r| Some(r) == own || self.repo_family(r).as_ref() == Some(&family))
+            .collect();
+        (repos, named.map(|n| n.track()))
+    }
+
+    /// The family of a repository's images (see [`Image::family`]), if
+    /// they belong to one.
+    pub(super) fn repo_family(&self, repo: usize) -> Option<String> {
+        let t = *self.repos[repo].tracks.first()?;
+        let i = *self.tracks[t].members.first()?;
+        self.images[i].family()
+    }
+}
+
+/// The answer of [`Catalog::newest`]: an image and the track it is on.
+#[derive(Clone, Copy, Debug)]
+pub struct Choice<'c> {
+    image: &'c Image,
+    track: &'c Track,
+}
+
+impl<'c> Choice<'c> {
+    /// The image.
+    pub fn image(&self) -> &'c Image {
+        self.image
+    }
+
+    /// The track chosen.
+    pub fn track(&self) -> &'c Track {
+        self.track
+    }
+}
+
+/// What [`Catalog::newest`] looks for: a repository, and optionally a
+/// version requirement, a CUDA, cuDNN or Python version, a variant, and
+/// whether only pinned images count.
+///
+/// ```
+/// use imagetag::Query;
+///
+/// let q = Query::new("quay.io/vessl-ai/torch")?
+///     .version(">=2.2, <3".parse()?)
+///     .cuda("12".parse()?)
+///     .pinned(true);
+/// assert_eq!(q.to_string(), "quay.io/vessl-ai/torch --version '>=2.2, <3' --cuda 12 --pinned");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    repository: String,
+    version: Option<semver::VersionReq>,
+    cuda: Option<Version>,
+    cudnn: Option<u32>,
+    python: Option<Version>,
+    variant: Option<String>,
+    pinned: bool,
+    released_after: Option<chrono::NaiveDate>,
+}
+
+impl Query {
+    /// A query for the newest image of a repository
+    /// (`quay.io/vessl-ai/torch`, normalized; no tag or digest).
+    pub fn new(repository: &str) -> Result<Query, Error> {
+        let r = Reference::parse_name(repository)?;
+        let mut name = String::new();
+        r.push_canonical_repository(&mut name, 0);
+        Ok(Query {
+            // The registry lowercase, as the catalog keys repositories.
+            repository: name,
+            version: None,
+            cuda: None,
+            cudnn: None,
+            python: None,
+            variant: None,
+            pinned: false,
+            released_after: None,
+        })
+    }
+
+    /// Only versions that satisfy `req` (`>=2.2, <3`), a version with fewer
+    /// parts read as `.0` (`3.10` is `3.10.0`). The version is the framework
+    /// version, or the leading version of a `python` or `cuda` image, or an
+    /// NGC release.
+    pub fn version(mut self, req: semver::VersionReq) -> Query {
+        self.version = Some(req);
+        self
+    }
+
+    /// Only CUDA versions that start with `cuda` (`12` matches `12.4.1`,
+    /// `12.4` matches `12.4` and `12.4.1`, not `12.40`).
+    pub fn cuda(mut self, cuda: Version) -> Query {
+        self.cuda = Some(cuda);
+        self
+    }
+
+    /// Only this cuDNN major version.
+    pub fn cudnn(mut self, cudnn: u32) -> Query {
+        self.cudnn = Some(cudnn);
+        self
+    }
+
+    /// Only Python versions that start with `python` (`3` matches `3.11`).
+    pub fn python(mut self, python: Version) -> Query {
+        self.python = Some(python);
+        self
+    }
+
+    /// Only this variant (`slim`); without it, any variant matches.
+    pub fn variant(mut self, variant: &str) -> Query {
+        self.variant = Some(variant.to_owned());
+        self
+    }
+
+    /// Only pinned images (no standard alias).
+    pub fn pinned(mut self, pinned: bool) -> Query {
+        self.pinned = pinned;
+        self
+    }
+
+    /// Only images released in a month after `date`'s month ("released
+    /// after 2023-06": NGC `23.07` is, `23.06` is not). Only NGC and TWCC
+    /// images carry a release date; others never match.
+    pub fn released_after(mut self, date: chrono::NaiveDate) -> Query {
+        self.released_after = Some(date);
+        self
+    }
+
+    /// The repository, in canonical form.
+    pub fn repository(&self) -> &str {
+        &self.repository
+    }
+
+    fn matches(&self, img: &Image, f: &Facts<'_>) -> bool {
+        let prefix = |want: &Option<Version>, have: Option<Version>| match want {
+            None => true,
+            Some(w) => have.is_some_and(|h| h.has_prefix(w)),
+        };
+        (!self.pinned || !img.is_alias())
+            && self.released_after.is_none_or(|date| {
+                f.released
+                    .is_some_and(|r| (r.year(), r.month()) > (date.year(), date.month()))
+            })
+            && self
+                .version
+                .as_ref()
+                .is_none_or(|req| f.version.is_some_and(|v| v.matches(req)))
+            && prefix(&self.cuda, f.cuda)
+            && prefix(&self.python, f.python)
+            && self.cudnn.is_none_or(|n| f.cudnn == Some(n))
+            && self
+                .variant
+                .as_deref()
+                .is_none_or(|v| f.variant.as_deref() == Some(v))
+    }
+}
+
+impl fmt::Display for Query {
+    /// The query as `imagetag latest` arguments.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.repository)?;
+        if let Some(v) = &self.version {
+            write!(f, " --version '{v}'")?;
+        }
+        if let Some(v) = &self.cuda {
+            write!(f, " --cuda {v}")?;
+        }
+        if let Some(v) = &self.cudnn {
+            write!(f, " --cudnn {v}")?;
+        }
+        if let Some(v) = &self.python {
+            write!(f, " --python {v}")?;
+        }
+        if let Some(v) = &self.variant {
+            write!(f, " --variant {v}")?;
+        }
+        if self.pinned {
+            f.write_str(" --pinned")?;
+        }
+        if let Some(d) = self.released_after {
+            write!(f, " --released-after {}", d.format("%Y-%m"))?;
+        }
+        Ok(())
+    }
+}
+
+/// How [`Catalog::newest`] ranks matches: greater is newer.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    version: Option<Version>,
+    /// A release above its pre-releases.
+    released: bool,
+    cuda: Option<Version>,
+    /// An alias above every revision.
+    revision: (bool, Option<u64>),
+    python: Option<Version>,
+    cudnn: Option<u32>,
+    no_variant: bool,
+    name: String,
+}
+
+impl Rank {
+    fn of(img: &Image, f: Facts<'_>) -> Rank {
+        Rank {
+            version: f.version,
+            released: !f.prerelease,
+            cuda: f.cuda,
+            revision: (img.is_alias(), f.revision),
+            python: f.python,
+            cudnn: f.cudnn,
+            no_variant: f.variant.is_none(),
+            name: img.to_string(),
+        }
+    }
+}
