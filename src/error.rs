@@ -120,6 +120,13 @@ pub enum ErrorKind {
     /// A word that names none of the values of an enum ([`Scheme`](crate::Scheme),
     /// [`Mode`](crate::Mode), ...): `unknown scheme "bogus": expected one of …`.
     Unknown,
+    /// A registry could not be asked, or answered wrongly: the connection,
+    /// a timeout, a status, the protocol, a limit, or credentials. The
+    /// message is the registry client's, and
+    /// [`std::error::Error::source`] is its own error (`registry::Error`,
+    /// feature `registry`) with the finer kind. A registry's "no such
+    /// repository or tag" (404) is [`ErrorKind::NotFound`] instead.
+    Network,
 }
 
 impl ErrorKind {
@@ -140,6 +147,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "not_found",
             ErrorKind::Conflict => "conflict",
             ErrorKind::Unknown => "unknown",
+            ErrorKind::Network => "network",
         }
     }
 }
@@ -156,9 +164,11 @@ impl ErrorKind {
 /// - [`ErrorKind::Conflict`]: `conflict for alias "…": …`;
 /// - [`ErrorKind::Unknown`]: `unknown scheme "bogus": expected one of twcc, ngc, vessl, generic`.
 ///
-/// Network failures are the registry client's own error
-/// (`registry::Error`, feature `registry`), with kinds of their own
-/// (transport, timeout, unauthorized, ...).
+/// - [`ErrorKind::Network`]: the registry client's line, `registry
+///   127.0.0.1:5000: http://…/tags/list: …`, made from its own error
+///   (`registry::Error`, feature `registry`; `From` converts it), which
+///   [`source`](std::error::Error::source) returns with its finer kind
+///   (transport, timeout, unauthorized, ...).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Error {
     inner: Box<Inner>,
@@ -173,6 +183,9 @@ struct Inner {
     found: Found,
     component: Component,
     expected: String,
+    /// The registry client's error this one was made from.
+    #[cfg(feature = "registry")]
+    registry: Option<crate::registry::Error>,
 }
 
 impl Error {
@@ -199,6 +212,8 @@ impl Error {
                 found: Found::Text(found.to_owned()),
                 component,
                 expected: expected.into(),
+                #[cfg(feature = "registry")]
+                registry: None,
             }),
         }
     }
@@ -287,6 +302,10 @@ impl fmt::Display for Found {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
+        #[cfg(feature = "registry")]
+        if let Some(e) = &i.registry {
+            return fmt::Display::fmt(e, f);
+        }
         match i.kind {
             ErrorKind::NotFound => {
                 write!(
@@ -312,7 +331,49 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        #[cfg(feature = "registry")]
+        if let Some(e) = &self.inner.registry {
+            return Some(e);
+        }
+        None
+    }
+}
+
+#[cfg(feature = "registry")]
+impl From<crate::registry::Error> for Error {
+    /// A registry's failure as the crate's error: kind
+    /// [`ErrorKind::NotFound`] for a 404 (no such repository or tag),
+    /// [`ErrorKind::Network`] otherwise; the message is the registry
+    /// client's (its server text redacted), the input the URL asked (or
+    /// the registry, before any request), and the source the registry
+    /// error itself.
+    #[cold]
+    fn from(e: crate::registry::Error) -> Error {
+        use crate::registry::ErrorKind as R;
+        let kind = match e.kind() {
+            R::NotFound => ErrorKind::NotFound,
+            _ => ErrorKind::Network,
+        };
+        let input = if e.url().is_empty() {
+            e.registry()
+        } else {
+            e.url()
+        };
+        let mut err = Error::new(
+            kind,
+            "registry",
+            input,
+            0,
+            "",
+            Component::Name,
+            e.to_string(),
+        );
+        err.inner.registry = Some(e);
+        err
+    }
+}
 
 /// The error of a `FromStr` for an enum of words: `input` names none of
 /// `names`.
@@ -335,7 +396,7 @@ impl std::str::FromStr for ErrorKind {
 
     /// Reads the word [`ErrorKind::as_str`] gives (`syntax`, `not_found`).
     fn from_str(s: &str) -> Result<Self, Error> {
-        const ALL: [ErrorKind; 13] = [
+        const ALL: [ErrorKind; 14] = [
             ErrorKind::Empty,
             ErrorKind::Syntax,
             ErrorKind::Uppercase,
@@ -349,6 +410,7 @@ impl std::str::FromStr for ErrorKind {
             ErrorKind::NotFound,
             ErrorKind::Conflict,
             ErrorKind::Unknown,
+            ErrorKind::Network,
         ];
         ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
             let names: Vec<_> = ALL.iter().map(|k| k.as_str()).collect();
@@ -392,5 +454,39 @@ impl std::str::FromStr for Component {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Error({:?})", self.to_string())
+    }
+}
+
+#[cfg(all(test, feature = "registry"))]
+mod tests {
+    use super::*;
+    use crate::registry::{Client, Options};
+
+    /// A real failure, not a made-up one: nothing listens on port 9 of
+    /// loopback (the discard port; a test machine runs no such service).
+    #[test]
+    fn a_registry_failure_is_a_network_error_with_its_source() {
+        let client = Client::new(Options {
+            plain_http: true,
+            ..Options::default()
+        });
+        let e = client
+            .tags("127.0.0.1:9/app")
+            .expect_err("nothing listens there");
+        let line = e.to_string();
+        let err = Error::from(e.clone());
+        assert_eq!(err.kind(), ErrorKind::Network);
+        assert_eq!(err.kind().as_str(), "network");
+        assert_eq!(err.to_string(), line);
+        assert!(line.starts_with("registry 127.0.0.1:9"), "{line}");
+        let source = std::error::Error::source(&err).expect("the registry's error");
+        let source = source
+            .downcast_ref::<crate::registry::Error>()
+            .expect("a registry::Error");
+        assert_eq!(source, &e);
+        assert_eq!(
+            "network".parse::<ErrorKind>().ok(),
+            Some(ErrorKind::Network)
+        );
     }
 }
