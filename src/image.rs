@@ -110,11 +110,13 @@ macro_rules! both {
 /// ```
 #[derive(Clone)]
 pub struct Image {
-    /// The reference's text (its `Display` form), unless the value holds
-    /// it: a VESSL or generic value keeps its full canonical name, which is
-    /// the reference's text whenever there is a tag, no digest and a
-    /// lowercase registry, and a catalog holds many images, so the text is
-    /// kept (and allocated) once.
+    /// The reference's text (its `Display` form), unless the value holds a
+    /// text the reference can be read from: a VESSL or generic value keeps
+    /// its full canonical name, which is the reference's text whenever
+    /// there is a tag, no digest and a lowercase registry; a TWCC or NGC
+    /// value keeps the name as written, which holds every part of the
+    /// reference but an implied `docker.io`. A catalog holds many images,
+    /// so the text is kept (and allocated) once.
     text: Option<Box<str>>,
     /// Where the reference's parts are in the text.
     spans: Spans,
@@ -169,27 +171,27 @@ impl Image {
                 Scheme::Generic => None,
             };
             return match value {
-                Some(v) => Ok(Image::with_value(r, v)),
+                Some(v) => Ok(Image::with_value(r, v, input)),
                 None => Image::lenient(r, input, scheme),
             };
         }
         // By the shape of the path and tag: VESSL's older homes, a mirror of NGC.
         if legacy_vessl_path(&r) {
             if let Some(v) = VesslTag::read(&r, input) {
-                return Ok(Image::store(r, Value::Vessl(v)));
+                return Ok(Image::store(r, Value::Vessl(v), input));
             }
         }
         if ngc_path(&r) {
             if let Some(v) = NgcTag::read(&r, input) {
                 if v.has_position() {
-                    return Ok(Image::store(r, Value::Ngc(v)));
+                    return Ok(Image::store(r, Value::Ngc(v), input));
                 }
             }
         }
         // Detection by shape reads the name as TWCC: keep what it read
         // rather than reading it twice.
         match TwccName::read(&r, input) {
-            Some(v) => Ok(Image::store(r, Value::Twcc(v))),
+            Some(v) => Ok(Image::store(r, Value::Twcc(v), input)),
             None => Image::with_scheme(r, input, Scheme::Generic),
         }
     }
@@ -207,7 +209,7 @@ impl Image {
             Scheme::Twcc => Value::Twcc(TwccName::lenient(&r, input)),
             Scheme::Generic => return Image::with_scheme(r, input, Scheme::Generic),
         };
-        Ok(Image::store(r, value))
+        Ok(Image::store(r, value, input))
     }
 
     fn with_scheme(r: Reference<'_>, s: &str, scheme: Scheme) -> Result<Image, Error> {
@@ -217,14 +219,15 @@ impl Image {
             Scheme::Vessl => Value::Vessl(VesslTag::from_reference(&r, s)?),
             Scheme::Generic => Value::Generic(GenericTag::from_reference(&r, s)?),
         };
-        Ok(Image::with_value(r, value))
+        Ok(Image::with_value(r, value, s))
     }
 
     /// An image of `r` and its scheme's reading: a VESSL or generic value
     /// whose name is the reference's text (its canonical repository and
-    /// tag, a lowercase registry) lends it, so the image costs one
-    /// allocation; any other value's image keeps its own copy.
-    fn with_value(r: Reference<'_>, value: Value) -> Image {
+    /// tag, a lowercase registry) lends it, as does a TWCC or NGC value,
+    /// whose text starts with the name as written, so the image costs no
+    /// allocation of its own; any other value's image keeps its own copy.
+    fn with_value(r: Reference<'_>, value: Value, input: &str) -> Image {
         // Both values build their name from `r`'s canonical repository and
         // tag, the registry lowercase.
         let lends = matches!(value, Value::Vessl(_) | Value::Generic(_))
@@ -246,11 +249,29 @@ impl Image {
                 value,
             };
         }
-        Image::store(r, value)
+        Image::store(r, value, input)
     }
 
-    /// An image of `r` and its scheme's reading, owning the reference's text.
-    fn store(r: Reference<'_>, value: Value) -> Image {
+    /// An image of `r` and its scheme's reading, owning the reference's
+    /// text unless a TWCC or NGC value's text (the name as written) holds
+    /// every part of `r`.
+    fn store(r: Reference<'_>, value: Value, input: &str) -> Image {
+        let written = match &value {
+            Value::Twcc(t) => Some(t.as_str()),
+            Value::Ngc(n) => Some(n.as_str()),
+            _ => None,
+        };
+        // `r` was read from `input`, which the value's text starts with:
+        // positions in the one are positions in the other.
+        let lends = written.filter(|w| w.starts_with(input));
+        if let Some(spans) = lends.and_then(|_| Spans::written(&r, input)) {
+            debug_assert_eq!(spans.view(lends.unwrap_or("")), r);
+            return Image {
+                text: None,
+                spans,
+                value,
+            };
+        }
         let (text, spans) = r.into_owned().into_parts();
         Image {
             text: Some(text),
@@ -259,14 +280,23 @@ impl Image {
         }
     }
 
-    /// The reference's text, wherever it is kept.
-    pub(crate) fn text(&self) -> &str {
+    /// The text the reference is read from, wherever it is kept: its
+    /// `Display` text, or a TWCC or NGC name as written (see
+    /// [`displays_text`](Self::displays_text)).
+    fn text(&self) -> &str {
         match (&self.text, &self.value) {
             (Some(t), _) => t,
             (None, Value::Vessl(v)) => v.name(),
             (None, Value::Generic(g)) => g.name(),
-            (None, _) => unreachable!("only a VESSL or generic value lends the reference's text"),
+            (None, Value::Twcc(t)) => t.as_str(),
+            (None, Value::Ngc(n)) => n.as_str(),
         }
+    }
+
+    /// Whether [`text`](Self::text) is the reference's `Display` text (not
+    /// a name as written).
+    fn displays_text(&self) -> bool {
+        self.text.is_some() || matches!(self.value, Value::Vessl(_) | Value::Generic(_))
     }
 
     /// The reference.
@@ -363,12 +393,24 @@ impl Image {
     }
 
     /// A total order for sorting: the scheme's own where it has one, else
-    /// [`compare`](Self::compare), and the text (numbers as numbers) for
-    /// incomparable images. Borrows both: a comparison never allocates.
+    /// [`compare`](Self::compare), and for incomparable images the
+    /// normalized name part by part (registry, repository, tag, digest;
+    /// numbers as numbers). Borrows both: a comparison never allocates.
     pub(crate) fn sort_cmp(&self, other: &Image) -> Ordering {
         both!(&self.value, &other.value, (a, b) => Indexed::linear_cmp(a, b), _ => None)
             .or_else(|| self.compare(other))
-            .unwrap_or_else(|| crate::catalog::natural_cmp(self.text(), other.text()))
+            .unwrap_or_else(|| {
+                let (a, b) = (self.reference(), other.reference());
+                let natural = crate::catalog::natural_cmp;
+                natural(a.domain().unwrap_or(""), b.domain().unwrap_or(""))
+                    .then_with(|| natural(a.namespace().unwrap_or(""), b.namespace().unwrap_or("")))
+                    .then_with(|| natural(a.name(), b.name()))
+                    .then_with(|| natural(a.tag().unwrap_or(""), b.tag().unwrap_or("")))
+                    .then_with(|| {
+                        let (x, y) = (a.digest(), b.digest());
+                        natural(x.map_or("", |d| d.hex()), y.map_or("", |d| d.hex()))
+                    })
+            })
     }
 }
 
@@ -450,7 +492,11 @@ fn ngc_path(r: &Reference<'_>) -> bool {
 impl fmt::Display for Image {
     /// The reference, in full normalized form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.text())
+        if self.displays_text() {
+            f.write_str(self.text())
+        } else {
+            fmt::Display::fmt(&self.reference(), f)
+        }
     }
 }
 
@@ -464,7 +510,7 @@ impl fmt::Debug for Image {
             }
         }
         f.debug_struct("Image")
-            .field("reference", &Owned(self.text()))
+            .field("reference", &Owned(&self.to_string()))
             .field("value", &self.value)
             .finish()
     }

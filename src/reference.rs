@@ -805,9 +805,15 @@ pub struct OwnedReference {
 /// Every part is bounded by the grammar (domain and path by their lengths,
 /// tag 128, digest 128 hex), but a domain has no limit: positions saturate
 /// at `u16::MAX`, which `Display` never relies on.
+///
+/// The same positions may also point into the text a name was *written*
+/// as ([`Spans::written`]), where normalization implied Docker Hub: then
+/// `hub` stands for the `docker.io` that is not in the text.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Spans {
     domain: Option<(u16, u16)>,
+    /// The domain is `docker.io`, implied (not in the text).
+    hub: bool,
     library: bool,
     path: (u16, u16),
     tag: Option<(u16, u16)>,
@@ -840,6 +846,7 @@ impl Spans {
         });
         let spans = Spans {
             domain,
+            hub: false,
             library: r.library,
             path,
             tag,
@@ -853,7 +860,11 @@ impl Spans {
     pub(crate) fn view<'t>(&self, text: &'t str) -> Reference<'t> {
         let at = |(a, b): (u16, u16)| &text[usize::from(a)..usize::from(b)];
         Reference {
-            domain: self.domain.map(at),
+            domain: if self.hub {
+                Some(DEFAULT_DOMAIN)
+            } else {
+                self.domain.map(at)
+            },
             library: self.library,
             path: at(self.path),
             tag: self.tag.map(at),
@@ -862,6 +873,52 @@ impl Spans {
                 hex: at((a, b)),
             }),
         }
+    }
+}
+
+impl Spans {
+    /// The positions of `r`'s parts in `text`, the text `r` was read from
+    /// (or one that starts with it): `None` when a part was not written
+    /// there (other than an implied `docker.io`) or lies beyond `u16`
+    /// offsets. The view of `text` is then `r` again, and no copy of the
+    /// normalized text is needed.
+    pub(crate) fn written(r: &Reference<'_>, text: &str) -> Option<Spans> {
+        let base = text.as_ptr() as usize;
+        let span = |part: &str| -> Option<(u16, u16)> {
+            let a = (part.as_ptr() as usize).checked_sub(base)?;
+            let b = a.checked_add(part.len())?;
+            if b > text.len() {
+                return None;
+            }
+            Some((u16::try_from(a).ok()?, u16::try_from(b).ok()?))
+        };
+        let (domain, hub) = match r.domain {
+            None => (None, false),
+            Some(d) => match span(d) {
+                Some(s) => (Some(s), false),
+                None if d == DEFAULT_DOMAIN => (None, true),
+                None => return None,
+            },
+        };
+        let tag = match r.tag {
+            Some(t) => Some(span(t)?),
+            None => None,
+        };
+        let digest = match r.digest {
+            Some(d) => {
+                let (a, b) = span(d.hex)?;
+                Some((d.algorithm, a, b))
+            }
+            None => None,
+        };
+        Some(Spans {
+            domain,
+            hub,
+            library: r.library,
+            path: span(r.path)?,
+            tag,
+            digest,
+        })
     }
 }
 
