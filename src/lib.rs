@@ -54,6 +54,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(missing_debug_implementations)]
+// docs.rs builds with `--cfg docsrs` on nightly, where `doc_cfg` (which
+// took in `doc_auto_cfg`, rust-lang/rust#138907) labels every item behind a
+// feature with it: the modules below, and the `serde` impls too.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod catalog;

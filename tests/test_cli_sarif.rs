@@ -130,6 +130,13 @@ fn check_sarif_is_valid_and_exact() {
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "imagetag");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    // The tool's page comes from Cargo.toml (`homepage`, else
+    // `repository`) and is left out while neither is set: never a made-up
+    // address.
+    let page = [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
+        .into_iter()
+        .find(|s| !s.is_empty());
+    assert_eq!(driver.get("informationUri").and_then(Value::as_str), page);
     let ids: Vec<&str> = driver["rules"]
         .as_array()
         .unwrap()

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use imagetag::check::{find_in, Found, Kind, Policy, Rule, Severity};
+use imagetag::Scheme;
 use serde_json::json;
 
 use crate::config;
@@ -146,9 +147,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// One line of the inventory (`--list`).
-fn list(out: &mut impl Write, args: &Args, file: &str, found: &Found) -> io::Result<()> {
+fn list(
+    out: &mut impl Write,
+    args: &Args,
+    file: &str,
+    found: &Found,
+    scheme: Option<Scheme>,
+) -> io::Result<()> {
     if args.format == "json" {
-        let mut v = crate::explain::json_of(&found.text, args.scheme.0);
+        let mut v = crate::explain::json_of(&found.text, scheme);
         v["file"] = json!(file);
         v["line"] = json!(found.line);
         v["column"] = json!(found.column);
@@ -254,7 +261,7 @@ pub fn run(args: Args) -> ExitCode {
                     Kind::Broken(_) => {}
                 }
                 if args.list && matches!(found.kind, Kind::Image | Kind::Expanded) {
-                    if let Err(e) = list(&mut out, &args, &file, found) {
+                    if let Err(e) = list(&mut out, &args, &file, found, c.scheme) {
                         eprintln!("imagetag check: {e}");
                         return Err(ExitCode::from(2));
                     }
@@ -340,6 +347,9 @@ enum Outcome {
 /// One reference and what the policy says of it.
 struct Checked {
     found: Found,
+    /// The scheme it was read with: `--scheme`, a `[[scheme]]` rule, or
+    /// `None` (detected).
+    scheme: Option<Scheme>,
     /// The column just past the reference, when it is on one line.
     end_column: Option<usize>,
     findings: Vec<imagetag::check::Finding>,
@@ -413,9 +423,26 @@ fn checked(
                 .allowed_registries
                 .as_deref()
                 .and_then(|allowed| config::registry_finding(allowed, &found));
-            let findings = policy.check(&found).into_iter().chain(registry).collect();
+            // `--scheme` wins; else a `[[scheme]]` rule for the name.
+            let scheme = policy
+                .scheme
+                .or_else(|| config.and_then(|c| c.scheme_for(&found.text)));
+            let mut findings = Policy { scheme, ..policy }.check(&found);
+            // A team's own moving words (`moving-tags`) are aliases too,
+            // for a name its scheme read (an invalid one has its error).
+            let read = !findings.iter().any(|f| {
+                matches!(
+                    f.rule,
+                    Rule::AliasDenied | Rule::InvalidReference | Rule::InvalidSchemeName
+                )
+            });
+            if policy.deny_alias && read {
+                findings.extend(config.and_then(|c| c.moving_finding(&found)));
+            }
+            findings.extend(registry);
             Checked {
                 found,
+                scheme,
                 end_column,
                 findings,
             }

@@ -6,11 +6,25 @@
 //! require-digest = false
 //! allowed-registries = ["nvcr.io", "quay.io/vessl-ai", "docker.io/library"]
 //! skip = ["vendor/", "*.generated.yaml"]
+//! moving-tags = ["prod", "canary"]
 //!
 //! [[exceptions]]
 //! paths = ["examples/"]
 //! deny-alias = false
+//!
+//! [[scheme]]
+//! prefix = "harbor.example.com/ai/"
+//! scheme = "vessl"
 //! ```
+//!
+//! `moving-tags` are the team's own words for tags that move like `latest`
+//! (the generic scheme knows `latest`, `stable`, `edge`, `nightly` and a few
+//! more): `deny-alias` treats `app:prod` and `app:prod-slim` as aliases, but
+//! not the builds `app:prod-20241028` or `app:prod-1a2b3c4`
+//! (`require-digest` already asks every such name for a digest). A
+//! `[[scheme]]` rule reads every name under its registry host or host/path
+//! prefix (a mirror) with its scheme, strictly, as `--scheme` does for one
+//! run; the longest matching prefix wins, and `--scheme` wins over all.
 //!
 //! The file is found from the working directory upward (`--config FILE`
 //! names one, `--no-config` reads none). Paths (`skip`, `exceptions.paths`)
@@ -28,7 +42,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use imagetag::check::{Finding, Found, Kind, Rule};
-use imagetag::Reference;
+use imagetag::{Reference, Scheme};
 use toml_edit::{Item, Table, Value};
 
 /// The name of the file.
@@ -40,8 +54,41 @@ const KEYS: &[&str] = &[
     "require-digest",
     "allowed-registries",
     "skip",
+    "moving-tags",
     "exceptions",
+    "scheme",
 ];
+
+/// The keys of a `[[scheme]]` rule.
+const SCHEME_KEYS: &[&str] = &["prefix", "scheme"];
+
+/// The schemes a `[[scheme]]` rule may name.
+const SCHEMES: &[&str] = &["twcc", "ngc", "vessl", "generic"];
+
+/// A `[[scheme]]` rule: the names under `prefix` (a registry host, or
+/// host/path, without a final `/`) are read with `scheme`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemeRule {
+    prefix: String,
+    scheme: Scheme,
+}
+
+/// The scheme of the longest rule in `rules` whose prefix holds
+/// `domain/path` (a later rule wins a tie).
+pub fn scheme_of(rules: &[SchemeRule], domain: &str, path: &str) -> Option<Scheme> {
+    rules
+        .iter()
+        .filter(|r| allowed_by(std::slice::from_ref(&r.prefix), domain, path))
+        .max_by_key(|r| r.prefix.len())
+        .map(|r| r.scheme)
+}
+
+/// The scheme the rules give the repository `repository`, written
+/// canonically (`harbor.example.com/ai/torch`).
+pub fn scheme_of_repository(rules: &[SchemeRule], repository: &str) -> Option<Scheme> {
+    let (domain, path) = repository.split_once('/')?;
+    scheme_of(rules, domain, path)
+}
 
 /// The keys of an `[[exceptions]]` entry.
 const EXCEPTION_KEYS: &[&str] = &[
@@ -84,6 +131,10 @@ pub struct Config {
     base: Settings,
     skip: Gitignore,
     exceptions: Vec<(Gitignore, Settings)>,
+    /// `moving-tags`.
+    moving: Vec<String>,
+    /// `[[scheme]]`.
+    schemes: Vec<SchemeRule>,
 }
 
 /// The `.imagetag.toml` in `dir` or the nearest directory above it.
@@ -199,13 +250,109 @@ pub fn parse(text: &str, root: PathBuf, cwd: PathBuf) -> Result<Config, String> 
             exceptions.push((matcher, settings(text, entry, "exceptions.")?));
         }
     }
+    let moving = match table.get("moving-tags") {
+        None => Vec::new(),
+        Some(item) => {
+            let list = strings(text, item, "moving-tags", "[\"prod\", \"canary\"]")?;
+            for (word, span) in &list {
+                if word.is_empty() || !word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return Err(at(
+                        text,
+                        Some(span.clone()),
+                        format!(
+                            "`moving-tags`: {word:?} is not a word of letters and digits such as \"prod\""
+                        ),
+                    ));
+                }
+            }
+            list.into_iter().map(|(w, _)| w).collect()
+        }
+    };
+    let schemes = match table.get("scheme") {
+        None => Vec::new(),
+        Some(item) => scheme_rules(text, table, item)?,
+    };
     Ok(Config {
         root,
         cwd,
         base,
         skip,
         exceptions,
+        moving,
+        schemes,
     })
+}
+
+/// The `[[scheme]]` rules.
+fn scheme_rules(text: &str, table: &Table, item: &Item) -> Result<Vec<SchemeRule>, String> {
+    let Item::ArrayOfTables(entries) = item else {
+        return Err(at(
+            text,
+            item.span().or_else(|| key_span(table, "scheme")),
+            format!(
+                "`scheme` must be an array of tables ([[scheme]] with `prefix` and `scheme`), found {}",
+                kind(item)
+            ),
+        ));
+    };
+    let mut rules = Vec::new();
+    for entry in entries.iter() {
+        check_keys(text, entry, SCHEME_KEYS, "scheme.")?;
+        let string = |key: &str, what: &str| -> Result<(String, Range<usize>), String> {
+            match entry.get(key) {
+                Some(Item::Value(Value::String(s))) => {
+                    Ok((s.value().clone(), s.span().unwrap_or(0..0)))
+                }
+                Some(other) => Err(at(
+                    text,
+                    other.span().or_else(|| key_span(entry, key)),
+                    format!(
+                        "`scheme.{key}` must be a string, {what}, found {}",
+                        kind(other)
+                    ),
+                )),
+                None => Err(at(
+                    text,
+                    entry.span(),
+                    format!("a [[scheme]] rule needs `{key}`, {what}"),
+                )),
+            }
+        };
+        let (prefix, prefix_span) = string(
+            "prefix",
+            "a registry host or host/path prefix such as \"harbor.example.com/ai/\"",
+        )?;
+        let (name, name_span) = string("scheme", &format!("one of {}", one_of(SCHEMES)))?;
+        let trimmed = prefix.strip_suffix('/').unwrap_or(&prefix);
+        if !registry_prefix(trimmed) {
+            return Err(at(
+                text,
+                Some(prefix_span),
+                format!(
+                    "`scheme.prefix`: {prefix:?} is not a registry host or host/path prefix such as \"harbor.example.com/ai/\""
+                ),
+            ));
+        }
+        let scheme = name
+            .parse::<Scheme>()
+            .ok()
+            .filter(|_| SCHEMES.contains(&name.as_str()));
+        let Some(scheme) = scheme else {
+            return Err(at(
+                text,
+                Some(name_span),
+                format!(
+                    "`scheme.scheme`: {name:?} is not a scheme: expected {}",
+                    one_of(SCHEMES)
+                ),
+            ));
+        };
+        rules.push(SchemeRule {
+            prefix: trimmed.to_owned(),
+            scheme,
+        });
+    }
+    Ok(rules)
 }
 
 fn key_span(table: &Table, key: &str) -> Option<Range<usize>> {
@@ -357,6 +504,51 @@ impl Config {
         })
     }
 
+    /// The `[[scheme]]` rules.
+    pub fn scheme_rules(&self) -> &[SchemeRule] {
+        &self.schemes
+    }
+
+    /// The scheme a `[[scheme]]` rule gives the reference `name`; `None`
+    /// when no rule holds it (or it is no reference).
+    pub fn scheme_for(&self, name: &str) -> Option<Scheme> {
+        if self.schemes.is_empty() {
+            return None;
+        }
+        let r = Reference::parse_normalized(name).ok()?;
+        scheme_of(&self.schemes, r.domain().unwrap_or("docker.io"), &r.path())
+    }
+
+    /// Whether `tag` moves by the file's `moving-tags`: its first word
+    /// (before `-`, `_` or `.`) is one of them, ASCII case aside, and no
+    /// later word is a build number or commit hash (`prod-20241028` and
+    /// `prod-1a2b3c4` are builds, pinned).
+    pub fn is_moving(&self, tag: &str) -> bool {
+        let first = tag.split(['-', '_', '.']).next().unwrap_or("");
+        self.moving.iter().any(|w| w.eq_ignore_ascii_case(first))
+            && !tag[first.len()..].split(['-', '_', '.']).any(build_id)
+    }
+
+    /// An `alias-denied` finding for a name whose tag is one of the
+    /// `moving-tags` and that has no digest.
+    pub fn moving_finding(&self, found: &Found) -> Option<Finding> {
+        if self.moving.is_empty() || !matches!(found.kind, Kind::Image | Kind::Expanded) {
+            return None;
+        }
+        let text = found.text.as_str();
+        let r = Reference::parse_normalized(text).ok()?;
+        let tag = r
+            .tag()
+            .filter(|t| r.digest().is_none() && self.is_moving(t))?;
+        Some(Finding {
+            severity: Rule::AliasDenied.severity(),
+            rule: Rule::AliasDenied,
+            message: format!(
+                "{text:?} is an alias: its tag {tag:?} moves (moving-tags): pin it to a version or a digest"
+            ),
+        })
+    }
+
     /// The settings for `file`: the top level, then each exception that
     /// matches it.
     pub fn settings(&self, file: &Path) -> Settings {
@@ -370,6 +562,16 @@ impl Config {
         }
         s
     }
+}
+
+/// A build number (all digits) or a commit hash (7 to 64 hex digits, with
+/// a digit among them).
+fn build_id(w: &str) -> bool {
+    let digits = !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    let hash = (7..=64).contains(&w.len())
+        && w.bytes().all(|b| b.is_ascii_hexdigit())
+        && w.bytes().any(|b| b.is_ascii_digit());
+    digits || hash
 }
 
 /// Whether `domain/path` is in one of `allowed`: a host (`nvcr.io`) takes
@@ -441,6 +643,31 @@ mod tests {
         assert!(c.skips(Path::new("/repo/top.yaml"), false));
         assert!(!c.skips(Path::new("top.yaml"), false));
         assert!(!c.skips(Path::new("/elsewhere/vendor/Dockerfile"), false));
+    }
+
+    /// The longest prefix wins, whatever the order; a prefix holds whole
+    /// path components only.
+    #[test]
+    fn scheme_rules() {
+        let rules = [
+            SchemeRule {
+                prefix: "harbor.example.com/ai".to_owned(),
+                scheme: Scheme::Vessl,
+            },
+            SchemeRule {
+                prefix: "harbor.example.com".to_owned(),
+                scheme: Scheme::Ngc,
+            },
+        ];
+        assert_eq!(
+            scheme_of_repository(&rules, "harbor.example.com/ai/torch"),
+            Some(Scheme::Vessl)
+        );
+        assert_eq!(
+            scheme_of_repository(&rules, "harbor.example.com/ai-x/torch"),
+            Some(Scheme::Ngc)
+        );
+        assert_eq!(scheme_of_repository(&rules, "quay.io/ai/torch"), None);
     }
 
     #[test]

@@ -413,7 +413,7 @@ fn finder<'c>(
     client: &'c imagetag::registry::Client,
 ) -> Option<Finder<'c>> {
     Some(Finder {
-        tags: pin::source(command, tags, max, scheme, client)?,
+        tags: pin::source(command, tags, max, scheme, Vec::new(), client)?,
         scheme,
         within: within.clone(),
         tracks: HashMap::new(),

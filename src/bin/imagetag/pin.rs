@@ -11,6 +11,7 @@ use imagetag::check::{find_in, Found, Kind};
 use imagetag::registry::Client;
 use imagetag::{Catalog, Scheme};
 
+use crate::config::{self, SchemeRule};
 use crate::files::{self, plain, Content, Item, Progress, ReadArgs};
 use crate::input;
 use crate::source::RegistryArgs;
@@ -33,6 +34,14 @@ use crate::source::RegistryArgs;
 /// `imagetag update`. Names written with variables are left alone, with a
 /// note. A file with an alias that cannot be resolved, or a digest that
 /// cannot be had, is left untouched and reported.
+///
+/// The policy file (`.imagetag.toml`, found as `imagetag check` finds it)
+/// counts too: its `skip` paths are left alone; so is a file for which it
+/// says `deny-alias = false` (top level or an `[[exceptions]]` entry: there
+/// aliases are allowed), or with `--digest`, `require-digest = false`; and
+/// its `[[scheme]]` rules say how names under a prefix are read, unless
+/// `--scheme` says otherwise. Its other keys are about checking, not
+/// pinning.
 ///
 /// Only regular files are read, up to `--max-file-size` (16 MiB by
 /// default). Writes are atomic and lose nothing: the new text goes to
@@ -85,6 +94,14 @@ pub struct Args {
     /// kept).
     #[arg(long)]
     pub(crate) write_read_only: bool,
+    /// The policy file (default: `.imagetag.toml` in the working directory
+    /// or the nearest directory above it): its skip paths, exceptions and
+    /// scheme rules.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Read no policy file.
+    #[arg(long, conflicts_with = "config")]
+    pub(crate) no_config: bool,
     #[command(flatten)]
     pub(crate) read: ReadArgs,
 }
@@ -107,6 +124,7 @@ pub(crate) trait TagSource {
 struct TagFile {
     command: String,
     scheme: Option<Scheme>,
+    rules: Vec<SchemeRule>,
     lines: Vec<String>,
     catalogs: HashMap<String, Catalog>,
     warned: HashSet<String>,
@@ -116,7 +134,10 @@ impl TagSource for TagFile {
     fn catalog(&mut self, repository: &str) -> &Catalog {
         if !self.catalogs.contains_key(repository) {
             let names = self.lines.iter().map(|l| Catalog::qualify(repository, l));
-            let (catalog, errors) = input::catalog_of(names, self.scheme);
+            let scheme = self
+                .scheme
+                .or_else(|| config::scheme_of_repository(&self.rules, repository));
+            let (catalog, errors) = input::catalog_of(names, scheme);
             for e in errors {
                 let e = e.to_string();
                 if self.warned.insert(e.clone()) {
@@ -133,6 +154,7 @@ impl TagSource for TagFile {
 struct Registry<'c> {
     command: String,
     scheme: Option<Scheme>,
+    rules: Vec<SchemeRule>,
     client: &'c Client,
     catalogs: HashMap<String, Catalog>,
     failed: bool,
@@ -141,11 +163,14 @@ struct Registry<'c> {
 impl TagSource for Registry<'_> {
     fn catalog(&mut self, repository: &str) -> &Catalog {
         if !self.catalogs.contains_key(repository) {
-            let listed = match self.scheme {
+            let scheme = self
+                .scheme
+                .or_else(|| config::scheme_of_repository(&self.rules, repository));
+            let listed = match scheme {
                 None => self.client.catalog(repository),
                 Some(_) => self.client.tags(repository).map(|tags| {
                     let names = tags.iter().map(|t| Catalog::qualify(repository, t));
-                    input::catalog_of(names, self.scheme).0
+                    input::catalog_of(names, scheme).0
                 }),
             };
             let catalog = listed.unwrap_or_else(|e| {
@@ -744,12 +769,14 @@ pub(crate) fn source<'c>(
     tags: Option<&str>,
     max: u64,
     scheme: Option<Scheme>,
+    rules: Vec<SchemeRule>,
     client: &'c Client,
 ) -> Option<Box<dyn TagSource + 'c>> {
     match tags {
         Some(path) => match input::tag_list_max(path, max) {
             Ok(lines) => Some(Box::new(TagFile {
                 scheme,
+                rules,
                 lines,
                 catalogs: HashMap::new(),
                 warned: HashSet::new(),
@@ -762,6 +789,7 @@ pub(crate) fn source<'c>(
         },
         None => Some(Box::new(Registry {
             scheme,
+            rules,
             client,
             catalogs: HashMap::new(),
             command: command.to_owned(),
@@ -775,12 +803,21 @@ pub fn run(args: Args) -> ExitCode {
     if args.latest {
         return crate::outdated::update_from_pin(args);
     }
+    let config = match config::from_args(args.config.as_deref(), args.no_config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("imagetag pin: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = config.as_ref();
     let client = args.registry_args.client();
     let Some(mut tags) = source(
         "pin",
         args.tags.as_deref(),
         args.read.max_file_size,
         args.scheme.0,
+        config.map_or_else(Vec::new, |c| c.scheme_rules().to_vec()),
         &client,
     ) else {
         return ExitCode::from(2);
@@ -797,6 +834,11 @@ pub fn run(args: Args) -> ExitCode {
                 fatal = true;
                 continue;
             }
+            Item::Unreadable { path, .. }
+                if config.is_some_and(|c| c.skips(&path, path.is_dir())) =>
+            {
+                continue;
+            }
             Item::Unreadable { path, message } => {
                 eprintln!("imagetag pin: {}: cannot read: {message}", path.display());
                 fatal = true;
@@ -804,6 +846,19 @@ pub fn run(args: Args) -> ExitCode {
             }
             Item::File { path, kind, .. } => (path, kind),
         };
+        if let Some(c) = config {
+            // Skipped, or a place where the policy allows what pin would
+            // take away: left alone, as `check` leaves it.
+            let settings = c.settings(&path);
+            let allowed = if args.digest {
+                settings.require_digest == Some(false)
+            } else {
+                settings.deny_alias == Some(false)
+            };
+            if allowed || c.skips(&path, false) {
+                continue;
+            }
+        }
         let file = path.display().to_string();
         let (text, meta) = match files::read(&path, args.read.max_file_size) {
             Content::Text(t, m) => (t, m),
@@ -819,7 +874,11 @@ pub fn run(args: Args) -> ExitCode {
         let mut plans = Vec::new();
         let mut failed = false;
         for found in find_in(kind, &path, &text) {
-            match pin(&found, tags.as_mut(), args.digest, args.scheme.0) {
+            let scheme = args
+                .scheme
+                .0
+                .or_else(|| config.and_then(|c| c.scheme_for(&found.text)));
+            match pin(&found, tags.as_mut(), args.digest, scheme) {
                 Ok(Some(p)) => plans.push(p),
                 Ok(None) => {}
                 Err(Outcome::Note(message)) => {

@@ -133,23 +133,20 @@ fn log(rules: &[Rule], entries: &[Entry], successful: bool, cwd: &Path, root: &P
             })
         })
         .collect();
-    let repository = env!("CARGO_PKG_REPOSITORY");
-    let information = if repository.is_empty() {
-        concat!("https://crates.io/crates/", env!("CARGO_PKG_NAME"))
-    } else {
-        repository
-    };
+    let mut driver = json!({
+        "name": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    if let Some(uri) = information_uri() {
+        driver["informationUri"] = json!(uri);
+    }
     json!({
         "$schema": SCHEMA,
         "version": VERSION,
         "runs": [{
-            "tool": { "driver": {
-                "name": env!("CARGO_PKG_NAME"),
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": information,
-                "rules": rules,
-            }},
+            "tool": { "driver": driver },
             "originalUriBaseIds": {
                 "%SRCROOT%": { "uri": format!("file://{}/", encode(root).trim_end_matches('/')) },
             },
@@ -158,6 +155,15 @@ fn log(rules: &[Rule], entries: &[Entry], successful: bool, cwd: &Path, root: &P
             "results": results,
         }],
     })
+}
+
+/// The tool's page, from `Cargo.toml` (the one place it is written):
+/// `homepage`, else `repository`; `None` while neither is set, so that a
+/// log never points at a page that is not this tool's.
+fn information_uri() -> Option<&'static str> {
+    [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
+        .into_iter()
+        .find(|s| !s.is_empty())
 }
 
 fn level(s: Severity) -> &'static str {
