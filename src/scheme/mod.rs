@@ -18,7 +18,7 @@
 //! # Laws
 //!
 //! Every scheme value, and [`Image`](crate::Image), keeps the same laws
-//! (`tests/test_laws.rs` checks them per scheme over generated and corpus
+//! (`tests/it/laws.rs` checks them per scheme over generated and corpus
 //! names, with and without digests):
 //!
 //! - `Display` prints one documented form, registry and digest included,

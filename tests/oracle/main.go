@@ -1,6 +1,6 @@
 // Command oracle reads image references with Docker's own parser
 // (github.com/docker/distribution/reference, Debian's distribution 2.8.2), for
-// tests/test_oracle.rs to compare with imagetag's reading in every mode.
+// tests/it/oracle.rs to compare with imagetag's reading in every mode.
 //
 // Input: one name per line on stdin. Output: one line per name, 19
 // tab-separated columns, absent values empty:

@@ -1,6 +1,7 @@
 //! A deterministic corpus of realistic image references, shared by the parse
 //! benchmark (`benches/parse.rs`) and the allocation test
-//! (`tests/test_alloc.rs`), which include this file with `#[path]`.
+//! (`tests/test_alloc.rs`), which include this file with `#[path]`, and by
+//! the oracle test (`tests/it/oracle.rs`, as `util::corpus_gen`).
 //!
 //! The mix follows what schedulers and CI checks see: Docker Hub short names,
 //! VESSL images on quay.io, NGC images on nvcr.io, TWCC images, private

@@ -2,6 +2,8 @@
 //! assertions in the style of `semver`'s `tests/util`.
 #![allow(dead_code)]
 
+pub mod corpus_gen;
+
 use std::path::PathBuf;
 
 /// One row of a tab-separated table: the header's column names with the

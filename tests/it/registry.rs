@@ -3,7 +3,7 @@
 //! will not do (paging, loops, errors, slowness, a missing digest header).
 #![cfg(feature = "registry")]
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,6 +1,6 @@
 //! VESSL tags: the shared corpus, the grammar, the order and the errors.
 
-mod util;
+use crate::util;
 
 use std::cmp::Ordering;
 

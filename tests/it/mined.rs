@@ -3,7 +3,7 @@
 //! fields its row expects. The expected column was written from each
 //! platform's naming rules, not from this crate's output.
 
-mod util;
+use crate::util;
 
 use imagetag::{ErrorKind, Image, Scheme};
 use util::{fields, table};

@@ -2,7 +2,7 @@
 //! generic tags and TWCC releases, run as the real binary.
 #![cfg(feature = "cli")]
 
-mod util;
+use crate::util;
 
 fn data(name: &str) -> String {
     format!("{}/tests/data/tags/{name}", env!("CARGO_MANIFEST_DIR"))

@@ -1,7 +1,7 @@
 //! The reference grammar: `distribution/reference`'s own test cases, then
 //! every rule of the grammar and reading modes with exact messages.
 
-mod util;
+use crate::util;
 
 use imagetag::{AnyReference, ErrorKind, Mode, OwnedReference, Reference};
 use util::{assert_to_string, table};
@@ -306,7 +306,7 @@ fn familiar_forms_round_trip() {
 }
 
 /// The three forms of a reading, as Docker prints them (checked against
-/// `distribution/reference` by `tests/test_oracle.rs`): `Display` is Docker's
+/// `distribution/reference` by `tests/it/oracle.rs`): `Display` is Docker's
 /// `String()` of the same reading, `familiar` its `FamiliarString`, and
 /// `canonical` the `String()` of Docker's normalized reading.
 #[test]

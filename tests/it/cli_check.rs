@@ -3,7 +3,7 @@
 //! directories.
 #![cfg(feature = "cli")]
 
-mod util;
+use crate::util;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

@@ -2,7 +2,7 @@
 //! tag lists in `tests/data/tags/`.
 #![cfg(feature = "cli")]
 
-mod util;
+use crate::util;
 
 use std::process::Output;
 

@@ -7,7 +7,7 @@
 //! their shape.
 #![cfg(feature = "cli")]
 
-mod util;
+use crate::util;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -16,9 +16,8 @@
 //! Set `IMAGETAG_ORACLE` to a built oracle binary to skip the Go build, and
 //! `IMAGETAG_ORACLE_SEED` (a number) to try other names than CI's.
 
-#[path = "util/corpus_gen.rs"]
-mod corpus_gen;
-mod util;
+use crate::util;
+use crate::util::corpus_gen;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

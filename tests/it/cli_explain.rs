@@ -3,7 +3,7 @@
 
 #![cfg(feature = "cli")]
 
-mod util;
+use crate::util;
 
 use std::process::Output;
 

@@ -1,7 +1,7 @@
 //! NGC tags: every row of the shared corpus, the tag styles of each
 //! repository, exact errors, conversion to TWCC and order.
 
-mod util;
+use crate::util;
 
 use std::cmp::Ordering;
 

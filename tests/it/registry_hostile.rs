@@ -8,7 +8,7 @@
 //! which is all a credential's scope looks at.
 #![cfg(feature = "registry")]
 
-mod support;
+use crate::support;
 
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};

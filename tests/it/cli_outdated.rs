@@ -6,8 +6,8 @@
 //! beside them.
 #![cfg(feature = "cli")]
 
-mod support;
-mod util;
+use crate::support;
+use crate::util;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! only: a real pseudo-terminal from `script`, against a pipe).
 #![cfg(feature = "cli")]
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

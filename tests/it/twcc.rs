@@ -1,7 +1,7 @@
 //! TWCC names: every row of the shared corpus, each exception of the
 //! grammar, each error with its exact message, conversion to NGC and order.
 
-mod util;
+use crate::util;
 
 use std::cmp::Ordering;
 

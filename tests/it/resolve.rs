@@ -1,6 +1,6 @@
 //! The catalog: resolving aliases, the newest match, sorting.
 
-mod util;
+use crate::util;
 
 use imagetag::{Catalog, ErrorKind, Image, Query};
 use util::assert_to_string;

@@ -4,7 +4,7 @@
 //! exact errors for a file the reader does not understand.
 #![cfg(feature = "cli")]
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

@@ -6,9 +6,8 @@
 //! `tests/data/check/dockerfile/`, with exact output and exit codes.
 #![cfg(feature = "cli")]
 
-mod util;
-
-mod support;
+use crate::support;
+use crate::util;
 
 use std::fs;
 use std::path::{Path, PathBuf};
