@@ -39,6 +39,7 @@ mod cli_pin_safety;
 mod cli_resolve;
 mod cli_sarif;
 mod cli_tools;
+mod examples;
 mod generic;
 mod laws;
 mod mined;

@@ -4,7 +4,7 @@
 //! binaries. The registry example runs against a real `docker-registry` on
 //! loopback.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 /// The built example `name`.
 fn example(name: &str) -> Command {
     let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/test_examples-HASH -> target/<profile>/examples
+    // target/<profile>/deps/it-HASH -> target/<profile>/examples
     let dir = exe.parent().and_then(|d| d.parent()).unwrap();
     let path: PathBuf = dir
         .join("examples")
