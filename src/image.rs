@@ -467,7 +467,7 @@ fn by_registry(r: &Reference<'_>) -> Option<Scheme> {
 /// Whether the namespace ends in `vessl-ai` (a mirror of `quay.io/vessl-ai`).
 fn vessl_path(r: &Reference<'_>) -> bool {
     r.namespace()
-        .is_some_and(|n| n.rsplit('/').next() == Some("vessl-ai"))
+        .is_some_and(|n| last_component_is(n, "vessl-ai"))
 }
 
 /// Whether this is a `kernels` repository of VESSL's older homes
@@ -475,7 +475,14 @@ fn vessl_path(r: &Reference<'_>) -> bool {
 fn legacy_vessl_path(r: &Reference<'_>) -> bool {
     r.name() == "kernels"
         && r.namespace()
-            .is_some_and(|n| matches!(n.rsplit('/').next(), Some("vessl" | "savvihub")))
+            .is_some_and(|n| last_component_is(n, "vessl") || last_component_is(n, "savvihub"))
+}
+
+/// Whether the last `/`-separated component of `path` is `c`, without a
+/// search.
+fn last_component_is(path: &str, c: &str) -> bool {
+    path.strip_suffix(c)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
 }
 
 /// NGC's organisations, as the first component of an NGC repository.

@@ -297,6 +297,11 @@ pub struct Reference<'a> {
     /// `docker.io` and the path is `library/<one component>`, however it was
     /// written, so that equal names compare equal.
     library: bool,
+    /// Where the last component starts in `path` (0 without a `/`): a
+    /// path is at most 255 bytes, and [`name`](Self::name) and
+    /// [`namespace`](Self::namespace), which detection asks several times
+    /// a name, then cost no search.
+    name_at: u8,
     path: &'a str,
     tag: Option<&'a str>,
     digest: Option<Digest<'a>>,
@@ -442,15 +447,14 @@ impl<'a> Reference<'a> {
         if self.library {
             return Some(OFFICIAL_NAMESPACE);
         }
-        self.path.rfind('/').map(|i| &self.path[..i])
+        let at = usize::from(self.name_at);
+        (at > 0).then(|| &self.path[..at - 1])
     }
 
     /// The last path component (`torch`, `ubuntu`,
     /// `tensorflow-20.11-tf2-py3`). Never allocates.
     pub fn name(&self) -> &'a str {
-        self.path
-            .rfind('/')
-            .map_or(self.path, |i| &self.path[i + 1..])
+        &self.path[usize::from(self.name_at)..]
     }
 
     /// The tag, if one was given (or `latest` added by [`parse_pull`](Self::parse_pull)).
@@ -859,14 +863,16 @@ impl Spans {
     /// computed for.
     pub(crate) fn view<'t>(&self, text: &'t str) -> Reference<'t> {
         let at = |(a, b): (u16, u16)| &text[usize::from(a)..usize::from(b)];
+        let path = at(self.path);
         Reference {
+            name_at: name_at(path),
             domain: if self.hub {
                 Some(DEFAULT_DOMAIN)
             } else {
                 self.domain.map(at)
             },
             library: self.library,
-            path: at(self.path),
+            path,
             tag: self.tag.map(at),
             digest: self.digest.map(|(algorithm, a, b)| Digest {
                 algorithm,
@@ -1375,6 +1381,13 @@ fn remainder<'a>(
     Reference::assemble(domain, p, t, d, normalize)
 }
 
+/// Where the last component of `path` (at most 255 bytes) starts.
+fn name_at(path: &str) -> u8 {
+    path.bytes()
+        .rposition(|b| b == b'/')
+        .map_or(0, |i| u8::try_from(i + 1).unwrap_or(u8::MAX))
+}
+
 impl<'a> Reference<'a> {
     /// Builds a reference from checked parts: `library/` folded into the flag
     /// for Docker Hub (or added, when `normalize`), and the path length
@@ -1387,9 +1400,11 @@ impl<'a> Reference<'a> {
         normalize: bool,
     ) -> Result<Reference<'a>, nom::Err<PErr<'a>>> {
         let hub = domain == Some(DEFAULT_DOMAIN);
+        // One search for the last `/` serves the checks below and `name`.
+        let last = path.bytes().rposition(|b| b == b'/');
         let (library, path) = match path.strip_prefix("library/") {
-            Some(rest) if hub && !rest.contains('/') => (true, rest),
-            _ => (hub && normalize && !path.contains('/'), path),
+            Some(rest) if hub && last == Some(OFFICIAL_NAMESPACE.len()) => (true, rest),
+            _ => (hub && normalize && last.is_none(), path),
         };
         let len = path.len()
             + if library {
@@ -1411,6 +1426,7 @@ impl<'a> Reference<'a> {
         Ok(Reference {
             domain,
             library,
+            name_at: name_at(path),
             path,
             tag,
             digest,
