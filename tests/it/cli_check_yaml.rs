@@ -375,3 +375,60 @@ fn other_tools_image_keys() {
     assert!(stderr.contains("<<parameters.tag>>"), "a note: {stderr}");
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Three more places real manifests name images: a Kubernetes image volume
+/// (`volumes[].image.reference`, Kubernetes 1.31+), Concourse
+/// `registry-image` resources and task images (`source: {repository,
+/// tag}`; no tag is `latest`, an alias), and a Crossplane package
+/// (`spec.package`). The `source` of another resource type, and a
+/// `package:` outside Crossplane, name no image.
+#[test]
+fn image_volumes_concourse_resources_and_crossplane_packages() {
+    let dir = std::env::temp_dir().join(format!("imagetag-yaml-more-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: shell\n    image: debian:12.8\n  \
+         volumes:\n  - name: volume\n    image:\n      reference: quay.io/crio/artifact:v2\n      \
+         pullPolicy: IfNotPresent\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("pipeline.yml"),
+        "resources:\n- name: base\n  type: registry-image\n  source:\n    repository: python\n    \
+         tag: \"3.12.8-slim\"\n- name: tool\n  type: docker-image\n  source: {repository: gcr.io/org/tool}\n\
+         - name: repo\n  type: git\n  source: {uri: \"https://github.com/org/app.git\", branch: main}\njobs:\n- name: test\n  plan:\n  \
+         - task: unit\n    config:\n      image_resource:\n        type: registry-image\n        \
+         source: {repository: golang, tag: 1.22.5}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("provider.yaml"),
+        "apiVersion: pkg.crossplane.io/v1\nkind: Provider\nspec:\n  \
+         package: xpkg.upbound.io/upbound/provider-aws-s3:v1.1.0\n",
+    )
+    .unwrap();
+    fs::write(dir.join("deps.yaml"), "package: numpy\nversion: 1.26\n").unwrap();
+    let out = util::run_in(&dir, &["check", "--list", "--no-config"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "pipeline.yml:5:17 python:3.12.8-slim\n\
+         pipeline.yml:9:24 gcr.io/org/tool\n\
+         pipeline.yml:20:30 golang:1.22.5\n\
+         pod.yaml:6:12 debian:12.8\n\
+         pod.yaml:10:18 quay.io/crio/artifact:v2\n\
+         provider.yaml:4:12 xpkg.upbound.io/upbound/provider-aws-s3:v1.1.0\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // The untagged Concourse image is an alias: `--deny-alias` says so.
+    let out = util::run_in(&dir, &["check", "--no-config", "--deny-alias"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "pipeline.yml:9:24: error: \"gcr.io/org/tool\" has neither tag nor digest: pin it to a tag\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -12,6 +12,10 @@
 //! - Google Cloud Build `steps[].name`, the builder image of each step (in
 //!   `cloudbuild*.yaml`);
 //! - kustomize `images:` entries (`newName`, `newTag`, `digest`);
+//! - Kubernetes image volumes (`volumes[].image.reference`), Concourse
+//!   `registry-image` and `docker-image` resources and task images
+//!   (`source: {repository, tag}`, a tag of `latest` when none), and
+//!   Crossplane packages (`spec.package` of `pkg.crossplane.io` kinds);
 //! - Compose interpolation: `${VAR:-default}` and `${VAR-default}` are
 //!   filled in with the default, `$$` is a `$`;
 //! - a literal block scalar (`|`) that is itself YAML with images.
@@ -185,6 +189,31 @@ impl<'a> Finder<'a> {
                 }
             }
         }
+        // Concourse: `type: registry-image` beside `source: {repository,
+        // tag}` (a resource, or a task's `image_resource`) is an image,
+        // with or without its tag.
+        if get(entries, "type")
+            .is_some_and(|t| matches!(t.value.as_str(), "registry-image" | "docker-image"))
+        {
+            if let Some(i) = find(entries, "source") {
+                if let Node::Map(source) = &entries[i].1 {
+                    if let Some(repository) = get(source, "repository") {
+                        let (tag, digest) = (get(source, "tag"), get(source, "digest"));
+                        self.join(repository, &[Some(repository)], tag, digest, true, false);
+                        used[i] = true;
+                    }
+                }
+            }
+        }
+        // Crossplane: `spec.package` of a provider, configuration or
+        // function (`apiVersion: pkg.crossplane.io/v1`).
+        if get(entries, "apiVersion").is_some_and(|v| v.value.starts_with("pkg.crossplane.io/")) {
+            if let Some(Node::Map(spec)) = find(entries, "spec").map(|i| &entries[i].1) {
+                if let Some(p) = get(spec, "package") {
+                    self.image(p);
+                }
+            }
+        }
         self.helm(entries, key, &mut used);
         for (i, (k, v)) in entries.iter().enumerate() {
             if used[i] {
@@ -249,6 +278,8 @@ impl<'a> Finder<'a> {
             repository
                 .or_else(|| find(e, "name"))
                 .or_else(|| find(e, "imageName"))
+                // A Kubernetes image volume: `image: {reference: ...}`.
+                .or_else(|| find(e, "reference"))
         } else {
             repository
         };
@@ -303,7 +334,7 @@ impl<'a> Finder<'a> {
             text.push('@');
             text.push_str(d.value.trim());
         }
-        let templated = |s: &Scalar| s.value.contains("{{") || s.value.contains('$');
+        let templated = |s: &Scalar| is_template(&s.value) || s.value.contains('$');
         if names
             .iter()
             .flatten()
@@ -376,12 +407,7 @@ impl<'a> Finder<'a> {
             // a policy's pattern `image: "!*:latest"`: not a container image.
             return;
         }
-        if value.contains("{{")
-            || value.contains("{%")
-            || (value.contains("<<") && value.contains(">>"))
-            || (value.contains("((") && value.contains("))"))
-            || has_substitution(value)
-        {
+        if is_template(value) {
             self.push(span, skipped(value), None);
         } else if value.contains('$') {
             match interpolate(value) {
@@ -515,6 +541,17 @@ fn has_container_or_image_word(k: &str) -> bool {
 fn names_images(k: &str) -> bool {
     let k = k.as_bytes();
     k.len() >= 6 && k[k.len() - 6..].eq_ignore_ascii_case(b"images")
+}
+
+/// Whether a value is filled in by another tool: a Helm or Jinja template
+/// (`{{ }}`, `{% %}`), CircleCI's `<< >>`, Concourse's `(( ))`, or a
+/// substitution that is not Compose's (`$(params.x)`, `|version|`).
+fn is_template(value: &str) -> bool {
+    value.contains("{{")
+        || value.contains("{%")
+        || (value.contains("<<") && value.contains(">>"))
+        || (value.contains("((") && value.contains("))"))
+        || has_substitution(value)
 }
 
 /// Whether `v` looks like and is a valid reference with a repository path
