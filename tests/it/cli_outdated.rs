@@ -343,3 +343,43 @@ fn update_leaves_assembled_tags_with_a_note() {
     );
     assert_eq!(read(d, "Dockerfile"), text);
 }
+
+/// `outdated` and `update` read the policy file as `check` and `pin` do:
+/// its skip paths leave files out (a vendored manifest is not the team's
+/// to update); `--no-config` reads none.
+#[test]
+fn outdated_and_update_honour_the_policy_files_skip_paths() {
+    let t = copy();
+    fs::write(t.path().join(".imagetag.toml"), "skip = [\"k8s/\"]\n").unwrap();
+    let expected = "Dockerfile:3:6: nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 -> nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04\n\
+         Dockerfile:4:6: quay.io/vessl-ai/torch:2.3.0-cuda12.4-r4 -> quay.io/vessl-ai/torch:2.4.0-cuda12.4-r1\n\
+         Dockerfile:5:6: python:3.12.7-slim -> python:3.13.1-slim\n\
+         chart/values.yaml:2:15: quay.io/vessl-ai/python:3.10-r9 -> quay.io/vessl-ai/python:3.11-r3\n\
+         compose.yaml:3:13: postgres:16.4-alpine3.20 -> postgres:17.2-alpine3.20\n\
+         compose.yaml:5:12: redis:7.2.4-bookworm -> redis:7.4.1-bookworm\n";
+    expect(
+        t.path(),
+        &["outdated", "--tags", "tags.txt"],
+        1,
+        expected,
+        "6 outdated of 9 references in 3 files\n",
+    );
+    let out = run_in(t.path(), &["outdated", "--tags", "tags.txt", "--no-config"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "9 outdated of 12 references in 4 files\n"
+    );
+    let before = read(t.path(), "k8s/deploy.yaml");
+    let out = run_in(t.path(), &["update", "--tags", "tags.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(read(t.path(), "k8s/deploy.yaml"), before);
+    assert!(read(t.path(), "compose.yaml").contains("redis:7.4.1-bookworm"));
+    // A broken policy file is an error that names it.
+    fs::write(t.path().join(".imagetag.toml"), "skip = 3\n").unwrap();
+    let out = run_in(t.path(), &["outdated", "--tags", "tags.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with("imagetag outdated: "), "{stderr}");
+    assert!(stderr.contains(".imagetag.toml"), "{stderr}");
+}

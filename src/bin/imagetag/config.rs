@@ -122,6 +122,28 @@ impl Settings {
 }
 
 /// A read `.imagetag.toml`.
+/// `--config FILE` and `--no-config`, for the commands that read the
+/// policy file.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct ConfigArgs {
+    /// The policy file (default: `.imagetag.toml` in the working directory
+    /// or the nearest directory above it): its skip paths and scheme rules.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no policy file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    /// The policy file these flags ask for, if any; an error says what
+    /// is wrong with it, prefixed with the command.
+    pub fn load(&self, command: &str) -> Result<Option<Config>, String> {
+        from_args(self.config.as_deref(), self.no_config)
+            .map_err(|e| format!("imagetag {command}: {e}"))
+    }
+}
+
 #[derive(Debug)]
 pub struct Config {
     /// The directory the patterns are relative to.

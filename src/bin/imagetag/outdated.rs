@@ -11,6 +11,7 @@ use imagetag::check::{find_in, Found, Kind, Severity};
 use imagetag::{Catalog, FieldValue, Image, Scheme, Track, Value, Version};
 use serde_json::json;
 
+use crate::config::{Config, ConfigArgs};
 use crate::files::{self, Content, Item, Progress, ReadArgs};
 use crate::input;
 use crate::pin::{self, plural, Outcome, Pending, Plan, TagSource, WriteOptions};
@@ -106,6 +107,8 @@ pub struct Args {
     #[command(flatten)]
     registry_args: RegistryArgs,
     #[command(flatten)]
+    policy: ConfigArgs,
+    #[command(flatten)]
     read: ReadArgs,
 }
 
@@ -151,6 +154,8 @@ pub struct UpdateArgs {
     #[command(flatten)]
     registry_args: RegistryArgs,
     #[command(flatten)]
+    policy: ConfigArgs,
+    #[command(flatten)]
     read: ReadArgs,
 }
 
@@ -169,6 +174,8 @@ struct Hit {
 struct Finder<'s> {
     tags: Box<dyn TagSource + 's>,
     scheme: Option<Scheme>,
+    /// The policy file: its scheme rules, where `--scheme` is not given.
+    config: Option<&'s Config>,
     within: Within,
     /// Each repository's images by track.
     tracks: HashMap<String, HashMap<Track, Vec<Image>>>,
@@ -215,7 +222,10 @@ impl Finder<'_> {
         if !matches!(found.kind, Kind::Image | Kind::Expanded) {
             return Ok(None);
         }
-        let Ok(image) = input::image(&found.text, self.scheme) else {
+        let scheme = self
+            .scheme
+            .or_else(|| self.config.and_then(|c| c.scheme_for(&found.text)));
+        let Ok(image) = input::image(&found.text, scheme) else {
             return Ok(None);
         };
         let r = image.reference();
@@ -224,7 +234,7 @@ impl Finder<'_> {
         }
         let repository = r.without_tag_or_digest().canonical().to_string();
         // The tag alone: the catalog holds tags, not digests.
-        let Ok(current) = input::image(pin::without_digest(&found.text), self.scheme) else {
+        let Ok(current) = input::image(pin::without_digest(&found.text), scheme) else {
             return Ok(None);
         };
         let catalog = self.tags.catalog(&repository);
@@ -352,6 +362,7 @@ fn walk(
     command: &'static str,
     paths: &[PathBuf],
     read: &ReadArgs,
+    config: Option<&Config>,
     finder: &mut Finder<'_>,
     mut each: impl FnMut(&Path, String, String, Metadata, Vec<(Found, Result<Hit, String>)>),
 ) -> Walked {
@@ -364,6 +375,12 @@ fn walk(
                 walked.fatal = true;
                 continue;
             }
+            Item::Unreadable { path, .. }
+                if config.is_some_and(|c| c.skips(&path, path.is_dir())) =>
+            {
+                continue;
+            }
+            Item::File { path, .. } if config.is_some_and(|c| c.skips(&path, false)) => continue,
             Item::Unreadable { path, message } => {
                 eprintln!(
                     "imagetag {command}: {}: cannot read: {message}",
@@ -411,10 +428,13 @@ fn finder<'c>(
     scheme: Option<Scheme>,
     within: &Within,
     client: &'c imagetag::registry::Client,
+    config: Option<&'c Config>,
 ) -> Option<Finder<'c>> {
+    let rules = config.map_or_else(Vec::new, |c| c.scheme_rules().to_vec());
     Some(Finder {
-        tags: pin::source(command, tags, max, scheme, Vec::new(), client)?,
+        tags: pin::source(command, tags, max, scheme, rules, client)?,
         scheme,
+        config,
         within: within.clone(),
         tracks: HashMap::new(),
     })
@@ -434,6 +454,13 @@ const RULE: sarif::Rule = sarif::Rule {
 
 /// Runs `imagetag outdated`.
 pub fn run(args: Args) -> ExitCode {
+    let config = match args.policy.load("outdated") {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let client = args.registry_args.client();
     let Some(mut finder) = finder(
         "outdated",
@@ -442,6 +469,7 @@ pub fn run(args: Args) -> ExitCode {
         args.scheme.0,
         &args.within,
         &client,
+        config.as_ref(),
     ) else {
         return ExitCode::from(2);
     };
@@ -455,6 +483,7 @@ pub fn run(args: Args) -> ExitCode {
         "outdated",
         &args.paths,
         &args.read,
+        config.as_ref(),
         &mut finder,
         |_, file, text, _, hits| {
             for (found, hit) in hits {
@@ -607,6 +636,7 @@ struct Update<'a> {
     scheme: Option<Scheme>,
     write_read_only: bool,
     registry: &'a RegistryArgs,
+    policy: ConfigArgs,
     read: &'a ReadArgs,
 }
 
@@ -620,6 +650,7 @@ pub fn update(args: UpdateArgs) -> ExitCode {
         scheme: args.scheme.0,
         write_read_only: args.write_read_only,
         registry: &args.registry_args,
+        policy: args.policy.clone(),
         read: &args.read,
     })
 }
@@ -634,11 +665,22 @@ pub fn update_from_pin(args: pin::Args) -> ExitCode {
         scheme: args.scheme.0,
         write_read_only: args.write_read_only,
         registry: &args.registry_args,
+        policy: ConfigArgs {
+            config: args.config.clone(),
+            no_config: args.no_config,
+        },
         read: &args.read,
     })
 }
 
 fn run_update(args: &Update<'_>) -> ExitCode {
+    let config = match args.policy.load("update") {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let client = args.registry.client();
     let Some(mut finder) = finder(
         "update",
@@ -647,6 +689,7 @@ fn run_update(args: &Update<'_>) -> ExitCode {
         args.scheme,
         args.within,
         &client,
+        config.as_ref(),
     ) else {
         return ExitCode::from(2);
     };
@@ -656,6 +699,7 @@ fn run_update(args: &Update<'_>) -> ExitCode {
         "update",
         args.paths,
         args.read,
+        config.as_ref(),
         &mut finder,
         |path, file, text, meta, hits| {
             let mut plans = Vec::new();
