@@ -74,7 +74,7 @@ mod release;
 pub mod scheme;
 pub mod version;
 
-pub use catalog::{Catalog, Choice, Query};
+pub use catalog::{Catalog, Choice, Newest, Query};
 pub use error::{Component, Error, ErrorKind};
 pub use image::{detect, Image, Value};
 pub use reference::{

@@ -69,7 +69,7 @@ use crate::image::Image;
 use crate::version::Version;
 use hash::{Map, Seeded};
 use index::{Bucket, NumberedBase, Older, Repo, TrackGroup};
-pub use query::{Choice, Query};
+pub use query::{Choice, Newest, Query};
 pub(crate) use sort::natural_cmp;
 
 /// A set of image names, grouped by repository and by track.

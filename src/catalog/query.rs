@@ -39,14 +39,13 @@ impl Catalog {
         let mut best: Option<(Rank, usize, usize)> = None;
         for (t, i) in members {
             let img = &self.images[i];
-            let facts = img.facts();
-            // A tag that detection kept only as an opaque word has no
-            // position: it is never the newest of anything.
-            if facts.opaque || !query.matches(img, &facts) {
+            let Some(rank) = query.rank(img) else {
                 continue;
-            }
-            let rank = Rank::of(img, facts);
-            if best.as_ref().is_none_or(|(b, _, _)| rank > *b) {
+            };
+            if best
+                .as_ref()
+                .is_none_or(|(b, _, j)| newer(&rank, img, b, &self.images[*j]))
+            {
                 best = Some((rank, t, i));
             }
         }
@@ -55,18 +54,7 @@ impl Catalog {
                 image: &self.images[i],
                 track: &self.tracks[t].track,
             }),
-            None => {
-                let input = query.to_string();
-                Err(Error::new(
-                    ErrorKind::NotFound,
-                    "query",
-                    &input,
-                    0,
-                    &input,
-                    Component::Query,
-                    "expected a tag in the tag list that meets every condition",
-                ))
-            }
+            None => Err(no_match(query)),
         }
     }
 
@@ -94,6 +82,116 @@ impl Catalog {
         let t = *self.repos[repo].tracks.first()?;
         let i = *self.tracks[t].members.first()?;
         self.images[i].family()
+    }
+}
+
+/// No image meets the query.
+#[cold]
+fn no_match(query: &Query) -> Error {
+    let input = query.to_string();
+    Error::new(
+        ErrorKind::NotFound,
+        "query",
+        &input,
+        0,
+        &input,
+        Component::Query,
+        "expected a tag in the tag list that meets every condition",
+    )
+}
+
+/// Whether `img` (ranked `rank`) beats `best` (ranked `b`): the greater
+/// rank, and of equal ranks the greater name.
+fn newer(rank: &Rank, img: &Image, b: &Rank, best: &Image) -> bool {
+    match rank.cmp(b) {
+        std::cmp::Ordering::Equal => img.to_string() > best.to_string(),
+        o => o.is_gt(),
+    }
+}
+
+/// [`Catalog::newest`] one image at a time: offer each image of a tag
+/// list and take the answer, with the memory of one image, however long
+/// the list. It answers what a catalog of the same images answers.
+///
+/// ```
+/// use imagetag::{Image, Newest, Query};
+///
+/// let query = Query::new("quay.io/vessl-ai/torch")?.cuda("12.4".parse()?).pinned(true);
+/// let mut newest = Newest::new(&query);
+/// for name in [
+///     "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r9",
+///     "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10",
+///     "quay.io/vessl-ai/torch:2.3.0-cuda12.4",
+///     "quay.io/vessl-ai/torch:2.3.1-cuda12.1-r2",
+/// ] {
+///     newest.offer(Image::parse(name)?);
+/// }
+/// let (image, track) = newest.finish()?;
+/// assert_eq!(image.to_string(), "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10");
+/// assert_eq!(track.as_str(), "vessl quay.io/vessl-ai/torch cuda12.4");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Newest<'q> {
+    query: &'q Query,
+    /// For a TWCC release name: its framework's repositories (their
+    /// family) and the track the name asks for (see [`Catalog::newest`]).
+    family: Option<(String, Track)>,
+    best: Option<(Rank, Image)>,
+}
+
+impl<'q> Newest<'q> {
+    /// Nothing offered yet.
+    pub fn new(query: &'q Query) -> Newest<'q> {
+        let named = Image::parse(&query.repository).ok();
+        let family = named.and_then(|n| Some((n.family()?, n.track())));
+        Newest {
+            query,
+            family,
+            best: None,
+        }
+    }
+
+    /// Considers `image`: kept if it meets the query and beats the best so
+    /// far.
+    pub fn offer(&mut self, image: Image) {
+        let own = image
+            .reference()
+            .is_canonical_repository(&self.query.repository);
+        let wanted = match &self.family {
+            None => own,
+            Some((family, track)) => {
+                (own || image.family().as_ref() == Some(family)) && image.track() == *track
+            }
+        };
+        if !wanted {
+            return;
+        }
+        let Some(rank) = self.query.rank(&image) else {
+            return;
+        };
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|(b, best)| newer(&rank, &image, b, best))
+        {
+            self.best = Some((rank, image));
+        }
+    }
+
+    /// The newest image offered that meets the query, and its track.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NotFound`] when none does.
+    pub fn finish(self) -> Result<(Image, Track), Error> {
+        match self.best {
+            Some((_, image)) => {
+                let track = image.track();
+                Ok((image, track))
+            }
+            None => Err(no_match(self.query)),
+        }
     }
 }
 
@@ -215,6 +313,14 @@ impl Query {
         &self.repository
     }
 
+    /// How `img` ranks for this query; `None` when it does not meet it.
+    /// A tag that detection kept only as an opaque word has no position:
+    /// it is never the newest of anything.
+    fn rank(&self, img: &Image) -> Option<Rank> {
+        let facts = img.facts();
+        (!facts.opaque && self.matches(img, &facts)).then(|| Rank::of(img, facts))
+    }
+
     fn matches(&self, img: &Image, f: &Facts<'_>) -> bool {
         let prefix = |want: &Option<Version>, have: Option<Version>| match want {
             None => true,
@@ -268,8 +374,9 @@ impl fmt::Display for Query {
     }
 }
 
-/// How [`Catalog::newest`] ranks matches: greater is newer.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+/// How [`Catalog::newest`] ranks matches: greater is newer; of equal
+/// ranks, the greater name.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Rank {
     version: Option<Version>,
     /// A release above its pre-releases.
@@ -280,7 +387,6 @@ struct Rank {
     python: Option<Version>,
     cudnn: Option<u32>,
     no_variant: bool,
-    name: String,
 }
 
 impl Rank {
@@ -293,7 +399,6 @@ impl Rank {
             python: f.python,
             cudnn: f.cudnn,
             no_variant: f.variant.is_none(),
-            name: img.to_string(),
         }
     }
 }

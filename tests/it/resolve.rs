@@ -489,3 +489,63 @@ fn released_after_a_month() {
         .released_after(later);
     assert_eq!(c.newest(&q).unwrap_err().kind(), ErrorKind::NotFound);
 }
+
+/// `Newest`, one image at a time, answers what `Catalog::newest` answers
+/// over the same images: every repository of the corpus files (all four
+/// schemes, TWCC releases as one framework), with queries that leave the
+/// track open, pin, and ask for CUDA or Python.
+#[test]
+fn newest_one_at_a_time_agrees_with_the_catalog() {
+    use imagetag::Newest;
+    let mut names = Vec::new();
+    for file in [
+        "vessl.tsv",
+        "ngc.tsv",
+        "twcc.tsv",
+        "mined_vessl.tsv",
+        "mined_ngc.tsv",
+        "mined_twcc.tsv",
+        "mined_generic.tsv",
+    ] {
+        names.extend(
+            util::corpus(file)
+                .into_iter()
+                .map(|r| r.req("full_name").to_owned()),
+        );
+    }
+    names.extend(TORCH.iter().map(|s| s.to_string()));
+    let images: Vec<Image> = names.iter().filter_map(|n| Image::parse(n).ok()).collect();
+    let catalog = Catalog::from_images(images.clone());
+    let mut repositories: Vec<String> = catalog.repositories().map(str::to_owned).collect();
+    // A TWCC release name asks for its framework's releases.
+    repositories.push("registry.twcc.ai/ngc/nvidia/pytorch-21.06-py3".to_owned());
+    let (mut asked, mut answered) = (0, 0);
+    for repository in &repositories {
+        let base = Query::new(repository).unwrap();
+        let queries = [
+            base.clone(),
+            base.clone().pinned(true),
+            base.clone().cuda("12".parse().unwrap()),
+            base.clone().python("3".parse().unwrap()),
+        ];
+        for q in &queries {
+            let mut newest = Newest::new(q);
+            for img in &images {
+                newest.offer(img.clone());
+            }
+            let streamed = newest.finish();
+            let indexed = catalog.newest(q);
+            asked += 1;
+            match (&streamed, &indexed) {
+                (Ok((img, track)), Ok(choice)) => {
+                    answered += 1;
+                    assert_eq!(img, choice.image(), "{q}");
+                    assert_eq!(track, choice.track(), "{q}");
+                }
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                _ => panic!("{q}: {streamed:?} against {indexed:?}"),
+            }
+        }
+    }
+    assert!(answered > 300 && answered < asked, "{answered} of {asked}");
+}
