@@ -5,6 +5,12 @@
 //! README, "Registries"); the tags are pushed once, in setup, over one
 //! keep-alive connection, all pointing at one manifest.
 //!
+//! In the same run, the peer: `curl -K` with the same 1 000 HEADs (one
+//! process, one kept-alive connection, one request at a time), and one
+//! `curl -I` process a request, over 100 of them (skipped, with a note,
+//! when curl is not installed). The ratios of the README's registry
+//! figures are these rows over each other.
+//!
 //! cargo bench --bench registry
 
 use std::time::Duration;
@@ -37,7 +43,7 @@ fn bench(c: &mut Criterion) {
     let tags = tags();
     // IMAGETAG_BENCH_REGISTRY=HOST:PORT reuses a registry that has these
     // tags already (to time curl against the same one).
-    let (_reg, host) = match std::env::var("IMAGETAG_BENCH_REGISTRY") {
+    let (reg, host) = match std::env::var("IMAGETAG_BENCH_REGISTRY") {
         Ok(host) => (None, host),
         Err(_) => {
             let reg = support::Registry::start(support::Auth::None);
@@ -57,7 +63,7 @@ fn bench(c: &mut Criterion) {
 
     let mut options = Options::default();
     options.credentials = Credentials::None;
-    options.mirror = Some(host);
+    options.mirror = Some(host.clone());
     let client = Client::new(options.clone());
     options.verify_digests = false;
     let trusting = Client::new(options);
@@ -114,7 +120,74 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+
+    // The peer, on the same registry and the same requests: HEAD with the
+    // same Accept header, each answer read to its end.
+    let accept = "application/vnd.oci.image.index.v1+json, \
+                  application/vnd.oci.image.manifest.v1+json, \
+                  application/vnd.docker.distribution.manifest.list.v2+json, \
+                  application/vnd.docker.distribution.manifest.v2+json";
+    let urls: Vec<String> = pinned
+        .iter()
+        .map(|n| {
+            let tag = n.rsplit_once(':').unwrap().1;
+            format!("http://{host}/v2/vessl-ai/torch/manifests/{tag}")
+        })
+        .collect();
+    let has_curl = std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_curl {
+        let dir = std::env::temp_dir().join(format!("imagetag-bench-curl-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("heads.curlrc");
+        let mut text = format!("silent\nshow-error\nfail\nhead\nheader = \"Accept: {accept}\"\n");
+        for u in &urls {
+            text += &format!("url = \"{u}\"\noutput = \"/dev/null\"\n");
+        }
+        std::fs::write(&config, text).unwrap();
+        g.bench_function("curl_K_1000_heads_one_connection", |b| {
+            b.iter(|| {
+                let ok = std::process::Command::new("curl")
+                    .arg("-K")
+                    .arg(&config)
+                    .status()
+                    .unwrap()
+                    .success();
+                assert!(ok, "curl -K failed");
+            })
+        });
+        g.bench_function("curl_I_100_heads_one_process_each", |b| {
+            b.iter(|| {
+                for u in &urls[..100] {
+                    let ok = std::process::Command::new("curl")
+                        .args(["-sSfI", "-o", "/dev/null", "-H"])
+                        .arg(format!("Accept: {accept}"))
+                        .arg(u)
+                        .status()
+                        .unwrap()
+                        .success();
+                    assert!(ok, "curl -I {u} failed");
+                }
+            })
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        eprintln!("curl not installed: the peer rows are skipped");
+    }
+    // The same HEADs without the resolve: the client's per-request cost.
+    g.bench_function("head_1000_pinned_names_one_connection", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for p in &pinned {
+                n += trusting.digest(p).unwrap().len();
+            }
+            n
+        })
+    });
     g.finish();
+    drop(reg);
 }
 
 criterion_group!(benches, bench);

@@ -25,14 +25,10 @@
 //! quoted value or flow collection that never closes) is a
 //! [`Kind::Broken`] error, at the position of the parser's error.
 //!
-//! A file that cannot hold an image is not parsed at all, so it is not
-//! reported as broken either (`check` checks images, not YAML): one pass
-//! over its bytes looks for the words every rule above needs (`image`, in
-//! any case, which also covers `initImage`, kustomize `images:` and YAML
-//! inside block scalars; Helm's `repository`; GitHub Actions' `container`
-//! and `docker://`), and a file with none of them, and no `\` that an
-//! escape could spell one with, holds no image. GitLab CI files
-//! (`services:`) are always read.
+//! Every YAML file is parsed, one with no image word too: a file that is
+//! not YAML is an error wherever it is. The parser is most of the cost of
+//! `check` on a large tree (on 3 000 settings files without an image,
+//! `saphyr-parser`'s events alone are 85 % of this module's time).
 
 mod images;
 mod lenient;

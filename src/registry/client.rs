@@ -94,8 +94,14 @@ impl Client {
             // Every worker of `digests` keeps its connection.
             .max_idle_connections_per_host(options.parallel.clamp(3, 16))
             .max_idle_connections(options.parallel.clamp(10, 64))
-            .build()
-            .new_agent();
+            .build();
+        // A host is looked up once, not on a thread of its own a request
+        // (see `resolve`).
+        let agent = ureq::Agent::with_parts(
+            agent,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            super::resolve::CachingResolver::default(),
+        );
         Client {
             agent,
             options,

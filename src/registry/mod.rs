@@ -85,6 +85,7 @@ mod auth;
 mod client;
 mod page;
 mod redact;
+mod resolve;
 
 use std::fmt;
 use std::time::Duration;

@@ -262,3 +262,98 @@ fn byte_order_mark_yaml() {
             .into_bytes()
     );
 }
+
+/// A `--tags` list of `sort`, `latest` and `resolve` holds at most
+/// `--max-tags` names and 256 bytes a name (at least 16 MiB): past either
+/// limit it is not read, and the error names the limit and the flag that
+/// raises it. The list is read a line at a time, so it may be larger than
+/// a file `check` reads.
+#[test]
+fn tag_lists_are_bounded_by_max_tags() {
+    let t = TempDir::new("tag-list-limits");
+    let d = t.path();
+    // 1 001 names: one more than --max-tags 1000.
+    let names: String = (1..=1001)
+        .map(|r| format!("quay.io/vessl-ai/python:3.10-r{r}\n"))
+        .collect();
+    fs::write(d.join("many.txt"), &names).unwrap();
+    let too_many = "cannot read many.txt: more than 1000 names, the limit of --max-tags \
+                    (raise it with --max-tags N)\n";
+    for (args, command) in [
+        (&["sort", "--tags", "many.txt"][..], "sort"),
+        (
+            &["latest", "quay.io/vessl-ai/python", "--tags", "many.txt"][..],
+            "latest",
+        ),
+        (
+            &[
+                "resolve",
+                "quay.io/vessl-ai/python:3.10",
+                "--tags",
+                "many.txt",
+            ][..],
+            "resolve",
+        ),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--max-tags", "1000"]);
+        expect(d, &args, 2, "", &format!("imagetag {command}: {too_many}"));
+    }
+    let out = run_in(d, &["sort", "--tags", "many.txt", "--max-tags", "1001"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1001);
+    expect(
+        d,
+        &[
+            "latest",
+            "quay.io/vessl-ai/python",
+            "--tags",
+            "many.txt",
+            "--max-tags",
+            "1001",
+        ],
+        0,
+        "quay.io/vessl-ai/python:3.10-r1001\n",
+        "track: vessl quay.io/vessl-ai/python\n",
+    );
+
+    // 16 MiB and one byte: two names, then comments.
+    let mut big = b"quay.io/vessl-ai/python:3.10-r9\n3.10-r10\n".to_vec();
+    while big.len() < 16 << 20 {
+        big.extend_from_slice(b"# a comment line of a long tag list\n");
+    }
+    big.resize((16 << 20) + 1, b'\n');
+    fs::write(d.join("big.txt"), &big).unwrap();
+    // 1 000 names allow 256 000 bytes, raised to the floor of 16 MiB.
+    expect(
+        d,
+        &["sort", "--tags", "big.txt", "--max-tags", "1000"],
+        2,
+        "",
+        "imagetag sort: cannot read big.txt: 16777217 bytes, more than the limit of 16777216 bytes \
+         for 1000 names (256 bytes a name, at least 16777216; raise it with --max-tags N)\n",
+    );
+    // 65 537 names allow 16 777 472 bytes (`sort` reads a bare tag as a
+    // repository, as it always has).
+    expect(
+        d,
+        &["sort", "--tags", "big.txt", "--max-tags", "65537"],
+        0,
+        "docker.io/library/3.10-r10\nquay.io/vessl-ai/python:3.10-r9\n",
+        "",
+    );
+    // The default (1 000 000 names, 256 MB) reads a list larger than a
+    // file `check` reads; bare tags are the repository's.
+    expect(
+        d,
+        &[
+            "resolve",
+            "quay.io/vessl-ai/python:3.10",
+            "--tags",
+            "big.txt",
+        ],
+        0,
+        "quay.io/vessl-ai/python:3.10-r10\n",
+        "",
+    );
+}

@@ -1,11 +1,11 @@
 //! Reading names from arguments, stdin or files.
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead, Read, Seek};
 use std::path::Path;
 
 use imagetag::{Catalog, Error, Image, Scheme};
 
-use crate::files::{self, DEFAULT_MAX_FILE_SIZE};
+use crate::files;
 
 /// The names to work on: the arguments, or one per line from stdin when
 /// there are none or the only one is `-`. Lines are kept as bytes, so that
@@ -28,14 +28,8 @@ pub fn names(args: &[String]) -> io::Result<Vec<Vec<u8>>> {
     Ok(out)
 }
 
-/// The lines of a tag list: a file, or stdin for `-`. `#` starts a comment;
-/// blank lines are skipped; surrounding whitespace is trimmed. At most
-/// [`DEFAULT_MAX_FILE_SIZE`] bytes are read (see [`tag_list_max`]).
-pub fn tag_list(path: &str) -> io::Result<TagList> {
-    tag_text(path, DEFAULT_MAX_FILE_SIZE).map(TagList::new)
-}
-
-/// [`tag_list`], reading at most `max` bytes, each line its own `String`.
+/// The names of the tag list at `path` (a file, or stdin for `-`; see
+/// [`TagList`]), at most `max` bytes of it, each its own `String`.
 pub fn tag_list_max(path: &str, max: u64) -> io::Result<Vec<String>> {
     Ok(TagList::new(tag_text(path, max)?)
         .iter()
@@ -159,31 +153,206 @@ where
     (catalog, errors)
 }
 
-/// A catalog of the tag list at `path` (see [`tag_list`]): bare tags are
+/// The bounds of a tag list that `sort`, `latest` and `resolve` read with
+/// `--tags`: at most `max_tags` names (`--max-tags`, the flag that bounds a
+/// registry's listing) and `max_bytes` bytes of text.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The most names the list may hold.
+    pub max_tags: usize,
+    /// The most bytes the list may hold, comments and blank lines included.
+    pub max_bytes: u64,
+}
+
+/// The bytes a tag list may hold for each tag it may hold: a full name is
+/// at most 255 bytes of domain and path and 128 of tag, and real ones are
+/// a fifth of that.
+pub const LIST_BYTES_PER_TAG: u64 = 256;
+
+/// The fewest bytes a tag list may hold, whatever `--max-tags` says: the
+/// limit of a file `check` reads.
+pub const MIN_LIST_BYTES: u64 = files::DEFAULT_MAX_FILE_SIZE;
+
+impl Limits {
+    /// At most `max_tags` names, and [`LIST_BYTES_PER_TAG`] bytes a name
+    /// (at least [`MIN_LIST_BYTES`]).
+    pub fn for_tags(max_tags: usize) -> Limits {
+        Limits {
+            max_tags,
+            max_bytes: (max_tags as u64)
+                .saturating_mul(LIST_BYTES_PER_TAG)
+                .max(MIN_LIST_BYTES),
+        }
+    }
+
+    #[cold]
+    fn too_many(&self, path: &str) -> io::Error {
+        io::Error::other(format!(
+            "cannot read {path}: more than {} names, the limit of --max-tags (raise it with --max-tags N)",
+            self.max_tags
+        ))
+    }
+
+    #[cold]
+    fn too_large(&self, path: &str, len: Option<u64>) -> io::Error {
+        let what = match len {
+            Some(len) => format!("{len} bytes, more"),
+            None => "more".to_owned(),
+        };
+        io::Error::other(format!(
+            "cannot read {path}: {what} than the limit of {} bytes for {} names \
+             ({LIST_BYTES_PER_TAG} bytes a name, at least {MIN_LIST_BYTES}; raise it with --max-tags N)",
+            self.max_bytes, self.max_tags
+        ))
+    }
+}
+
+/// Calls `each` with every name of the tag list at `path` (a file, or
+/// stdin for `-`), as [`TagList`] reads them, without keeping the text: the
+/// file is read a line at a time into one reused buffer. Before that, a
+/// regular file is read once to count its names, so that the error for
+/// too many comes before any work and `room` (called once, with the
+/// count) can reserve what the names need. More names or bytes than
+/// `limits` allow, a line that is not UTF-8 or a file that cannot be read
+/// is an error naming the file.
+pub fn stream(
+    path: &str,
+    limits: Limits,
+    room: impl FnOnce(usize),
+    mut each: impl FnMut(&str),
+) -> io::Result<()> {
+    if path == "-" {
+        return read_names(io::stdin().lock(), path, limits, each);
+    }
+    let (mut file, meta) = files::open_regular(Path::new(path))
+        .map_err(|e| io::Error::other(format!("cannot read {path}: {e}")))?;
+    if meta.len() > limits.max_bytes {
+        return Err(limits.too_large(path, Some(meta.len())));
+    }
+    let mut count = 0;
+    read_names(
+        io::BufReader::with_capacity(1 << 16, &file),
+        path,
+        limits,
+        |_| count += 1,
+    )?;
+    room(count);
+    file.rewind()
+        .map_err(|e| io::Error::other(format!("cannot read {path}: {e}")))?;
+    let mut left = count;
+    read_names(
+        io::BufReader::with_capacity(1 << 16, &file),
+        path,
+        limits,
+        |n| {
+            // A file that grew between the two reads is held to its count.
+            if left > 0 {
+                left -= 1;
+                each(n);
+            }
+        },
+    )
+}
+
+/// The names of `reader`'s lines (see [`stream`]).
+fn read_names(
+    reader: impl BufRead,
+    path: &str,
+    limits: Limits,
+    mut each: impl FnMut(&str),
+) -> io::Result<()> {
+    let mut reader = reader.take(limits.max_bytes.saturating_add(1));
+    let mut line = Vec::new();
+    let mut offset = 0u64;
+    let mut names = 0usize;
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| io::Error::other(format!("cannot read {path}: {e}")))?;
+        if n == 0 {
+            return Ok(());
+        }
+        if offset + n as u64 > limits.max_bytes {
+            return Err(limits.too_large(path, None));
+        }
+        let text = std::str::from_utf8(&line).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "cannot read {path}: not UTF-8 text: invalid byte at offset {}",
+                    offset + e.valid_up_to() as u64
+                ),
+            )
+        })?;
+        offset += n as u64;
+        let name = text.split('#').next().unwrap_or("").trim();
+        if name.is_empty() {
+            continue;
+        }
+        names += 1;
+        if names > limits.max_tags {
+            return Err(limits.too_many(path));
+        }
+        each(name);
+    }
+}
+
+/// A catalog of the tag list at `path` (see [`stream`]): bare tags are
 /// tags of `repository`. Lines that are not valid names are reported on
-/// stderr and skipped; `None` (after a message) when the list cannot be read.
+/// stderr as they come and skipped (`skipped` counts them); `None` (after
+/// a message) when the list cannot be read.
+///
+/// Nothing but the catalog outlives a line: its room is reserved once for
+/// the names the file holds, and a bare tag is qualified in one reused
+/// buffer.
 pub fn catalog(
     path: &str,
     repository: Option<&str>,
     command: &str,
     scheme: Option<Scheme>,
+    limits: Limits,
+    skipped: &mut usize,
 ) -> Option<Catalog> {
-    let lines = match tag_list(path) {
-        Ok(l) => l,
+    let mut catalog = Catalog::new();
+    let room = std::cell::Cell::new(0);
+    let mut full = String::new();
+    let read = stream(
+        path,
+        limits,
+        |n| room.set(n),
+        |line| {
+            if room.get() > 0 {
+                catalog = Catalog::with_capacity(room.replace(0));
+            }
+            let name = match repository {
+                Some(r) if !line.contains(['/', ':', '@']) => {
+                    full.clear();
+                    full.push_str(r);
+                    full.push(':');
+                    full.push_str(line);
+                    &full
+                }
+                _ => line,
+            };
+            match image(name, scheme) {
+                Ok(img) => {
+                    catalog.insert(img);
+                }
+                Err(e) => {
+                    *skipped += 1;
+                    eprintln!("imagetag {command}: skipping: {e}");
+                }
+            }
+        },
+    );
+    match read {
+        Ok(()) => Some(catalog),
         Err(e) => {
             eprintln!("imagetag {command}: {e}");
-            return None;
+            None
         }
-    };
-    let names = lines.iter().map(|l| match repository {
-        Some(r) => Catalog::qualify(r, l),
-        None => l.into(),
-    });
-    let (catalog, errors) = catalog_of(names, scheme);
-    for e in errors {
-        eprintln!("imagetag {command}: skipping: {e}");
     }
-    Some(catalog)
 }
 
 #[cfg(test)]

@@ -104,6 +104,7 @@ pub fn run(args: Args) -> ExitCode {
         &client,
         "latest",
         args.scheme.0,
+        args.registry.list_limits(),
     ) else {
         return ExitCode::from(if args.tags.is_some() { 2 } else { 1 });
     };

@@ -60,6 +60,7 @@ pub fn run(args: Args) -> ExitCode {
         &client,
         "resolve",
         args.scheme.0,
+        args.registry.list_limits(),
     ) else {
         return ExitCode::from(if args.tags.is_some() { 2 } else { 1 });
     };

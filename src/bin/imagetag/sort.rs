@@ -38,21 +38,21 @@ pub struct Args {
     registry: RegistryArgs,
 }
 
-/// Where the names come from.
-enum Lines {
-    File(input::TagList),
-    Args(Vec<String>),
-}
-
 /// Runs `imagetag sort`.
 pub fn run(args: Args) -> ExitCode {
-    let lines = match &args.tags {
-        Some(path) => match input::tag_list(path) {
-            Ok(l) => Lines::File(l),
-            Err(e) => {
-                eprintln!("imagetag sort: {e}");
-                return ExitCode::from(2);
-            }
+    let mut skipped = 0;
+    let catalog = match &args.tags {
+        // Read a line at a time, straight into the catalog.
+        Some(path) => match input::catalog(
+            path,
+            None,
+            "sort",
+            args.scheme.0,
+            args.registry.list_limits(),
+            &mut skipped,
+        ) {
+            Some(c) => c,
+            None => return ExitCode::from(2),
         },
         None if args.from_registry => {
             let client = args.registry.client();
@@ -84,16 +84,15 @@ pub fn run(args: Args) -> ExitCode {
             print!("{out}");
             return ExitCode::SUCCESS;
         }
-        None => Lines::Args(args.names),
+        None => {
+            let (catalog, errors) = input::catalog_of(&args.names, args.scheme.0);
+            for e in &errors {
+                eprintln!("imagetag sort: skipping: {e}");
+            }
+            skipped = errors.len();
+            catalog
+        }
     };
-    let (catalog, errors) = match &lines {
-        Lines::File(list) => input::catalog_of(list.iter(), args.scheme.0),
-        Lines::Args(names) => input::catalog_of(names, args.scheme.0),
-    };
-    drop(lines);
-    for e in &errors {
-        eprintln!("imagetag sort: skipping: {e}");
-    }
     // Written as they come: a million names are not gathered in one string.
     let mut out = io::BufWriter::new(io::stdout().lock());
     let written = catalog
@@ -105,5 +104,5 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("imagetag sort: {e}");
         return ExitCode::from(2);
     }
-    ExitCode::from(if errors.is_empty() { 0 } else { 1 })
+    ExitCode::from(if skipped == 0 { 0 } else { 1 })
 }

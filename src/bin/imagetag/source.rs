@@ -25,6 +25,8 @@ pub struct RegistryArgs {
     mirror: Option<String>,
     /// Read at most N tags of a repository (and 256 bytes of tag list a
     /// tag, at least 256 MiB): a registry cannot make the run hold more.
+    /// Bounds `--tags FILE` too: N names and 256 bytes a name (at least
+    /// 16 MiB).
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     max_tags: usize,
     /// Take a registry's Docker-Content-Digest header as given (one HEAD)
@@ -34,6 +36,11 @@ pub struct RegistryArgs {
 }
 
 impl RegistryArgs {
+    /// The bounds of a `--tags FILE` list: `--max-tags` names.
+    pub fn list_limits(&self) -> input::Limits {
+        input::Limits::for_tags(self.max_tags)
+    }
+
     /// A client with these flags; credentials come from the environment
     /// and the Docker config file.
     pub fn client(&self) -> Client {
@@ -55,16 +62,18 @@ impl RegistryArgs {
 
 /// A catalog of `repository`'s tags: from the file `tags` when given, else
 /// from the registry; each read as a name of `scheme` when given
-/// (`--scheme`). `None` after a message on stderr.
+/// (`--scheme`); a file holds at most what `limits` allow. `None` after a
+/// message on stderr.
 pub fn catalog(
     tags: Option<&str>,
     repository: &str,
     client: &Client,
     command: &str,
     scheme: Option<Scheme>,
+    limits: input::Limits,
 ) -> Option<Catalog> {
     match (tags, scheme) {
-        (Some(path), _) => input::catalog(path, Some(repository), command, scheme),
+        (Some(path), _) => input::catalog(path, Some(repository), command, scheme, limits, &mut 0),
         (None, Some(_)) => match client.tags(repository) {
             Ok(tags) => {
                 let names = tags.iter().map(|t| Catalog::qualify(repository, t));
