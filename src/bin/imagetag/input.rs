@@ -298,14 +298,56 @@ fn read_names(
     }
 }
 
-/// A catalog of the tag list at `path` (see [`stream`]): bare tags are
-/// tags of `repository`. Lines that are not valid names are reported on
-/// stderr as they come and skipped (`skipped` counts them); `None` (after
-/// a message) when the list cannot be read.
+/// Calls `each` with the image of every name of the tag list at `path`
+/// (see [`stream`]): bare tags are tags of `repository`. Lines that are not
+/// valid names are reported on stderr as they come and skipped: the
+/// answer is how many, or `None` (after a message) when the list cannot
+/// be read. `room` is called once, with the number of names, before the
+/// first.
 ///
-/// Nothing but the catalog outlives a line: its room is reserved once for
-/// the names the file holds, and a bare tag is qualified in one reused
-/// buffer.
+/// Nothing outlives a line: a bare tag is qualified in one reused buffer.
+pub fn each_image(
+    path: &str,
+    repository: Option<&str>,
+    command: &str,
+    scheme: Option<Scheme>,
+    limits: Limits,
+    room: impl FnOnce(usize),
+    mut each: impl FnMut(Image),
+) -> Option<usize> {
+    let mut full = String::new();
+    let mut skipped = 0;
+    let read = stream(path, limits, room, |line| {
+        let name = match repository {
+            Some(r) if !line.contains(['/', ':', '@']) => {
+                full.clear();
+                full.push_str(r);
+                full.push(':');
+                full.push_str(line);
+                &full
+            }
+            _ => line,
+        };
+        match image(name, scheme) {
+            Ok(img) => each(img),
+            Err(e) => {
+                skipped += 1;
+                eprintln!("imagetag {command}: skipping: {e}");
+            }
+        }
+    });
+    match read {
+        Ok(()) => Some(skipped),
+        Err(e) => {
+            eprintln!("imagetag {command}: {e}");
+            None
+        }
+    }
+}
+
+/// A catalog of the tag list at `path` (see [`each_image`]), its room
+/// reserved once for the names the file holds; `None` (after a message)
+/// when the list cannot be read.
 pub fn catalog(
     path: &str,
     repository: Option<&str>,
@@ -316,43 +358,22 @@ pub fn catalog(
 ) -> Option<Catalog> {
     let mut catalog = Catalog::new();
     let room = std::cell::Cell::new(0);
-    let mut full = String::new();
-    let read = stream(
+    let read = each_image(
         path,
+        repository,
+        command,
+        scheme,
         limits,
         |n| room.set(n),
-        |line| {
+        |img| {
             if room.get() > 0 {
                 catalog = Catalog::with_capacity(room.replace(0));
             }
-            let name = match repository {
-                Some(r) if !line.contains(['/', ':', '@']) => {
-                    full.clear();
-                    full.push_str(r);
-                    full.push(':');
-                    full.push_str(line);
-                    &full
-                }
-                _ => line,
-            };
-            match image(name, scheme) {
-                Ok(img) => {
-                    catalog.insert(img);
-                }
-                Err(e) => {
-                    *skipped += 1;
-                    eprintln!("imagetag {command}: skipping: {e}");
-                }
-            }
+            catalog.insert(img);
         },
     );
-    match read {
-        Ok(()) => Some(catalog),
-        Err(e) => {
-            eprintln!("imagetag {command}: {e}");
-            None
-        }
-    }
+    *skipped += read?;
+    Some(catalog)
 }
 
 #[cfg(test)]

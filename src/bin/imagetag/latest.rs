@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use imagetag::{Query, Version};
+use imagetag::{Image, Newest, Query, Track, Version};
 
+use crate::input;
 use crate::source::{self, RegistryArgs};
 
 /// Print the newest image of a repository that matches the conditions.
@@ -97,6 +98,27 @@ pub fn run(args: Args) -> ExitCode {
         query = query.released_after(d);
     }
     let repository = query.repository().to_owned();
+    if let Some(path) = args.tags.as_deref() {
+        // A tag list is read one name at a time, keeping only the newest
+        // so far: the memory of one image, however long the list.
+        let mut newest = Newest::new(&query);
+        let read = input::each_image(
+            path,
+            Some(&repository),
+            "latest",
+            args.scheme.0,
+            args.registry.list_limits(),
+            |_| {},
+            |img| newest.offer(img),
+        );
+        if read.is_none() {
+            return ExitCode::from(2);
+        }
+        return match newest.finish() {
+            Ok((image, track)) => answer(&image, &track),
+            Err(e) => no_answer(&e),
+        };
+    }
     let client = args.registry.client();
     let Some(catalog) = source::catalog(
         args.tags.as_deref(),
@@ -109,14 +131,18 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(if args.tags.is_some() { 2 } else { 1 });
     };
     match catalog.newest(&query) {
-        Ok(choice) => {
-            println!("{}", choice.image());
-            eprintln!("track: {}", choice.track());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("imagetag latest: {e}");
-            ExitCode::from(1)
-        }
+        Ok(choice) => answer(choice.image(), choice.track()),
+        Err(e) => no_answer(&e),
     }
+}
+
+fn answer(image: &Image, track: &Track) -> ExitCode {
+    println!("{image}");
+    eprintln!("track: {track}");
+    ExitCode::SUCCESS
+}
+
+fn no_answer(e: &imagetag::Error) -> ExitCode {
+    eprintln!("imagetag latest: {e}");
+    ExitCode::from(1)
 }
