@@ -545,3 +545,41 @@ impl FromStr for Image {
         Image::parse(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OwnedReference;
+
+    /// Whatever text an image keeps (its own copy, a VESSL or generic
+    /// value's canonical name, a TWCC or NGC name as written with an
+    /// implied `docker.io`), it displays the normalized reference and reads
+    /// it back whole.
+    #[test]
+    fn every_kept_text_displays_the_normalized_reference() {
+        let hex = "a".repeat(64);
+        for name in [
+            "tensorflow-22.08-tf2-py3".to_owned(),
+            "docker.io/tensorflow-22.08-tf2-py3:dup1".to_owned(),
+            format!("index.docker.io/library/tensorflow-22.08-tf2-py3@sha256:{hex}"),
+            "Registry.TWCC.ai/ngc/nvidia/pytorch-21.06-py3:latest".to_owned(),
+            "NVCR.io/nvidia/pytorch:24.01-py3".to_owned(),
+            "nvcr.io/nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04".to_owned(),
+            format!("localhost:5000/nvidia/pytorch:24.01-py3@sha256:{hex}"),
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5".to_owned(),
+            format!("quay.io/vessl-ai/torch:2.3.0-cuda12.4@sha256:{hex}"),
+            "python:3.12-slim".to_owned(),
+            "ubuntu".to_owned(),
+        ] {
+            let img = Image::parse(&name).unwrap();
+            let want = OwnedReference::parse(&name).unwrap().to_string();
+            assert_eq!(img.to_string(), want, "{name}");
+            assert_eq!(
+                img.reference(),
+                Reference::parse_normalized(&name).unwrap(),
+                "{name}"
+            );
+            assert_eq!(Image::parse(&img.to_string()).unwrap(), img, "{name}");
+        }
+    }
+}
