@@ -432,3 +432,27 @@ fn image_volumes_concourse_resources_and_crossplane_packages() {
     assert_eq!(out.status.code(), Some(1));
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// A ConfigMap's JSON settings in a block scalar name images under keys
+/// such as `workerImage` (a space before the colon too), not only under
+/// `image`.
+#[test]
+fn json_settings_in_a_block_scalar_name_images_under_image_like_keys() {
+    let dir = std::env::temp_dir().join(format!("imagetag-yaml-cm-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\ndata:\n  settings.json: |-\n    \
+         {\"workerImage\": \"ghcr.io/org/worker:2.0\", \"timeout\": 30}\n  job.json: |\n    \
+         {\n      \"defaultJobImage\" : \"ghcr.io/org/job:1.2.3\"\n    }\n",
+    )
+    .unwrap();
+    let out = util::run_in(&dir, &["check", "--list", "--no-config"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "cm.yaml:5:22 ghcr.io/org/worker:2.0\ncm.yaml:8:28 ghcr.io/org/job:1.2.3\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let _ = fs::remove_dir_all(&dir);
+}

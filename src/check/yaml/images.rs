@@ -136,7 +136,11 @@ impl<'a> Finder<'a> {
                 }
             }
             Node::Scalar(s) => {
-                if s.literal && self.nesting < NESTING && s.value.contains("image") {
+                // `image:`, and keys such as `workerImage` (any case).
+                if s.literal
+                    && self.nesting < NESTING
+                    && (s.value.contains("image") || s.value.contains("Image"))
+                {
                     self.nested(s);
                 }
             }
