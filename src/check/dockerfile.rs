@@ -832,10 +832,16 @@ fn reference(st: &mut State<'_>, ins: &Logical, range: Range<usize>, in_stage: b
     if lower == "scratch" || st.stages.contains(&lower) || index {
         return;
     }
+    let placeholder = super::placeholder(&text);
     let kind = match kind {
         Kind::Expanded if text.is_empty() => {
             Kind::Skipped(format!("{shown:?} fills in to nothing"))
         }
+        // `ARG BASE_IMG=<jupyter>`: the builder passes the real one.
+        Kind::Expanded if placeholder.is_some() => Kind::Skipped(format!(
+            "{shown:?} is a placeholder ({}) to fill in",
+            placeholder.unwrap_or_default()
+        )),
         Kind::Expanded if st.template && !plain(&text) => {
             Kind::Skipped(format!("{shown:?} is a template expression"))
         }

@@ -334,7 +334,11 @@ impl<'a> Finder<'a> {
             text.push('@');
             text.push_str(d.value.trim());
         }
-        let templated = |s: &Scalar| is_template(&s.value) || s.value.contains('$');
+        let templated = |s: &Scalar| {
+            is_template(&s.value)
+                || s.value.contains('$')
+                || crate::check::placeholder(&s.value).is_some()
+        };
         if names
             .iter()
             .flatten()
@@ -409,6 +413,10 @@ impl<'a> Finder<'a> {
         }
         if is_template(value) {
             self.push(span, skipped(value), None);
+        } else if let Some(p) = crate::check::placeholder(value) {
+            // `image: <IMAGE>` in an example to fill in.
+            let why = format!("{value:?} is a placeholder ({p}) to fill in");
+            self.push(span, Kind::Skipped(why), None);
         } else if value.contains('$') {
             match interpolate(value) {
                 Some((e, tag)) if !e.is_empty() => {
