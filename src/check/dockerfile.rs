@@ -837,14 +837,14 @@ fn reference(st: &mut State<'_>, ins: &Logical, range: Range<usize>, in_stage: b
         Kind::Expanded if text.is_empty() => {
             Kind::Skipped(format!("{shown:?} fills in to nothing"))
         }
+        Kind::Expanded if st.template && !plain(&text) => {
+            Kind::Skipped(format!("{shown:?} is a template expression"))
+        }
         // `ARG BASE_IMG=<jupyter>`: the builder passes the real one.
         Kind::Expanded if placeholder.is_some() => Kind::Skipped(format!(
             "{shown:?} is a placeholder ({}) to fill in",
             placeholder.unwrap_or_default()
         )),
-        Kind::Expanded if st.template && !plain(&text) => {
-            Kind::Skipped(format!("{shown:?} is a template expression"))
-        }
         k => k,
     };
     // The whole reference is bytes of this word as they stand: written
