@@ -35,7 +35,9 @@
 //!   [`EXPANDED_MAX`] bytes, is [skipped](super::Kind::Skipped): a note,
 //!   never an error. In a template file (`Dockerfile.j2`, `.in`,
 //!   `.template`, ...) any character that cannot be part of a reference marks
-//!   template syntax too.
+//!   template syntax too. A reference holding a placeholder in angle
+//!   brackets (`ARG BASE_IMG=<jupyter>`, `FROM <base-image>`) is skipped as
+//!   text to fill in.
 //! - A `FROM`, `--from=` or `from=` that names an earlier stage (by name,
 //!   in any case, also after expansion, or by index), or `scratch`, is not
 //!   an image.
