@@ -35,7 +35,9 @@
 //!   [`EXPANDED_MAX`] bytes, is [skipped](super::Kind::Skipped): a note,
 //!   never an error. In a template file (`Dockerfile.j2`, `.in`,
 //!   `.template`, ...) any character that cannot be part of a reference marks
-//!   template syntax too.
+//!   template syntax too. A reference holding a placeholder in angle
+//!   brackets (`ARG BASE_IMG=<jupyter>`, `FROM <base-image>`) is skipped as
+//!   text to fill in.
 //! - A `FROM`, `--from=` or `from=` that names an earlier stage (by name,
 //!   in any case, also after expansion, or by index), or `scratch`, is not
 //!   an image.
@@ -832,6 +834,7 @@ fn reference(st: &mut State<'_>, ins: &Logical, range: Range<usize>, in_stage: b
     if lower == "scratch" || st.stages.contains(&lower) || index {
         return;
     }
+    let placeholder = super::placeholder(&text);
     let kind = match kind {
         Kind::Expanded if text.is_empty() => {
             Kind::Skipped(format!("{shown:?} fills in to nothing"))
@@ -839,6 +842,11 @@ fn reference(st: &mut State<'_>, ins: &Logical, range: Range<usize>, in_stage: b
         Kind::Expanded if st.template && !plain(&text) => {
             Kind::Skipped(format!("{shown:?} is a template expression"))
         }
+        // `ARG BASE_IMG=<jupyter>`: the builder passes the real one.
+        Kind::Expanded if placeholder.is_some() => Kind::Skipped(format!(
+            "{shown:?} is a placeholder ({}) to fill in",
+            placeholder.unwrap_or_default()
+        )),
         k => k,
     };
     // The whole reference is bytes of this word as they stand: written

@@ -318,6 +318,32 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8192)].contains(&0)
 }
 
+/// The first placeholder in angle brackets in `v` (`<jupyter>`, `<IMAGE>`,
+/// `<your-registry>`): text that whoever builds or deploys fills in, the
+/// way documentation and example files write a value to replace. `<` and
+/// `>` are never part of a reference, so such a value is a note, not an
+/// invalid reference. CircleCI's `<< >>` is not one (it is a template).
+pub(crate) fn placeholder(v: &str) -> Option<&str> {
+    let b = v.as_bytes();
+    let mut i = 0;
+    while let Some(open) = b[i..].iter().position(|&c| c == b'<').map(|o| i + o) {
+        let inner = &b[open + 1..];
+        let len = inner.iter().position(|&c| c == b'>')?;
+        let word = &inner[..len];
+        let fits = |c: &u8| c.is_ascii_alphanumeric() || b"_-. /:".contains(c);
+        let doubled = (open > 0 && b[open - 1] == b'<') || inner.get(len + 1) == Some(&b'>');
+        if (1..=64).contains(&len)
+            && word.iter().all(fits)
+            && !word.iter().all(|c| *c == b' ')
+            && !doubled
+        {
+            return v.get(open..open + len + 2);
+        }
+        i = open + 1;
+    }
+    None
+}
+
 /// A name list: one name a line, `#` starts a comment.
 fn list(path: &Path, text: &str) -> Vec<Found> {
     let mut out = Vec::new();
@@ -883,5 +909,18 @@ mod tests {
         assert_eq!(p.check(&broken)[0].rule, Rule::UnreadableFile);
         let ids: std::collections::HashSet<_> = Rule::ALL.iter().map(|r| r.id()).collect();
         assert_eq!(ids.len(), Rule::ALL.len());
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(placeholder("<jupyter>"), Some("<jupyter>"));
+        assert_eq!(placeholder("<registry>/app:<tag>"), Some("<registry>"));
+        assert_eq!(placeholder("repo/<your image>:1"), Some("<your image>"));
+        // CircleCI's `<< >>` is a template, a lone `<` or `< >` nothing.
+        assert_eq!(placeholder("org/app:<<parameters.tag>>"), None);
+        assert_eq!(placeholder("a<b"), None);
+        assert_eq!(placeholder("< >"), None);
+        assert_eq!(placeholder("<>"), None);
+        assert_eq!(placeholder("nginx:1.27"), None);
     }
 }

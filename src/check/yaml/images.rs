@@ -12,6 +12,9 @@
 //! - Google Cloud Build `steps[].name`, the builder image of each step (in
 //!   `cloudbuild*.yaml`);
 //! - kustomize `images:` entries (`newName`, `newTag`, `digest`);
+//! - Kubeflow's notebook spawner choices (`image: {value, options: [...]}`)
+//!   and Tekton bundles (the bundles resolver's `bundle` param,
+//!   `taskRef.bundle`), when valid references;
 //! - Kubernetes image volumes (`volumes[].image.reference`), Concourse
 //!   `registry-image` and `docker-image` resources and task images
 //!   (`source: {repository, tag}`, a tag of `latest` when none), and
@@ -218,6 +221,51 @@ impl<'a> Finder<'a> {
                 }
             }
         }
+        // Kubeflow's notebook spawner config: `image: {value: default,
+        // options: [...]}` (also `imageGroupOne`), each a valid reference.
+        if key.is_some_and(has_image_word) {
+            if let Some(i) = find(entries, "value") {
+                if let Some(s) = value(entries, i).filter(|s| valid(&s.value)) {
+                    self.image(s);
+                    used[i] = true;
+                }
+            }
+            if let Some(i) = find(entries, "options") {
+                if let Node::Seq(items) = &entries[i].1 {
+                    for item in items {
+                        if let Node::Scalar(s) = item {
+                            if valid(&s.value) {
+                                self.image(s);
+                            }
+                        }
+                    }
+                    used[i] = true;
+                }
+            }
+        }
+        // A Tekton bundle (an OCI image of Tasks): the bundles resolver's
+        // `params: [{name: bundle, value: ...}]`, or `taskRef.bundle`.
+        if get(entries, "resolver").is_some_and(|r| r.value == "bundles") {
+            if let Some(Node::Seq(params)) = find(entries, "params").map(|i| &entries[i].1) {
+                for p in params {
+                    if let Node::Map(p) = p {
+                        if get(p, "name").is_some_and(|n| n.value == "bundle") {
+                            if let Some(v) = get(p, "value").filter(|v| valid(&v.value)) {
+                                self.image(v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if key.is_some_and(|k| k == "taskRef" || k == "pipelineRef") {
+            if let Some(i) = find(entries, "bundle") {
+                if let Some(s) = value(entries, i).filter(|s| valid(&s.value)) {
+                    self.image(s);
+                    used[i] = true;
+                }
+            }
+        }
         self.helm(entries, key, &mut used);
         for (i, (k, v)) in entries.iter().enumerate() {
             if used[i] {
@@ -338,7 +386,11 @@ impl<'a> Finder<'a> {
             text.push('@');
             text.push_str(d.value.trim());
         }
-        let templated = |s: &Scalar| is_template(&s.value) || s.value.contains('$');
+        let templated = |s: &Scalar| {
+            is_template(&s.value)
+                || s.value.contains('$')
+                || crate::check::placeholder(&s.value).is_some()
+        };
         if names
             .iter()
             .flatten()
@@ -413,6 +465,10 @@ impl<'a> Finder<'a> {
         }
         if is_template(value) {
             self.push(span, skipped(value), None);
+        } else if let Some(p) = crate::check::placeholder(value) {
+            // `image: <IMAGE>` in an example to fill in.
+            let why = format!("{value:?} is a placeholder ({p}) to fill in");
+            self.push(span, Kind::Skipped(why), None);
         } else if value.contains('$') {
             match interpolate(value) {
                 Some((e, tag)) if !e.is_empty() => {
