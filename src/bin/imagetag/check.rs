@@ -13,8 +13,7 @@ use crate::explain::{parse_scheme, SchemeArg};
 use crate::files::{self, Content, Item, Progress, ReadArgs};
 use crate::sarif;
 
-/// Check the image references in Dockerfiles, YAML files, Dev Container
-/// definitions and name lists.
+/// Check the image references in Dockerfiles, YAML, devcontainer.json and name lists.
 ///
 /// Walks each PATH (default: the current directory), honouring
 /// `.gitignore`, and reads `FROM` in Dockerfiles and Containerfiles, every
