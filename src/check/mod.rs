@@ -1,6 +1,6 @@
 //! Finding image references where people write them, and checking them.
 //!
-//! The finder reads three kinds of file:
+//! The finder reads four kinds of file:
 //!
 //! - **Dockerfiles** (`Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
 //!   `*.Dockerfile`, templates such as `Dockerfile.j2`, and the same with
@@ -9,6 +9,9 @@
 //!   filled in as BuildKit does ([`dockerfile`]);
 //! - **YAML** (`*.yml`, `*.yaml`): every scalar under a key named `image`, at
 //!   any depth, in every document ([`yaml`]);
+//! - **Dev Container definitions** (`.devcontainer/devcontainer.json`,
+//!   `.devcontainer/<name>/devcontainer.json`, `.devcontainer.json`): the
+//!   top-level `"image"`, read as JSON with comments ([`devcontainer`]);
 //! - **name lists** (`*.txt`): one name per line, `#` starts a comment.
 //!
 //! Each [`Found`] says where the reference is (line, column and the byte span
@@ -44,6 +47,7 @@ use std::path::{Path, PathBuf};
 
 use crate::{Image, Scheme};
 
+pub mod devcontainer;
 pub mod dockerfile;
 mod walk;
 pub mod yaml;
@@ -97,6 +101,8 @@ pub enum FileKind {
     Dockerfile,
     /// A YAML file.
     Yaml,
+    /// A Dev Container definition (`devcontainer.json`).
+    Devcontainer,
     /// A list of names, one a line.
     List,
 }
@@ -115,11 +121,19 @@ impl FileKind {
     /// `.Containerfile` (`cuda.Dockerfile`); and any of these with a
     /// template extension (`Dockerfile.j2`, `Dockerfile.in`,
     /// `Dockerfile.template`), read as templates ([`dockerfile`]).
+    ///
+    /// Dev Container definitions, with exactly these names:
+    /// `.devcontainer/devcontainer.json`,
+    /// `.devcontainer/<name>/devcontainer.json` and `.devcontainer.json`
+    /// ([`devcontainer`]). A `devcontainer.json` elsewhere is read as one
+    /// only when asked (`--kind devcontainer`).
     pub fn of(path: &Path, lists: bool) -> Option<FileKind> {
         let name = path.file_name()?.to_str()?;
         let lower = name.to_ascii_lowercase();
         if is_dockerfile_name(&lower) {
             Some(FileKind::Dockerfile)
+        } else if devcontainer::is_devcontainer(path) {
+            Some(FileKind::Devcontainer)
         } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
             Some(FileKind::Yaml)
         } else if lists && lower.ends_with(".txt") {
@@ -129,11 +143,12 @@ impl FileKind {
         }
     }
 
-    /// `dockerfile`, `yaml` or `list`.
+    /// `dockerfile`, `yaml`, `devcontainer` or `list`.
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Dockerfile => "dockerfile",
             FileKind::Yaml => "yaml",
+            FileKind::Devcontainer => "devcontainer",
             FileKind::List => "list",
         }
     }
@@ -142,15 +157,16 @@ impl FileKind {
 impl std::str::FromStr for FileKind {
     type Err = String;
 
-    /// `dockerfile` (or `containerfile`), `yaml` (or `yml`) or `list`, in
-    /// any case.
+    /// `dockerfile` (or `containerfile`), `yaml` (or `yml`), `devcontainer`
+    /// or `list`, in any case.
     fn from_str(s: &str) -> Result<FileKind, String> {
         match s.to_ascii_lowercase().as_str() {
             "dockerfile" | "containerfile" => Ok(FileKind::Dockerfile),
             "yaml" | "yml" => Ok(FileKind::Yaml),
+            "devcontainer" => Ok(FileKind::Devcontainer),
             "list" => Ok(FileKind::List),
             _ => Err(format!(
-                "expected a kind of file: dockerfile, yaml or list, found {s:?}"
+                "expected a kind of file: dockerfile, yaml, devcontainer or list, found {s:?}"
             )),
         }
     }
@@ -302,6 +318,7 @@ pub fn find_in(kind: FileKind, path: &Path, text: &str) -> Vec<Found> {
     let mut found = match kind {
         FileKind::Dockerfile => dockerfile::find(path, body),
         FileKind::Yaml => yaml::find(path, body),
+        FileKind::Devcontainer => devcontainer::find(path, body),
         FileKind::List => list(path, body),
     };
     if bom > 0 {
@@ -810,15 +827,30 @@ mod tests {
             ("Containerfile", FileKind::Dockerfile),
             ("YAML", FileKind::Yaml),
             ("list", FileKind::List),
+            ("Devcontainer", FileKind::Devcontainer),
         ] {
             assert_eq!(s.parse::<FileKind>(), Ok(kind));
         }
         assert_eq!(
             "json".parse::<FileKind>(),
-            Err("expected a kind of file: dockerfile, yaml or list, found \"json\"".to_owned())
+            Err(
+                "expected a kind of file: dockerfile, yaml, devcontainer or list, found \"json\""
+                    .to_owned()
+            )
         );
         assert_eq!(k("x/compose.YAML"), Some(FileKind::Yaml));
         assert_eq!(k("ci.yml"), Some(FileKind::Yaml));
+        assert_eq!(
+            k(".devcontainer/devcontainer.json"),
+            Some(FileKind::Devcontainer)
+        );
+        assert_eq!(
+            k(".devcontainer/cuda/devcontainer.json"),
+            Some(FileKind::Devcontainer)
+        );
+        assert_eq!(k(".devcontainer.json"), Some(FileKind::Devcontainer));
+        assert_eq!(k("devcontainer.json"), None);
+        assert_eq!(k(".devcontainer/Dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("images.txt"), None);
         assert_eq!(
             FileKind::of(Path::new("images.txt"), true),
@@ -832,6 +864,10 @@ mod tests {
             (FileKind::Dockerfile, "\u{feff}FROM ubuntu:22.04\n"),
             (FileKind::Yaml, "\u{feff}image: ubuntu:22.04\n"),
             (FileKind::List, "\u{feff}ubuntu:22.04\n"),
+            (
+                FileKind::Devcontainer,
+                "\u{feff}{\"image\": \"ubuntu:22.04\"}\n",
+            ),
         ] {
             let f = find_in(kind, Path::new("f"), text);
             assert_eq!(f.len(), 1, "{kind:?}: {f:?}");

@@ -427,6 +427,9 @@ fn pre_commit_files_pattern_matches_the_finder() {
         "ci.YML",
         ".yml",
         "x.yaml.bak",
+        ".devcontainer.json",
+        ".DevContainer.json",
+        "devcontainer.json",
         "images.txt",
         "README.md",
     ];

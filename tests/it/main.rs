@@ -27,6 +27,7 @@ mod util;
 
 mod autotrait;
 mod cli_check;
+mod cli_check_devcontainer;
 mod cli_check_dockerfile;
 mod cli_check_real5;
 mod cli_check_yaml;

@@ -13,13 +13,15 @@ use crate::explain::{parse_scheme, SchemeArg};
 use crate::files::{self, Content, Item, Progress, ReadArgs};
 use crate::sarif;
 
-/// Check the image references in Dockerfiles, YAML files and name lists.
+/// Check the image references in Dockerfiles, YAML, devcontainer.json and name lists.
 ///
 /// Walks each PATH (default: the current directory), honouring
 /// `.gitignore`, and reads `FROM` in Dockerfiles and Containerfiles, every
 /// `image:` value in `*.yml`/`*.yaml` (Kubernetes, Compose, VESSL run files,
-/// CI workflows), and, when named explicitly, name lists (`*.txt`, one name
-/// a line). Each name is read as a name of its scheme. References that use
+/// CI workflows), the top-level `"image"` of `.devcontainer/devcontainer.json`,
+/// `.devcontainer/<name>/devcontainer.json` and `.devcontainer.json` (JSON
+/// with comments; `features` are not images), and, when named explicitly,
+/// name lists (`*.txt`, one name a line). Each name is read as a name of its scheme. References that use
 /// variables without a default are skipped (a note), binary files too.
 /// Symbolic links are not followed while walking, and only regular files
 /// are read: a named pipe, a device or a socket is refused (a symbolic link
