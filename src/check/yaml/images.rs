@@ -8,6 +8,8 @@
 //!   names the repository, its tag written in `tag_span`;
 //! - GitHub Actions: `jobs.<id>.container` written as a name, and `uses:
 //!   docker://...`; an action's `image: Dockerfile` is a path, not an image;
+//! - SkyPilot tasks: `resources.image_id: docker:<image>` (another
+//!   `image_id` is a VM image and is not read);
 //! - GitLab CI `services:` items (in `.gitlab-ci.yml`);
 //! - Google Cloud Build `steps[].name`, the builder image of each step (in
 //!   `cloudbuild*.yaml`);
@@ -282,6 +284,13 @@ impl<'a> Finder<'a> {
                 (Some("uses"), Node::Scalar(s)) if s.value.starts_with("docker://") => {
                     self.image(s)
                 }
+                // SkyPilot: `resources.image_id: docker:<image>`; any other
+                // `image_id` is a VM image (an AMI, a GCP image path).
+                (Some("image_id"), Node::Scalar(s)) => {
+                    if s.value.starts_with("docker:") {
+                        self.image_after(s, "docker:");
+                    }
+                }
                 // `initImage: busybox:1.36`, OLM's `relatedImageManager:`,
                 // `defaultImages: {postgreSQL: postgres:14}`: read when the
                 // value is a valid reference with a path or a tag.
@@ -449,11 +458,22 @@ impl<'a> Finder<'a> {
 
     /// A scalar that is a reference as a whole.
     fn image(&mut self, s: &Scalar) {
+        let scheme = if s.value.starts_with("docker://") {
+            "docker://"
+        } else {
+            ""
+        };
+        self.image_after(s, scheme);
+    }
+
+    /// A scalar that is a reference after `prefix` (`docker://` of an
+    /// Actions step, `docker:` of a SkyPilot `image_id`).
+    fn image_after(&mut self, s: &Scalar, prefix: &str) {
         if s.is_null() || (s.anchor != 0 && !self.reported.insert(s.anchor)) {
             return;
         }
-        let (value, at) = match s.value.strip_prefix("docker://") {
-            Some(v) => (v, s.exact.map(|a| a + "docker://".len())),
+        let (value, at) = match s.value.strip_prefix(prefix) {
+            Some(v) => (v, s.exact.map(|a| a + prefix.len())),
             None => (s.value.as_str(), s.exact),
         };
         let span = at.map_or(s.raw.clone(), |a| a..a + value.len());
