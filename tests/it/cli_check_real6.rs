@@ -59,3 +59,32 @@ fn skypilot_docker_image_id() {
         "checked 3 references in 3 files: 1 error\n",
     );
 }
+
+/// ClearML's server compose file names the agent's default base image in an
+/// environment variable (allegroai/clearml-server `docker/docker-compose.yml`:
+/// `CLEARML_AGENT_DEFAULT_BASE_DOCKER: "ubuntu:18.04"`). A key that ends in
+/// `docker` is read when its value is a valid reference, and only then: a
+/// daemon address, a flag or a path under such a key, or a `dockerfile:`
+/// key, is not an image.
+#[test]
+fn keys_ending_in_docker_name_images_when_valid() {
+    let t = TempDir::new("real6-docker-key");
+    let d = t.path();
+    fs::write(
+        d.join("docker-compose.yml"),
+        "services:\n  agent-services:\n    image: allegroai/clearml-agent-services:latest\n    \
+         environment:\n      CLEARML_API_HOST: http://apiserver:8008\n      \
+         CLEARML_AGENT_DEFAULT_BASE_DOCKER: \"ubuntu:18.04\"\n      DOCKER_HOST: tcp://docker:2375\n      \
+         USE_DOCKER: \"true\"\n      CACHE_DOCKER: /var/cache/docker\n    \
+         build:\n      context: .\n      dockerfile: docker/dockerfile\n",
+    )
+    .unwrap();
+    expect(
+        d,
+        &["check", "--list", "--no-config"],
+        0,
+        "docker-compose.yml:3:12 allegroai/clearml-agent-services:latest\n\
+         docker-compose.yml:6:43 ubuntu:18.04\n",
+        "checked 2 references in 1 file: 0 errors\n",
+    );
+}

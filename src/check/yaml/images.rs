@@ -2,7 +2,8 @@
 //!
 //! - a scalar under a key `image` (`image: nginx:1.27`, `"image": ...`,
 //!   `- image: ...`, flow style), and under a key that ends in `Image`
-//!   (`initImage: busybox:1.36`) when it is a valid reference;
+//!   (`initImage: busybox:1.36`) or in `docker` (`..._BASE_DOCKER:
+//!   ubuntu:18.04`) when it is a valid reference;
 //! - Helm values: a mapping of parts (`registry`, `repository`, `image`,
 //!   `name`, `tag`, `version`, `digest`), one reference at the part that
 //!   names the repository, its tag written in `tag_span`;
@@ -297,6 +298,7 @@ impl<'a> Finder<'a> {
                 (Some(k), Node::Scalar(s))
                     if (has_image_word(k)
                         || k.eq_ignore_ascii_case("container")
+                        || names_a_docker(k)
                         || key.is_some_and(names_images))
                         && valid(&s.value) =>
                 {
@@ -610,6 +612,14 @@ fn has_image_word(k: &str) -> bool {
     k.as_bytes()
         .windows(5)
         .any(|w| w.eq_ignore_ascii_case(b"image"))
+}
+
+/// Whether a key ends in `docker` (ClearML's
+/// `CLEARML_AGENT_DEFAULT_BASE_DOCKER: "ubuntu:18.04"`, `default_docker`):
+/// read only when its value is a valid reference.
+fn names_a_docker(k: &str) -> bool {
+    let k = k.as_bytes();
+    k.len() >= 6 && k[k.len() - 6..].eq_ignore_ascii_case(b"docker")
 }
 
 /// Whether a matrix key holds images (`container`, `image`, `base-image`).
