@@ -30,6 +30,7 @@ mod cli_check;
 mod cli_check_devcontainer;
 mod cli_check_dockerfile;
 mod cli_check_real5;
+mod cli_check_real6;
 mod cli_check_yaml;
 mod cli_compare;
 mod cli_config;

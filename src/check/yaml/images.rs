@@ -2,12 +2,15 @@
 //!
 //! - a scalar under a key `image` (`image: nginx:1.27`, `"image": ...`,
 //!   `- image: ...`, flow style), and under a key that ends in `Image`
-//!   (`initImage: busybox:1.36`) when it is a valid reference;
+//!   (`initImage: busybox:1.36`) or in `docker` (`..._BASE_DOCKER:
+//!   ubuntu:18.04`) when it is a valid reference;
 //! - Helm values: a mapping of parts (`registry`, `repository`, `image`,
 //!   `name`, `tag`, `version`, `digest`), one reference at the part that
 //!   names the repository, its tag written in `tag_span`;
 //! - GitHub Actions: `jobs.<id>.container` written as a name, and `uses:
 //!   docker://...`; an action's `image: Dockerfile` is a path, not an image;
+//! - SkyPilot tasks: `resources.image_id: docker:<image>` (another
+//!   `image_id` is a VM image and is not read);
 //! - GitLab CI `services:` items (in `.gitlab-ci.yml`);
 //! - Google Cloud Build `steps[].name`, the builder image of each step (in
 //!   `cloudbuild*.yaml`);
@@ -282,12 +285,20 @@ impl<'a> Finder<'a> {
                 (Some("uses"), Node::Scalar(s)) if s.value.starts_with("docker://") => {
                     self.image(s)
                 }
+                // SkyPilot: `resources.image_id: docker:<image>`; any other
+                // `image_id` is a VM image (an AMI, a GCP image path).
+                (Some("image_id"), Node::Scalar(s)) => {
+                    if s.value.starts_with("docker:") {
+                        self.image_after(s, "docker:");
+                    }
+                }
                 // `initImage: busybox:1.36`, OLM's `relatedImageManager:`,
                 // `defaultImages: {postgreSQL: postgres:14}`: read when the
                 // value is a valid reference with a path or a tag.
                 (Some(k), Node::Scalar(s))
                     if (has_image_word(k)
                         || k.eq_ignore_ascii_case("container")
+                        || names_a_docker(k)
                         || key.is_some_and(names_images))
                         && valid(&s.value) =>
                 {
@@ -449,11 +460,22 @@ impl<'a> Finder<'a> {
 
     /// A scalar that is a reference as a whole.
     fn image(&mut self, s: &Scalar) {
+        let scheme = if s.value.starts_with("docker://") {
+            "docker://"
+        } else {
+            ""
+        };
+        self.image_after(s, scheme);
+    }
+
+    /// A scalar that is a reference after `prefix` (`docker://` of an
+    /// Actions step, `docker:` of a SkyPilot `image_id`).
+    fn image_after(&mut self, s: &Scalar, prefix: &str) {
         if s.is_null() || (s.anchor != 0 && !self.reported.insert(s.anchor)) {
             return;
         }
-        let (value, at) = match s.value.strip_prefix("docker://") {
-            Some(v) => (v, s.exact.map(|a| a + "docker://".len())),
+        let (value, at) = match s.value.strip_prefix(prefix) {
+            Some(v) => (v, s.exact.map(|a| a + prefix.len())),
             None => (s.value.as_str(), s.exact),
         };
         let span = at.map_or(s.raw.clone(), |a| a..a + value.len());
@@ -590,6 +612,14 @@ fn has_image_word(k: &str) -> bool {
     k.as_bytes()
         .windows(5)
         .any(|w| w.eq_ignore_ascii_case(b"image"))
+}
+
+/// Whether a key ends in `docker` (ClearML's
+/// `CLEARML_AGENT_DEFAULT_BASE_DOCKER: "ubuntu:18.04"`, `default_docker`):
+/// read only when its value is a valid reference.
+fn names_a_docker(k: &str) -> bool {
+    let k = k.as_bytes();
+    k.len() >= 6 && k[k.len() - 6..].eq_ignore_ascii_case(b"docker")
 }
 
 /// Whether a matrix key holds images (`container`, `image`, `base-image`).
