@@ -171,7 +171,7 @@ impl Image {
                 Scheme::Generic => None,
             };
             return match value {
-                Some(v) => Ok(Image::with_value(r, v, input)),
+                Some(v) => Ok(Image::store(r, v, input)),
                 None => Image::lenient(r, input, scheme),
             };
         }
@@ -219,58 +219,35 @@ impl Image {
             Scheme::Vessl => Value::Vessl(VesslTag::from_reference(&r, s)?),
             Scheme::Generic => Value::Generic(GenericTag::from_reference(&r, s)?),
         };
-        Ok(Image::with_value(r, value, s))
+        Ok(Image::store(r, value, s))
     }
 
-    /// An image of `r` and its scheme's reading: a VESSL or generic value
-    /// whose name is the reference's text (its canonical repository and
-    /// tag, a lowercase registry) lends it, as does a TWCC or NGC value,
-    /// whose text starts with the name as written, so the image costs no
-    /// allocation of its own; any other value's image keeps its own copy.
-    fn with_value(r: Reference<'_>, value: Value, input: &str) -> Image {
-        // Both values build their name from `r`'s canonical repository and
-        // tag, the registry lowercase.
-        let lends = matches!(value, Value::Vessl(_) | Value::Generic(_))
-            && !r
-                .domain()
-                .is_some_and(|d| d.bytes().any(|b| b.is_ascii_uppercase()));
-        debug_assert!(
-            !lends
-                || match &value {
-                    Value::Vessl(v) => r.is_canonical_repository(v.repository()),
-                    Value::Generic(g) => r.is_canonical_repository(g.repository()),
-                    _ => false,
-                }
-        );
-        if lends && r.displays_as_canonical_name() {
-            return Image {
-                text: None,
-                spans: Spans::of(&r).0,
-                value,
-            };
-        }
-        Image::store(r, value, input)
-    }
-
-    /// An image of `r` and its scheme's reading, owning the reference's
-    /// text unless a TWCC or NGC value's text (the name as written) holds
-    /// every part of `r`.
+    /// An image of `r` (read from `input`) and its scheme's reading, with
+    /// no text of its own when the value holds one the reference can be
+    /// read from: a VESSL or generic value's name when it is the
+    /// reference's `Display` text byte for byte (its canonical repository,
+    /// tag and digest, a lowercase registry), a TWCC or NGC value's text,
+    /// which starts with the name as written (an implied `docker.io` is a
+    /// flag of the positions). Otherwise the image keeps its own copy of
+    /// the reference's text.
     fn store(r: Reference<'_>, value: Value, input: &str) -> Image {
-        let written = match &value {
-            Value::Twcc(t) => Some(t.as_str()),
-            Value::Ngc(n) => Some(n.as_str()),
+        let lent = match &value {
+            Value::Vessl(v) => canonical_spans(&r, v.name()),
+            Value::Generic(g) => canonical_spans(&r, g.name()),
+            // `r` was read from `input`, which the value's text starts
+            // with: positions in the one are positions in the other.
+            Value::Twcc(t) if t.as_str().starts_with(input) => Spans::written(&r, input),
+            Value::Ngc(n) if n.as_str().starts_with(input) => Spans::written(&r, input),
             _ => None,
         };
-        // `r` was read from `input`, which the value's text starts with:
-        // positions in the one are positions in the other.
-        let lends = written.filter(|w| w.starts_with(input));
-        if let Some(spans) = lends.and_then(|_| Spans::written(&r, input)) {
-            debug_assert_eq!(spans.view(lends.unwrap_or("")), r);
-            return Image {
+        if let Some(spans) = lent {
+            let image = Image {
                 text: None,
                 spans,
                 value,
             };
+            debug_assert!(image.reference().same_text(&r));
+            return image;
         }
         let (text, spans) = r.into_owned().into_parts();
         Image {
@@ -412,6 +389,14 @@ impl Image {
                     })
             })
     }
+}
+
+/// The positions of `r`'s parts in `name`, when `name` is `r`'s `Display`
+/// text byte for byte (positions are exact below 64 KiB; see `Spans`).
+fn canonical_spans(r: &Reference<'_>, name: &str) -> Option<Spans> {
+    let (spans, len) = Spans::of(r);
+    (name.len() == len && len < usize::from(u16::MAX) && spans.view(name).same_text(r))
+        .then_some(spans)
 }
 
 /// The scheme a name belongs to, as [`Image::parse`] detects it.

@@ -532,6 +532,14 @@ impl PartialEq for Reference<'_> {
 
 impl Eq for Reference<'_> {}
 
+impl Reference<'_> {
+    /// Whether `other` is written the same, byte for byte (`==` compares
+    /// the host without case).
+    pub(crate) fn same_text(&self, other: &Reference<'_>) -> bool {
+        self.domain == other.domain && self == other
+    }
+}
+
 impl Hash for Reference<'_> {
     /// Agrees with `Eq`: the domain is hashed lowercase.
     fn hash<H: Hasher>(&self, state: &mut H) {
@@ -985,21 +993,6 @@ impl Reference<'_> {
             out.push_str(d.algorithm.as_str());
             out.push(':');
             out.push_str(d.hex);
-        }
-    }
-
-    /// Whether the `Display` text is the canonical repository, `:` and
-    /// the tag: what [`push_canonical_repository`](Self::push_canonical_repository)
-    /// and the tag spell (a VESSL value's name), decided without comparing
-    /// text. True when a domain is given, is not a legacy spelling, and
-    /// `library/` is written exactly where the canonical form has it, and
-    /// there is a tag and no digest.
-    pub(crate) fn displays_as_canonical_name(&self) -> bool {
-        match self.domain {
-            Some(d) if self.tag.is_some() && self.digest.is_none() => {
-                d != LEGACY_DOMAIN && self.canonical_domain().1 == self.library
-            }
-            _ => false,
         }
     }
 }

@@ -312,11 +312,12 @@ const BOUND_TWCC: usize = 1;
 /// CUDA version written differently, words joined across others) grows
 /// the text once or twice.
 const BOUND_NGC: usize = 4;
-/// VESSL and generic: one text the image borrows, when the name is written
-/// in canonical form with a tag and no digest; else the image's own copy,
-/// and for a generic calendar tag in short form, its normal spelling.
-const BOUND_VESSL: usize = 2;
-const BOUND_GENERIC: usize = 3;
+/// VESSL: its canonical name, which the image borrows whenever it is the
+/// reference's text byte for byte (a lowercase registry).
+const BOUND_VESSL: usize = 1;
+/// Generic: the same, and for a calendar date written short
+/// (`2024-3-5`), its normal spelling.
+const BOUND_GENERIC: usize = 2;
 /// Sorting compares without allocating: 1 024 VESSL images of one
 /// revision that differ only in their digest, which the scheme leaves
 /// incomparable and the sort orders by their text, take a handful of

@@ -656,8 +656,22 @@ fn normal_date(t: &str, p: &Pos) -> Option<Box<str>> {
         return None;
     }
     let [y, m, d] = [0, 1, 2].map(|i| p.parts.parts()[i]);
-    let full = format!("{y:04}-{m:02}-{d:02}");
-    (full != date).then(|| format!("{}{full}{}", &t[..start], &t[p.version_end as usize..]).into())
+    // The widths `{y:04}-{m:02}-{d:02}` writes: the written date is in
+    // full form exactly when its numbers have them (they read as `y`, `m`,
+    // `d`, so only leading zeros can differ). No allocation then.
+    let width = |n: u32, min: usize| n.checked_ilog10().map_or(1, |l| l as usize + 1).max(min);
+    let widths = [width(y, 4), width(m, 2), width(d, 2)];
+    let mut written = date.split('-').map(str::len);
+    if widths.iter().all(|&w| written.next() == Some(w)) && written.next().is_none() {
+        return None;
+    }
+    use std::fmt::Write as _;
+    let rest = &t[p.version_end as usize..];
+    let mut normal = String::with_capacity(start + widths.iter().sum::<usize>() + 2 + rest.len());
+    // Writing to a String cannot fail; the capacity is exact, so the box
+    // does not reallocate.
+    let _ = write!(normal, "{}{y:04}-{m:02}-{d:02}{rest}", &t[..start]);
+    Some(normal.into_boxed_str())
 }
 
 /// Reads a tag (at most 128 bytes, as the reference grammar allows).
