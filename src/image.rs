@@ -391,12 +391,16 @@ impl Image {
     }
 }
 
-/// The positions of `r`'s parts in `name`, when `name` is `r`'s `Display`
-/// text byte for byte (positions are exact below 64 KiB; see `Spans`).
+/// The positions of `r`'s parts in `name`, a VESSL or generic value's
+/// canonical name, when `name` is `r`'s `Display` text byte for byte
+/// (positions are exact below 64 KiB; see `Spans`). The common shape (a
+/// registry, a tag, no digest) is told by flags; others by comparing.
 fn canonical_spans(r: &Reference<'_>, name: &str) -> Option<Spans> {
     let (spans, len) = Spans::of(r);
-    (name.len() == len && len < usize::from(u16::MAX) && spans.view(name).same_text(r))
-        .then_some(spans)
+    if len >= usize::from(u16::MAX) || name.len() != len {
+        return None;
+    }
+    (r.displays_as_canonical_name() || spans.view(name).same_text(r)).then_some(spans)
 }
 
 /// The scheme a name belongs to, as [`Image::parse`] detects it.

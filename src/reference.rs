@@ -997,6 +997,26 @@ impl Reference<'_> {
     }
 }
 
+impl Reference<'_> {
+    /// Whether the `Display` text is the canonical repository, `:` and
+    /// the tag: what [`push_canonical_repository`](Self::push_canonical_repository)
+    /// and the tag spell (a VESSL or generic value's name, when the
+    /// registry is lowercase), decided without comparing text. True when a
+    /// domain is given, is not a legacy spelling, and `library/` is written
+    /// exactly where the canonical form has it, and there is a tag and no
+    /// digest.
+    pub(crate) fn displays_as_canonical_name(&self) -> bool {
+        match self.domain {
+            Some(d) if self.tag.is_some() && self.digest.is_none() => {
+                d != LEGACY_DOMAIN
+                    && self.canonical_domain().1 == self.library
+                    && !d.bytes().any(|b| b.is_ascii_uppercase())
+            }
+            _ => false,
+        }
+    }
+}
+
 impl FromStr for OwnedReference {
     type Err = Error;
 
