@@ -362,10 +362,14 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// A version as schemes write it in their fields: `24.01`, `py3`, `3.10`;
-/// leading zeros and a `py` prefix are allowed here.
+/// A version as schemes write it in their fields: `24.01`, `py3`, `3.10`,
+/// and product versions with their letter (`v4.0`, `r36.2.0`); leading
+/// zeros and the prefix are allowed here.
 fn lenient_version(s: &str) -> Option<Version> {
-    let s = s.strip_prefix("py").unwrap_or(s);
+    let s = s
+        .strip_prefix("py")
+        .or_else(|| s.strip_prefix(['v', 'r']))
+        .unwrap_or(s);
     let mut parts = [0u32; crate::version::MAX_PARTS];
     let mut n = 0;
     for p in s.split('.') {
@@ -433,5 +437,23 @@ pub(crate) trait Indexed: Tagged {
     /// sorting, where the scheme has one.
     fn linear_cmp(&self, _other: &Self) -> Option<Ordering> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lenient_versions() {
+        let v = |p: &[u32]| Some(Version::new(p));
+        assert_eq!(lenient_version("24.01"), v(&[24, 1]));
+        assert_eq!(lenient_version("py3"), v(&[3]));
+        assert_eq!(lenient_version("v4.0"), v(&[4, 0]));
+        assert_eq!(lenient_version("r36.2.0"), v(&[36, 2, 0]));
+        assert_eq!(lenient_version("x"), None);
+        assert_eq!(lenient_version("v"), None);
+        assert_eq!(lenient_version("r2019b"), None);
+        assert_eq!(lenient_version("1.2.3.4.5"), None);
     }
 }

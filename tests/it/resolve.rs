@@ -549,3 +549,33 @@ fn newest_one_at_a_time_agrees_with_the_catalog() {
     }
     assert!(answered > 300 && answered < asked, "{answered} of {asked}");
 }
+
+/// NGC product versions written with their letter (`v4.0`, L4T's
+/// `r36.2.0`) are versions to a query: `v10.0` is newer than `v9.0` (their
+/// names would say otherwise), and a requirement applies to them.
+#[test]
+fn newest_reads_product_versions_with_their_letter() {
+    let c = Catalog::from_names([
+        "nvcr.io/nvidia/clara-train-sdk:v9.0",
+        "nvcr.io/nvidia/clara-train-sdk:v10.0",
+        "nvcr.io/nvidia/clara-train-sdk:v4.1",
+        "nvcr.io/nvidia/l4t-base:r35.4.1",
+        "nvcr.io/nvidia/l4t-base:r36.2.0",
+    ])
+    .unwrap();
+    let newest = |q: Query| c.newest(&q).map(|c| c.image().to_string());
+    let clara = Query::new("nvcr.io/nvidia/clara-train-sdk").unwrap();
+    assert_eq!(
+        newest(clara.clone()).unwrap(),
+        "nvcr.io/nvidia/clara-train-sdk:v10.0"
+    );
+    assert_eq!(
+        newest(clara.version("<10".parse().unwrap())).unwrap(),
+        "nvcr.io/nvidia/clara-train-sdk:v9.0"
+    );
+    let l4t = Query::new("nvcr.io/nvidia/l4t-base").unwrap();
+    assert_eq!(
+        newest(l4t.version("<36".parse().unwrap())).unwrap(),
+        "nvcr.io/nvidia/l4t-base:r35.4.1"
+    );
+}
