@@ -14,7 +14,10 @@ use crate::version::Version;
 impl Catalog {
     /// The newest image that matches `query`.
     ///
-    /// Where the query leaves the track open, the answer is the one with the
+    /// A release is preferred to any pre-release (`3.13.1` over
+    /// `3.14.0rc1`, NGC `24.12-py3` over `25.01.rc0-py3`): a pre-release is
+    /// the answer only where no release matches. Where the query leaves the
+    /// track open, the answer is the one with the
     /// highest version, then the highest CUDA version, then the highest
     /// revision (a standard alias counts above every revision of its base,
     /// since it is the newest one: ask for [`Query::pinned`] to get the
@@ -378,9 +381,10 @@ impl fmt::Display for Query {
 /// ranks, the greater name.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Rank {
-    version: Option<Version>,
-    /// A release above its pre-releases.
+    /// Any release above any pre-release: a pre-release is the newest only
+    /// where no release matches.
     released: bool,
+    version: Option<Version>,
     cuda: Option<Version>,
     /// An alias above every revision.
     revision: (bool, Option<u64>),
@@ -392,8 +396,8 @@ struct Rank {
 impl Rank {
     fn of(img: &Image, f: Facts<'_>) -> Rank {
         Rank {
-            version: f.version,
             released: !f.prerelease,
+            version: f.version,
             cuda: f.cuda,
             revision: (img.is_alias(), f.revision),
             python: f.python,

@@ -586,12 +586,20 @@ impl Tagged for NgcTag {
         f
     }
 
-    /// The fields' facts, and the date of the release.
+    /// The fields' facts, with the typed position where the text does not
+    /// say it plainly: a product version without its marker (`1.4.0` of
+    /// `1.4.0rc2`), whether it is a pre-release (`rc0`, `beta2`), and the
+    /// date of the release.
     fn facts(&self) -> Facts<'_> {
-        Facts {
-            released: self.release().map(|r| r.date()),
-            ..Facts::from_fields(&self.fields())
+        let mut f = Facts::from_fields(&self.fields());
+        if let NgcPosition::Version(_, v) = self.0.position {
+            if !self.0.cuda_repo {
+                f.version = Some(v);
+            }
         }
+        f.prerelease = self.0.pre.is_some() || self.0.marker.is_pre();
+        f.released = self.release().map(|r| r.date());
+        f
     }
 
     fn same_track(&self, other: &Self) -> bool {

@@ -216,6 +216,12 @@ pub(crate) struct Marker {
 }
 
 impl Marker {
+    /// Whether this marks a pre-release (`dev`, `alpha`, `beta`, `rc`):
+    /// below the final version.
+    pub(crate) fn is_pre(self) -> bool {
+        self.rank < Marker::FINAL.rank
+    }
+
     /// No marker: the final version.
     pub(crate) const FINAL: Marker = Marker {
         rank: 4,

@@ -579,3 +579,54 @@ fn newest_reads_product_versions_with_their_letter() {
         "nvcr.io/nvidia/l4t-base:r35.4.1"
     );
 }
+
+/// A release is preferred to any pre-release: `latest python` is the
+/// newest release, not the next release's candidate; a pre-release is the
+/// answer only where no release matches. NGC's release candidates
+/// (`25.01.rc0-py3`) and product pre-releases (`1.4.0rc2`) count too.
+#[test]
+fn newest_prefers_a_release_to_any_pre_release() {
+    let newest = |names: &[&str], repository: &str| {
+        let c = Catalog::from_names(names).unwrap();
+        let q = Query::new(repository).unwrap();
+        c.newest(&q).unwrap().image().to_string()
+    };
+    assert_eq!(
+        newest(
+            &["python:3.13.1", "python:3.14.0rc1", "python:3.12.8"],
+            "python"
+        ),
+        "docker.io/library/python:3.13.1"
+    );
+    assert_eq!(
+        newest(&["python:3.14.0rc1", "python:3.14.0a3"], "python"),
+        "docker.io/library/python:3.14.0rc1"
+    );
+    assert_eq!(
+        newest(
+            &[
+                "nvcr.io/nvidia/pytorch:24.10-py3",
+                "nvcr.io/nvidia/pytorch:25.01.rc0-py3"
+            ],
+            "nvcr.io/nvidia/pytorch"
+        ),
+        "nvcr.io/nvidia/pytorch:24.10-py3"
+    );
+    assert_eq!(
+        newest(
+            &["nvcr.io/nvidia/nemo:1.3.0", "nvcr.io/nvidia/nemo:1.4.0rc2"],
+            "nvcr.io/nvidia/nemo"
+        ),
+        "nvcr.io/nvidia/nemo:1.3.0"
+    );
+    // The version without its marker is what a requirement reads.
+    let c =
+        Catalog::from_names(["nvcr.io/nvidia/nemo:1.4.0rc2", "nvcr.io/nvidia/nemo:1.2.0"]).unwrap();
+    let q = Query::new("nvcr.io/nvidia/nemo")
+        .unwrap()
+        .version(">=1.3".parse().unwrap());
+    assert_eq!(
+        c.newest(&q).unwrap().image().to_string(),
+        "nvcr.io/nvidia/nemo:1.4.0rc2"
+    );
+}
