@@ -58,13 +58,8 @@ pub struct Args {
     /// it). Findings then go to stderr; the exit code is the same.
     #[arg(long)]
     list: bool,
-    /// The policy file (default: `.imagetag.toml` in the working directory
-    /// or the nearest directory above it). Flags override it.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Read no policy file.
-    #[arg(long, conflicts_with = "config")]
-    no_config: bool,
+    #[command(flatten)]
+    policy: config::ConfigArgs,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -175,12 +170,9 @@ pub fn run(args: Args) -> ExitCode {
         require_digest: args.require_digest,
         scheme: args.scheme.0,
     };
-    let config = match config::from_args(args.config.as_deref(), args.no_config) {
+    let config = match args.policy.load("check") {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("imagetag check: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -127,7 +127,7 @@ impl Settings {
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ConfigArgs {
     /// The policy file (default: `.imagetag.toml` in the working directory
-    /// or the nearest directory above it): its skip paths and scheme rules.
+    /// or the nearest directory above it). Flags override it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Read no policy file.
@@ -136,11 +136,14 @@ pub struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    /// The policy file these flags ask for, if any; an error says what
-    /// is wrong with it, prefixed with the command.
-    pub fn load(&self, command: &str) -> Result<Option<Config>, String> {
-        from_args(self.config.as_deref(), self.no_config)
-            .map_err(|e| format!("imagetag {command}: {e}"))
+    /// The policy file these flags ask for, if any. What is wrong with it
+    /// is printed on stderr, prefixed with the command, and the answer is
+    /// then the usage error's exit code (2).
+    pub fn load(&self, command: &str) -> Result<Option<Config>, std::process::ExitCode> {
+        from_args(self.config.as_deref(), self.no_config).map_err(|e| {
+            eprintln!("imagetag {command}: {e}");
+            std::process::ExitCode::from(2)
+        })
     }
 }
 

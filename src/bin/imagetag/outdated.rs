@@ -89,6 +89,17 @@ impl Within {
 pub struct Args {
     /// Files and directories to look at (default: the current directory).
     paths: Vec<PathBuf>,
+    /// Output: text, json, github (workflow annotations) or sarif.
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "github", "sarif"])]
+    format: String,
+    #[command(flatten)]
+    source: Source,
+}
+
+/// Where `outdated` and `update` get tags, which references they read and
+/// which newer images they take.
+#[derive(clap::Args, Debug)]
+pub struct Source {
     /// The tag list: a file of tags or full names, or `-` for stdin
     /// (default: the registry).
     #[arg(long, value_name = "FILE", conflicts_with = "registry")]
@@ -98,9 +109,6 @@ pub struct Args {
     registry: bool,
     #[command(flatten)]
     within: Within,
-    /// Output: text, json, github (workflow annotations) or sarif.
-    #[arg(long, default_value = "text", value_parser = ["text", "json", "github", "sarif"])]
-    format: String,
     /// The naming scheme: auto (detect), twcc, ngc, vessl or generic.
     #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
     scheme: crate::explain::SchemeArg,
@@ -131,32 +139,16 @@ pub struct Args {
 pub struct UpdateArgs {
     /// Files and directories to update (default: the current directory).
     paths: Vec<PathBuf>,
-    /// The tag list: a file of tags or full names, or `-` for stdin
-    /// (default: the registry).
-    #[arg(long, value_name = "FILE", conflicts_with = "registry")]
-    tags: Option<String>,
-    /// Read the tags from the registry (the default without `--tags`).
-    #[arg(long)]
-    registry: bool,
-    #[command(flatten)]
-    within: Within,
     /// Change nothing: print what would change as a diff, exit 1 if
     /// anything would.
     #[arg(long)]
     check: bool,
-    /// The naming scheme: auto (detect), twcc, ngc, vessl or generic.
-    #[arg(long, default_value = "auto", value_parser = crate::explain::parse_scheme)]
-    scheme: crate::explain::SchemeArg,
     /// Rewrite files that have no write permission too (their mode is
     /// kept).
     #[arg(long)]
     write_read_only: bool,
     #[command(flatten)]
-    registry_args: RegistryArgs,
-    #[command(flatten)]
-    policy: ConfigArgs,
-    #[command(flatten)]
-    read: ReadArgs,
+    source: Source,
 }
 
 /// A reference with a newer image on its track.
@@ -454,20 +446,18 @@ const RULE: sarif::Rule = sarif::Rule {
 
 /// Runs `imagetag outdated`.
 pub fn run(args: Args) -> ExitCode {
-    let config = match args.policy.load("outdated") {
+    let source = &args.source;
+    let config = match source.policy.load("outdated") {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let client = args.registry_args.client();
+    let client = source.registry_args.client();
     let Some(mut finder) = finder(
         "outdated",
-        args.tags.as_deref(),
-        args.read.max_file_size,
-        args.scheme.0,
-        &args.within,
+        source.tags.as_deref(),
+        source.read.max_file_size,
+        source.scheme.0,
+        &source.within,
         &client,
         config.as_ref(),
     ) else {
@@ -482,7 +472,7 @@ pub fn run(args: Args) -> ExitCode {
     let walked = walk(
         "outdated",
         &args.paths,
-        &args.read,
+        &source.read,
         config.as_ref(),
         &mut finder,
         |_, file, text, _, hits| {
@@ -636,7 +626,7 @@ struct Update<'a> {
     scheme: Option<Scheme>,
     write_read_only: bool,
     registry: &'a RegistryArgs,
-    policy: ConfigArgs,
+    policy: &'a ConfigArgs,
     read: &'a ReadArgs,
 }
 
@@ -644,14 +634,14 @@ struct Update<'a> {
 pub fn update(args: UpdateArgs) -> ExitCode {
     run_update(&Update {
         paths: &args.paths,
-        tags: args.tags.as_deref(),
-        within: &args.within,
+        tags: args.source.tags.as_deref(),
+        within: &args.source.within,
         check: args.check,
-        scheme: args.scheme.0,
+        scheme: args.source.scheme.0,
         write_read_only: args.write_read_only,
-        registry: &args.registry_args,
-        policy: args.policy.clone(),
-        read: &args.read,
+        registry: &args.source.registry_args,
+        policy: &args.source.policy,
+        read: &args.source.read,
     })
 }
 
@@ -665,10 +655,7 @@ pub fn update_from_pin(args: pin::Args) -> ExitCode {
         scheme: args.scheme.0,
         write_read_only: args.write_read_only,
         registry: &args.registry_args,
-        policy: ConfigArgs {
-            config: args.config.clone(),
-            no_config: args.no_config,
-        },
+        policy: &args.policy,
         read: &args.read,
     })
 }
@@ -676,10 +663,7 @@ pub fn update_from_pin(args: pin::Args) -> ExitCode {
 fn run_update(args: &Update<'_>) -> ExitCode {
     let config = match args.policy.load("update") {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let client = args.registry.client();
     let Some(mut finder) = finder(

@@ -11,7 +11,7 @@ use imagetag::check::{find_in, Found, Kind};
 use imagetag::registry::Client;
 use imagetag::{Catalog, Scheme};
 
-use crate::config::{self, SchemeRule};
+use crate::config::{self, ConfigArgs, SchemeRule};
 use crate::files::{self, plain, Content, Item, Progress, ReadArgs};
 use crate::input;
 use crate::source::RegistryArgs;
@@ -94,14 +94,8 @@ pub struct Args {
     /// kept).
     #[arg(long)]
     pub(crate) write_read_only: bool,
-    /// The policy file (default: `.imagetag.toml` in the working directory
-    /// or the nearest directory above it): its skip paths, exceptions and
-    /// scheme rules.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) config: Option<PathBuf>,
-    /// Read no policy file.
-    #[arg(long, conflicts_with = "config")]
-    pub(crate) no_config: bool,
+    #[command(flatten)]
+    pub(crate) policy: ConfigArgs,
     #[command(flatten)]
     pub(crate) read: ReadArgs,
 }
@@ -803,12 +797,9 @@ pub fn run(args: Args) -> ExitCode {
     if args.latest {
         return crate::outdated::update_from_pin(args);
     }
-    let config = match config::from_args(args.config.as_deref(), args.no_config) {
+    let config = match args.policy.load("pin") {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("imagetag pin: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let config = config.as_ref();
     let client = args.registry_args.client();
