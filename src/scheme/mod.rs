@@ -362,10 +362,20 @@ impl<'a> Facts<'a> {
     }
 }
 
+/// An NGC release as a version a requirement reads (`24.01` is `24.1`,
+/// `18.08.1` is `18.8.1`).
+pub(crate) fn release_version(r: crate::release::Release) -> Version {
+    let yy = u32::try_from(r.year() - 2000).unwrap_or(0);
+    match r.point() {
+        Some(p) => Version::new(&[yy, r.month(), p]),
+        None => Version::new(&[yy, r.month()]),
+    }
+}
+
 /// A version as schemes write it in their fields: `24.01`, `py3`, `3.10`,
 /// and product versions with their letter (`v4.0`, `r36.2.0`); leading
 /// zeros and the prefix are allowed here.
-fn lenient_version(s: &str) -> Option<Version> {
+pub(crate) fn lenient_version(s: &str) -> Option<Version> {
     let s = s
         .strip_prefix("py")
         .or_else(|| s.strip_prefix(['v', 'r']))
@@ -443,6 +453,37 @@ pub(crate) trait Indexed: Tagged {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// TWCC and NGC read their facts from typed parts, not from their
+    /// fields (which allocate): over every corpus name, the same facts the
+    /// fields state, where the fields state one.
+    #[test]
+    fn typed_facts_agree_with_the_fields() {
+        let corpus = [
+            include_str!("../../tests/data/corpus/twcc.tsv"),
+            include_str!("../../tests/data/corpus/ngc.tsv"),
+            include_str!("../../tests/data/corpus/mined_twcc.tsv"),
+            include_str!("../../tests/data/corpus/mined_ngc.tsv"),
+        ];
+        let mut checked = 0;
+        for line in corpus.iter().flat_map(|c| c.lines().skip(1)) {
+            let name = line.split('\t').next().unwrap_or("");
+            let Ok(img) = crate::Image::parse(name) else {
+                continue;
+            };
+            let (typed, fields) = (img.facts(), Facts::from_fields(&img.fields()));
+            assert_eq!(typed.cuda, fields.cuda, "{name}");
+            assert_eq!(typed.cudnn, fields.cudnn, "{name}");
+            assert_eq!(typed.python, fields.python, "{name}");
+            assert_eq!(typed.variant, fields.variant, "{name}");
+            assert_eq!(typed.revision, fields.revision, "{name}");
+            if fields.version.is_some() {
+                assert_eq!(typed.version, fields.version, "{name}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 600, "{checked}");
+    }
 
     #[test]
     fn lenient_versions() {

@@ -51,7 +51,9 @@ use crate::release::{Release, VendorRelease};
 use crate::scheme::words::{
     self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, word, Marker,
 };
-use crate::scheme::{Facts, Field, Indexed, Scheme, Tagged, Track};
+use crate::scheme::{
+    lenient_version, release_version, Facts, Field, Indexed, Scheme, Tagged, Track,
+};
 use crate::version::Version;
 
 const SUBJECT: &str = "NGC tag";
@@ -590,16 +592,32 @@ impl Tagged for NgcTag {
     /// say it plainly: a product version without its marker (`1.4.0` of
     /// `1.4.0rc2`), whether it is a pre-release (`rc0`, `beta2`), and the
     /// date of the release.
+    ///
+    /// Read from the typed parts, without building [`fields`](Tagged::fields)
+    /// (a query ranks every candidate).
     fn facts(&self) -> Facts<'_> {
-        let mut f = Facts::from_fields(&self.fields());
-        if let NgcPosition::Version(_, v) = self.0.position {
-            if !self.0.cuda_repo {
-                f.version = Some(v);
-            }
+        let lead = self.0.get(self.0.lead_text);
+        let version = match self.0.position {
+            NgcPosition::Release(r) => Some(release_version(r)),
+            NgcPosition::Version(_, v) if !self.0.cuda_repo => Some(v),
+            NgcPosition::Vendor(_) => lead.and_then(lenient_version),
+            _ => None,
+        };
+        let text = |at| self.0.get(at);
+        Facts {
+            version: version.or(self.0.release2.map(release_version)),
+            cuda: text(self.0.cuda).and_then(lenient_version),
+            cudnn: text(self.0.cudnn).and_then(|n| n.parse().ok()),
+            python: text(self.0.python).and_then(lenient_version),
+            // NGC's suffixes (`-igpu`, `-sdk`) are flavours like a variant:
+            // a plain image wins a tie over them.
+            variant: text(self.0.variant)
+                .or(text(self.0.suffix))
+                .map(Cow::Borrowed),
+            prerelease: self.0.pre.is_some() || self.0.marker.is_pre(),
+            released: self.release().map(|r| r.date()),
+            ..Facts::default()
         }
-        f.prerelease = self.0.pre.is_some() || self.0.marker.is_pre();
-        f.released = self.release().map(|r| r.date());
-        f
     }
 
     fn same_track(&self, other: &Self) -> bool {
