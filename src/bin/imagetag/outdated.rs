@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use imagetag::check::{find_in, Found, Kind, Severity};
-use imagetag::{Catalog, FieldValue, Image, Scheme, Track, Value, Version};
+use imagetag::{Catalog, Image, Scheme, Track, Version};
 use serde_json::json;
 
 use crate::config::{Config, ConfigArgs};
@@ -173,38 +173,17 @@ struct Finder<'s> {
     tracks: HashMap<String, HashMap<Track, Vec<Image>>>,
 }
 
-/// Whether an image is a pre-release (`3.13.0rc1`).
+/// Whether an image is a pre-release (`3.13.0rc1`, NGC `25.01.rc0-py3`).
 fn prerelease(img: &Image) -> bool {
-    img.fields()
-        .iter()
-        .any(|f| f.key == "prerelease" && f.value == FieldValue::Bool(true))
+    img.facts().prerelease
 }
 
-/// An image's version as `latest --version` reads it: a VESSL image's
-/// framework version or leading version (the Python of a `python` image),
-/// else its version or release field (`3.12.8`, `24.01`, `v1.8.2` →
-/// `1.8.2`).
+/// An image's version as `latest --version` reads it (its query facts):
+/// a VESSL image's framework version or leading version (the Python of a
+/// `python` image), else its version or release (`3.12.8`, `24.01`,
+/// `v1.8.2` → `1.8.2`).
 fn version_of(img: &Image) -> Option<Version> {
-    if let Value::Vessl(v) = img.value() {
-        return v.version().or(v.lead());
-    }
-    let fields = img.fields();
-    let text = |key: &str| {
-        fields.iter().rev().find_map(|f| match &f.value {
-            FieldValue::Text(t) if f.key == key => Some(t.clone()),
-            _ => None,
-        })
-    };
-    let t = text("version").or_else(|| text("release"))?;
-    let t = t.strip_prefix('v').unwrap_or(&t);
-    let mut parts = Vec::new();
-    for p in t.split('.') {
-        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || parts.len() == 4 {
-            return None;
-        }
-        parts.push(p.parse().ok()?);
-    }
-    Some(Version::new(&parts))
+    img.facts().version
 }
 
 impl Finder<'_> {
@@ -786,5 +765,13 @@ mod tests {
         );
         assert!(prerelease(&img("python:3.13.0rc1-slim")));
         assert!(!prerelease(&img("python:3.13.0-slim")));
+        // NGC release candidates are pre-releases too (the fields call
+        // theirs `pre`: outdated once proposed 25.01.rc0-py3 to 24.10-py3).
+        assert!(prerelease(&img("nvcr.io/nvidia/pytorch:25.01.rc0-py3")));
+        assert!(!prerelease(&img("nvcr.io/nvidia/pytorch:24.12-py3")));
+        assert_eq!(
+            version_of(&img("nvcr.io/nvidia/nemo:1.4.0rc2")),
+            Some(v("1.4.0"))
+        );
     }
 }
