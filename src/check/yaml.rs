@@ -25,10 +25,18 @@
 //! quoted value or flow collection that never closes) is a
 //! [`Kind::Broken`] error, at the position of the parser's error.
 //!
-//! Every YAML file is parsed, one with no image word too: a file that is
-//! not YAML is an error wherever it is. The parser is most of the cost of
-//! `check` on a large tree (on 3 000 settings files without an image,
-//! `saphyr-parser`'s events alone are 85 % of this module's time).
+//! A file that is not YAML is an error wherever it is, one without an
+//! image too. But most YAML files of a large tree are settings, and the
+//! parser is most of the cost of `check` (on 3 000 settings files,
+//! `saphyr-parser`'s events alone were 85 % of this module's time). So one
+//! pass over the bytes first looks for the words every rule of the finder
+//! needs ([`images::WORDS`]); a file with none of them, that the line
+//! reader makes sense of ([`lenient::sound`]: a `key:` line, nothing
+//! left open, no control character), holds no image and is not broken:
+//! it is not parsed. Any other file takes the whole path above, so a
+//! broken file is the same error at the same place. Such a file gets no
+//! "not strict YAML" note either: there is no image whose reading it
+//! would qualify.
 
 mod images;
 mod lenient;
@@ -93,6 +101,20 @@ impl<'t> Bytes<'t> {
 
 /// The references in the YAML `text`.
 pub fn find(path: &Path, text: &str) -> Vec<Found> {
+    if !images::may_hold_images(path, text) && makes_sense(text) {
+        // The pre-scan's promise, checked on every file a debug build
+        // reads (the whole test suite): the full path finds nothing but
+        // the "not strict YAML" note.
+        debug_assert!(
+            find_at(path, text, 0)
+                .iter()
+                .all(|f| matches!(f.kind, Kind::Skipped(_)) && f.text.is_empty()),
+            "the pre-scan skipped {} but the finder reads {:?}",
+            path.display(),
+            find_at(path, text, 0)
+        );
+        return Vec::new();
+    }
     let mut out = find_at(path, text, 0);
     out.sort_by_key(|f| f.span.start);
     let mut lines = Lines::new(text);
@@ -134,9 +156,7 @@ fn find_at(path: &Path, text: &str, nesting: usize) -> Vec<Found> {
         restore(&mut docs, text);
     }
     let mut out = images::Finder::new(path, text, &docs, nesting).out;
-    // A control character is not YAML for any reader.
-    let control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}');
-    if read.keys == 0 || read.broken || text.contains(control) {
+    if read.keys == 0 || read.broken || has_control(text) {
         out.push(broken(path, &error));
         return out;
     }
@@ -163,6 +183,30 @@ fn find_at(path: &Path, text: &str, nesting: usize) -> Vec<Found> {
         tag_span: None,
     });
     out
+}
+
+/// Whether the line reader makes sense of `text` (templates blanked out,
+/// as [`find_at`] reads it) and it has no control character: then no path
+/// of [`find_at`] reports it broken.
+fn makes_sense(text: &str) -> bool {
+    let masked = mask(text);
+    lenient::sound(masked.as_deref().unwrap_or(text)) && !has_control(text)
+}
+
+/// Whether `text` has a control character, which is not YAML for any
+/// reader: C0 but tab, line feed and carriage return, DEL, C1 but NEL.
+/// Byte by byte (C1 is `C2 80..=9F` in UTF-8), as fast as a scan for one
+/// byte.
+fn has_control(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1F | 0x7F => true,
+        0xC2 => b
+            .get(i + 1)
+            .is_some_and(|&n| (0x80..=0x9F).contains(&n) && n != 0x85),
+        _ => false,
+    })
 }
 
 /// A [`Kind::Broken`] for `error`.
@@ -541,6 +585,13 @@ mod tests {
             }
             let found = find(Path::new("x.yaml"), &text);
             crate::check::assert_positions(&found, &text);
+            // The same soup without the words: the pre-scan skips the
+            // parser, and `find` checks (debug assertion) that the full
+            // path would have found nothing either.
+            let bare = images::WORDS
+                .iter()
+                .fold(text.clone(), |t, w| t.replace(w, "x"));
+            let _ = find(Path::new("x.yaml"), &bare);
             for f in &found {
                 if f.kind == Kind::Image {
                     assert_eq!(text[f.span.clone()], f.text, "{text:?}");
@@ -550,6 +601,116 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Each rule's way to an image gets past the pre-scan: every file holds
+    /// one, and only the words of [`images::WORDS`] (or the file's name)
+    /// say so.
+    #[test]
+    fn every_rule_has_its_word() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("x.yaml", "spec:\n  image: nginx:1.27\n", "nginx:1.27"),
+            ("x.yaml", "IMAGE: nginx:1.27\n", "nginx:1.27"),
+            ("x.yaml", "initImage: busybox:1.36\n", "busybox:1.36"),
+            ("x.yaml", "\"\\x69mage\": nginx:1.27\n", "nginx:1.27"),
+            // Helm values: `repository` and `tag`.
+            (
+                "values.yaml",
+                "exporter:\n  repository: bitnami/exporter\n  tag: 1.2.3\n",
+                "bitnami/exporter",
+            ),
+            (
+                "kustomization.yaml",
+                "images:\n  - name: redis\n    newTag: 7.2.4\n",
+                "redis",
+            ),
+            // GitHub Actions: a job's container, a matrix, a docker step.
+            ("ci.yml", "jobs:\n  t:\n    container: node:20\n", "node:20"),
+            (
+                "ci.yml",
+                "jobs:\n  t:\n    strategy:\n      matrix:\n        container: [node:20]\n",
+                "node:20",
+            ),
+            (
+                "ci.yml",
+                "jobs:\n  t:\n    steps:\n      - uses: docker://alpine:3.20\n",
+                "alpine:3.20",
+            ),
+            ("x.yaml", "env:\n  BASE_DOCKER: ubuntu:18.04\n", "ubuntu:18.04"),
+            ("sky.yaml", "resources:\n  image_id: docker:vllm/vllm:v1\n", "vllm/vllm:v1"),
+            // GitLab CI services: in an included file by the key, in
+            // `.gitlab-ci.yml` by the file's name.
+            ("ci/jobs.yml", "t:\n  services:\n    - postgres:16\n", "postgres:16"),
+            (".gitlab-ci.yml", "t:\n  services: [postgres:16]\n", "postgres:16"),
+            (
+                "cloudbuild.yaml",
+                "steps:\n- name: gcr.io/cloud-builders/go:1.22\n",
+                "gcr.io/cloud-builders/go:1.22",
+            ),
+            (
+                "pipeline.yml",
+                "resources:\n- name: b\n  type: registry-image\n  source:\n    repository: python\n",
+                "python",
+            ),
+            (
+                "provider.yaml",
+                "apiVersion: pkg.crossplane.io/v1\nspec:\n  package: xpkg.upbound.io/p/aws:v1.0.0\n",
+                "xpkg.upbound.io/p/aws:v1.0.0",
+            ),
+            (
+                "run.yaml",
+                "spec:\n  taskRef:\n    resolver: bundles\n    params:\n      - name: bundle\n        value: ghcr.io/t/git:0.9\n",
+                "ghcr.io/t/git:0.9",
+            ),
+            (
+                "run.yaml",
+                "spec:\n  taskRef:\n    bundle: ghcr.io/t/git:0.9\n",
+                "ghcr.io/t/git:0.9",
+            ),
+            // JSON settings in a block scalar, under an image-like key.
+            (
+                "cm.yaml",
+                "data:\n  settings.json: |\n    {\"workerImage\": \"ray:2.9\"}\n",
+                "ray:2.9",
+            ),
+        ];
+        for (name, text, image) in cases {
+            let path = Path::new(name);
+            assert!(images::may_hold_images(path, text), "{name}: {text}");
+            let found = find(path, text);
+            assert!(
+                found.iter().any(|f| f.text.starts_with(image)),
+                "{name}: {text}\n{found:?}"
+            );
+        }
+        // The words alone do not let a file through: settings are skipped.
+        let settings = "retries: 3\nlabels: [a, b]\nowner: \"team\"\n";
+        assert!(!images::may_hold_images(Path::new("x.yaml"), settings));
+        assert!(find(Path::new("x.yaml"), settings).is_empty());
+    }
+
+    /// A file the pre-scan spares the parser is still an error when no
+    /// reader makes sense of it, at the same place as without the scan.
+    #[test]
+    fn broken_without_an_image_word_is_still_broken() {
+        for text in [
+            "@ not YAML, no key either\n",
+            "a: 1\nb: [1, 2\n",
+            "a: 'never closed\n",
+            // Not strict YAML (the indentation), and a control character.
+            "a: 1\n b: \u{1}\n",
+            "a: 1\n b: \u{9f}\n",
+        ] {
+            assert!(!images::may_hold_images(Path::new("x.yaml"), text));
+            let got = texts(text);
+            assert!(
+                matches!(got.last(), Some((_, _, _, Kind::Broken(m))) if m.starts_with("invalid YAML: ")),
+                "{text:?}: {got:?}"
+            );
+        }
+        // NEL is a line break in YAML, not a control character here.
+        assert!(!has_control("a: 1\u{85}"));
+        assert!(has_control("a: \u{7f}"));
     }
 
     #[test]

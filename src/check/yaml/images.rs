@@ -57,15 +57,15 @@ impl<'a> Finder<'a> {
             .and_then(|n| n.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
+        let (gitlab, cloudbuild) = by_name(&name);
         let mut f = Finder {
             path,
             text,
             out: Vec::new(),
             anchors: HashMap::new(),
             reported: HashSet::new(),
-            gitlab: name.ends_with("gitlab-ci.yml") || name.ends_with("gitlab-ci.yaml"),
-            cloudbuild: name.starts_with("cloudbuild")
-                && (name.ends_with(".yaml") || name.ends_with(".yml")),
+            gitlab,
+            cloudbuild,
             nesting,
         };
         let mut stack: Vec<&'a Node> = docs.iter().collect();
@@ -582,6 +582,54 @@ impl<'a> Finder<'a> {
             self.out.push(f);
         }
     }
+}
+
+/// The words (in any ASCII case) without which no rule above finds an
+/// image in a file: `image` (also `initImage`, `images:`, `image_id`,
+/// `registry-image`, YAML or JSON under such a key in a block scalar),
+/// `docker` (`docker://`, keys such as `baseDocker`), `container`
+/// (Actions jobs and matrices), `repository` (Helm's parts), `services`
+/// (GitLab CI services in included files), `bundle` (Tekton), `crossplane`
+/// (a package's `apiVersion`); and `\`, with which a quoted key spells
+/// any of them. GitLab CI and Cloud Build files are read whatever their
+/// words: their rules go by the file's name. A rule that adds a way to an
+/// image adds its word here (`every_rule_has_its_word` checks the fixtures).
+pub(crate) const WORDS: [&str; 8] = [
+    "image",
+    "docker",
+    "container",
+    "repository",
+    "services",
+    "bundle",
+    "crossplane",
+    "\\",
+];
+
+/// Whether `text`, the file at `path`, may hold an image: one pass over
+/// its bytes for [`WORDS`].
+pub(crate) fn may_hold_images(path: &Path, text: &str) -> bool {
+    use aho_corasick::AhoCorasick;
+    use std::sync::LazyLock;
+    static FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(WORDS)
+            .ok()
+    });
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let (gitlab, cloudbuild) = by_name(&name.to_ascii_lowercase());
+    match &*FINDER {
+        Some(f) if !gitlab && !cloudbuild => f.is_match(text),
+        _ => true,
+    }
+}
+
+/// Whether a file of this (lowercase) name is GitLab CI's or Cloud Build's.
+fn by_name(name: &str) -> (bool, bool) {
+    (
+        name.ends_with("gitlab-ci.yml") || name.ends_with("gitlab-ci.yaml"),
+        name.starts_with("cloudbuild") && (name.ends_with(".yaml") || name.ends_with(".yml")),
+    )
 }
 
 /// The index of the entry with key `name`.
