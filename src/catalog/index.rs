@@ -155,13 +155,6 @@ fn index32(idx: usize) -> u32 {
         .expect("a catalog holds fewer than 2^32 - 1 images")
 }
 
-/// The images whose references share one hash.
-#[derive(Clone, Debug)]
-pub(super) enum Bucket {
-    One(usize),
-    Many(Vec<usize>),
-}
-
 /// Up to this many repositories, `Catalog::repo_id` compares a name
 /// with each instead of hashing it.
 const FEW_REPOS: usize = 8;
@@ -190,23 +183,19 @@ impl Catalog {
         // Equal images have equal references: hash the reference only.
         let hash = self.hasher.hash_one(image.reference());
         let idx = self.images.len();
+        let (images, hasher) = (&self.images, &self.hasher);
+        let rehash = |&i: &u32| hasher.hash_one(images[i as usize].reference());
         if self.hint > 0 {
-            self.seen.reserve(std::mem::take(&mut self.hint));
+            self.seen.reserve(std::mem::take(&mut self.hint), rehash);
         }
-        match self.seen.get_mut(&hash) {
-            None => {
-                self.seen.insert(hash, Bucket::One(idx));
-            }
-            Some(bucket) => {
-                let images = &self.images;
-                match bucket {
-                    Bucket::One(i) if images[*i] == image => return false,
-                    Bucket::One(i) => *bucket = Bucket::Many(vec![*i, idx]),
-                    Bucket::Many(v) if v.iter().any(|&i| images[i] == image) => return false,
-                    Bucket::Many(v) => v.push(idx),
-                }
-            }
+        if self
+            .seen
+            .find(hash, |&i| images[i as usize] == image)
+            .is_some()
+        {
+            return false;
         }
+        self.seen.insert_unique(hash, index32(idx), rehash);
 
         let repo = self.repo_id(&image.reference());
         let track = self.track_id(repo, &image);
@@ -410,10 +399,10 @@ impl Catalog {
                 },
             };
         }
-        match self.seen.get(&self.hasher.hash_one(image.reference()))? {
-            Bucket::One(i) => (self.images[*i] == *image).then_some(*i),
-            Bucket::Many(v) => v.iter().copied().find(|&i| self.images[i] == *image),
-        }
+        let hash = self.hasher.hash_one(image.reference());
+        self.seen
+            .find(hash, |&i| self.images[i as usize] == *image)
+            .map(|&i| i as usize)
     }
 
     /// The track group and base of a value with numbered revisions, if the

@@ -68,7 +68,7 @@ use crate::error::Error;
 use crate::image::Image;
 use crate::version::Version;
 use hash::{Map, Seeded};
-use index::{Bucket, NumberedBase, Older, Repo, TrackGroup};
+use index::{NumberedBase, Older, Repo, TrackGroup};
 pub use query::{Choice, Newest, Query};
 pub(crate) use sort::natural_cmp;
 
@@ -84,9 +84,12 @@ pub struct Catalog {
     /// at a time.
     last_repo: Option<usize>,
     tracks: Vec<TrackGroup>,
-    /// Image indices by the hash of their reference, to keep a set (all
-    /// but values with numbered revisions, which their base keeps).
-    seen: Map<u64, Bucket>,
+    /// The set of images (all but values with numbered revisions, which
+    /// their base keeps): their indices, by the hash of their reference
+    /// (computed again from the image when the table grows). Five bytes a
+    /// slot: a key of its own beside each would cost 16 or more, and a
+    /// catalog of a million generic tags paid 60 bytes a tag for it.
+    seen: hashbrown::HashTable<u32>,
     /// The numbered bases (VESSL standard aliases and their `-rN` tags;
     /// see [`Image::revision_base`]), by track group and leading version:
     /// the alias text is the version plus the track's text, so this is the
