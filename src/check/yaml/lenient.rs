@@ -76,8 +76,7 @@ impl<'t> Reader<'t> {
 
     /// Reads every line.
     fn run(mut self) -> Self {
-        let r = &mut self;
-        let text = r.text;
+        let text = self.text;
         let mut pos = 0;
         // The column a block scalar's key or item is at: deeper lines are its.
         let mut block: Option<usize> = None;
@@ -99,14 +98,14 @@ impl<'t> Reader<'t> {
                 continue;
             }
             if indent == 0 && (marker(content, "---") || marker(content, "...")) {
-                r.close_all();
+                self.close_all();
                 pos = next;
                 continue;
             }
-            let after = r.line(pos + indent, pos + line.len(), indent, &mut block);
+            let after = self.line(pos + indent, pos + line.len(), indent, &mut block);
             pos = after.max(next);
         }
-        r.close_all();
+        self.close_all();
         self
     }
 }
