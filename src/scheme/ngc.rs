@@ -49,7 +49,7 @@ use crate::parse::{class, offset_in, PErr, Res, Why};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
 use crate::scheme::words::{
-    self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, word, Marker,
+    self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, Marker,
 };
 use crate::scheme::{
     lenient_version, release_version, Facts, Field, Indexed, Scheme, Tagged, Track,
@@ -864,7 +864,6 @@ impl NgcTag {
         w: &Words<'_>,
         cuda_repo: bool,
     ) -> NgcTag {
-        use std::fmt::Write as _;
         let name = r.name();
         let namespace = r.namespace();
         let within = |p: &str| words::within(input, p);
@@ -924,17 +923,85 @@ impl NgcTag {
             }
             _ => (w.cuda, None),
         };
-        // What the name does not spell, after it.
+        let mut flags = 0;
+        if w.cudnn_bare {
+            flags |= CUDNN_BARE;
+        }
+        if cuda_repo {
+            flags |= CUDA_REPO;
+        }
+        if w.other {
+            flags |= OTHER;
+        }
+        let mut v = NgcTag {
+            text: Box::default(),
+            position: w.position.unwrap_or(NgcPosition::None),
+            marker: w.marker.unwrap_or(Marker::FINAL),
+            build: w.build,
+            base: base as u32,
+            registry: registry.map_or(base, |g| offset_in(input, g)) as u32,
+            extra: 0,
+            repository: repository.unwrap_or_default(),
+            tag: tag.unwrap_or_default(),
+            digest: digest_written.unwrap_or_default(),
+            cuda,
+            cudnn: w.cudnn,
+            variant: w.variant.part(),
+            package: w.package,
+            python: w.python,
+            suffix: w.suffix.part(),
+            os: w.os,
+            compiler: w.compiler,
+            lead: w.lead,
+            l4t: w.l4t,
+            pre: w.pre,
+            release2: w.release2,
+            flags,
+        };
+        let spelled = repository.is_some()
+            && (t.is_none() || tag.is_some())
+            && (digest.is_none() || digest_written.is_some())
+            && cuda_printed.is_none()
+            && !w.variant.broken
+            && !w.suffix.broken;
+        if spelled {
+            // The common case: the name spells every part.
+            v.text = input.into();
+        } else {
+            v.append(input, r, w, cuda_printed);
+        }
+        v
+    }
+
+    /// The text of a value whose name does not spell every part: the name,
+    /// then each part it does not spell, sized before it is allocated.
+    #[cold]
+    #[inline(never)]
+    fn append(
+        &mut self,
+        input: &str,
+        r: &Reference<'_>,
+        w: &Words<'_>,
+        cuda_printed: Option<Version>,
+    ) {
+        use std::fmt::Write as _;
+        let name = r.name();
+        let namespace = r.namespace();
+        let (t, digest) = (r.tag(), r.digest());
         let printed = |v: &dyn fmt::Display| {
             let mut n = Count(0);
             let _ = write!(n, "{v}");
             n.0
         };
         let path_len = namespace.map_or(0, |n| n.len() + 1) + name.len();
-        let extra = if repository.is_none() { path_len } else { 0 }
-            + t.filter(|_| tag.is_none()).map_or(0, str::len)
+        let missing = |s: Sp| s.len == 0;
+        let extra = if missing(self.repository) {
+            path_len
+        } else {
+            0
+        } + t.filter(|_| missing(self.tag)).map_or(0, str::len)
             + digest
-                .filter(|_| digest_written.is_none())
+                .filter(|_| missing(self.digest))
                 .map_or(0, |d| printed(&d))
             + cuda_printed.map_or(0, |v| printed(&v))
             + if w.variant.broken {
@@ -960,91 +1027,47 @@ impl NgcTag {
             at: FROM_END | at as u16,
             len: len as u16,
         };
-        let repository = repository.unwrap_or_else(|| {
-            sp(append(&mut text, &|s| {
+        if missing(self.repository) {
+            self.repository = sp(append(&mut text, &|s| {
                 if let Some(n) = namespace {
                     s.push_str(n);
                     s.push('/');
                 }
                 s.push_str(name);
-            }))
-        });
-        let tag = match (tag, t) {
-            (Some(x), _) => x,
-            (None, Some(t)) => sp(append(&mut text, &|s| s.push_str(t))),
-            (None, None) => Sp::default(),
-        };
-        let digest = match (digest_written, digest) {
-            (Some(x), _) => x,
-            (None, Some(d)) => sp(append(&mut text, &|s| {
+            }));
+        }
+        if let Some(t) = t.filter(|_| missing(self.tag)) {
+            self.tag = sp(append(&mut text, &|s| s.push_str(t)));
+        }
+        if let Some(d) = digest.filter(|_| missing(self.digest)) {
+            self.digest = sp(append(&mut text, &|s| {
                 let _ = write!(s, "{d}");
-            })),
-            (None, None) => Sp::default(),
-        };
+            }));
+        }
         // The parts of the tag that are not in it come last: at most the
         // tag's length, so they are `u8` offsets from the end.
         let part = |(at, len): (usize, usize)| Part {
             at: at as u8,
             len: len as u8,
         };
-        let mut flags = 0;
-        let cuda = match cuda_printed {
-            Some(v) => {
-                flags |= CUDA_X;
-                part(append(&mut text, &|s| {
-                    let _ = write!(s, "{v}");
-                }))
-            }
-            None => cuda,
-        };
-        let variant = if w.variant.broken {
-            flags |= VARIANT_X;
-            part(append(&mut text, &|s| w.variant.push_joined(w.tag, s)))
-        } else {
-            w.variant.part()
-        };
-        let suffix = if w.suffix.broken {
-            flags |= SUFFIX_X;
-            part(append(&mut text, &|s| w.suffix.push_joined(w.tag, s)))
-        } else {
-            w.suffix.part()
-        };
+        if let Some(v) = cuda_printed {
+            self.flags |= CUDA_X;
+            self.cuda = part(append(&mut text, &|s| {
+                let _ = write!(s, "{v}");
+            }));
+        }
+        if w.variant.broken {
+            self.flags |= VARIANT_X;
+            self.variant = part(append(&mut text, &|s| w.variant.push_joined(w.tag, s)));
+        }
+        if w.suffix.broken {
+            self.flags |= SUFFIX_X;
+            self.suffix = part(append(&mut text, &|s| w.suffix.push_joined(w.tag, s)));
+        }
         debug_assert_eq!(text.len(), total);
-        if w.cudnn_bare {
-            flags |= CUDNN_BARE;
-        }
-        if cuda_repo {
-            flags |= CUDA_REPO;
-        }
-        if w.other {
-            flags |= OTHER;
-        }
-        NgcTag {
-            // Exact: no reallocation.
-            text: text.into_boxed_str(),
-            position: w.position.unwrap_or(NgcPosition::None),
-            marker: w.marker.unwrap_or(Marker::FINAL),
-            build: w.build,
-            base: base as u32,
-            registry: registry.map_or(base, |g| offset_in(input, g)) as u32,
-            extra: extra as u16,
-            repository,
-            tag,
-            digest,
-            cuda,
-            cudnn: w.cudnn,
-            variant,
-            package: w.package,
-            python: w.python,
-            suffix,
-            os: w.os,
-            compiler: w.compiler,
-            lead: w.lead,
-            l4t: w.l4t,
-            pre: w.pre,
-            release2: w.release2,
-            flags,
-        }
+        self.extra = extra as u16;
+        // Exact: no reallocation.
+        self.text = text.into_boxed_str();
     }
 }
 
@@ -1157,6 +1180,14 @@ fn ends(r: &str) -> bool {
 /// Reads `x` as the pre-release marker of the lead when it is a whole
 /// marker word, in any case (`rc0`, `beta2`, `RC`): `true` when it was one.
 fn pre_word<'a>(x: &'a str, w: &mut Words<'a>) -> bool {
+    // Only a word that starts as a marker word can be one (most are not:
+    // `py3`, `devel`).
+    if !matches!(
+        x.as_bytes().first().map(u8::to_ascii_lowercase),
+        Some(b'a' | b'b' | b'r' | b'd' | b'p')
+    ) {
+        return false;
+    }
     // Lower case only when it must be (`RC`), on the stack: a word of a
     // tag has at most 128 bytes, and reading a name allocates nothing.
     let mut buf = [0u8; 128];
@@ -1287,55 +1318,80 @@ fn version_lead(t: &str, letter: Option<char>, lenient: bool) -> LeadRes<'_> {
 // word ::= python | cuda-word | "cudnn" [0-9]* | os | "gcc" version
 //        | "r" number "." version | release | [A-Za-z0-9] [A-Za-z0-9._]*
 fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
-    if words::is_python(x) {
-        if w.python.is_some() {
-            return fail(x, x.len(), Component::Python, "expected one python part");
-        }
-        w.python = w.part(x);
-        return Ok(("", ()));
-    }
-    if let Some(v) = versioned(x, "cuda") {
-        w.cuda = w.part(v);
-        return Ok(("", ()));
-    }
-    if let Some(m) = x.strip_prefix("cuda_") {
-        if is_plain(m) {
-            w.cuda = w.part(m);
-            return Ok(("", ()));
-        }
-    }
-    if let Some(bad) = words::versioned_then(x, "cuda") {
-        return fail(
-            bad,
-            0,
-            Component::Cuda,
-            "expected '-' after the cuda version",
-        );
-    }
-    if let Some(bad) = words::versioned_then(x, "py") {
-        return fail(
-            bad,
-            0,
-            Component::Python,
-            "expected '-' after the python version",
-        );
-    }
-    if let Some(n) = x.strip_prefix("cudnn") {
-        if n.bytes().all(|b| b.is_ascii_digit()) {
-            // A bare `cudnn` is `unversioned` (see `NgcTag::cudnn`).
-            w.cudnn_bare = n.is_empty();
-            w.cudnn = if n.is_empty() { Part::NONE } else { w.part(n) };
-            return Ok(("", ()));
+    // By the first letter, each prefix's version read once: a tag's words
+    // are read for every name of a catalog.
+    let first = x.as_bytes().first().copied();
+    if first == Some(b'p') {
+        if let Some(v) = x.strip_prefix("py") {
+            match Version::prefix(v, Component::Version) {
+                Ok(("", _)) => {
+                    if w.python.is_some() {
+                        return fail(x, x.len(), Component::Python, "expected one python part");
+                    }
+                    w.python = w.part(x);
+                    return Ok(("", ()));
+                }
+                Ok(_) => {
+                    // The failure path reads again, for the error's place.
+                    if let Some(bad) = words::versioned_then(x, "py") {
+                        return fail(
+                            bad,
+                            0,
+                            Component::Python,
+                            "expected '-' after the python version",
+                        );
+                    }
+                }
+                Err(_) => {}
+            }
         }
     }
-    if OS
-        .iter()
-        .any(|os| x.strip_prefix(os).is_some_and(is_os_version))
+    if first == Some(b'c') {
+        if let Some(v) = x.strip_prefix("cuda") {
+            match Version::prefix(v, Component::Version) {
+                Ok(("", _)) => {
+                    w.cuda = w.part(v);
+                    return Ok(("", ()));
+                }
+                Ok(_) => {
+                    // The failure path reads again, for the error's place.
+                    if let Some(bad) = words::versioned_then(x, "cuda") {
+                        return fail(
+                            bad,
+                            0,
+                            Component::Cuda,
+                            "expected '-' after the cuda version",
+                        );
+                    }
+                }
+                Err(_) => {
+                    if let Some(m) = v.strip_prefix('_') {
+                        if is_plain(m) {
+                            w.cuda = w.part(m);
+                            return Ok(("", ()));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(n) = x.strip_prefix("cudnn") {
+            if n.bytes().all(|b| b.is_ascii_digit()) {
+                // A bare `cudnn` is `unversioned` (see `NgcTag::cudnn`).
+                w.cudnn_bare = n.is_empty();
+                w.cudnn = if n.is_empty() { Part::NONE } else { w.part(n) };
+                return Ok(("", ()));
+            }
+        }
+    }
+    if matches!(first, Some(b'u' | b'a' | b'c' | b'r' | b'd' | b'o'))
+        && OS
+            .iter()
+            .any(|os| x.strip_prefix(os).is_some_and(is_os_version))
     {
         w.os = w.part(x);
         return Ok(("", ()));
     }
-    if versioned(x, "gcc").is_some() {
+    if first == Some(b'g') && versioned(x, "gcc").is_some() {
         w.compiler = w.part(x);
         return Ok(("", ()));
     }
@@ -1387,6 +1443,15 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
         w.variant.extend(w.tag, at, x);
     }
     Ok(("", ()))
+}
+
+/// Splits the word at the start of `i`: everything up to the next `-` or
+/// the end. Returns `(word, rest)`, `rest` starting at the `-` or empty.
+/// (`words::word` with a byte loop: words are short, a `char` search costs
+/// more than it saves.)
+fn word(i: &str) -> (&str, &str) {
+    let n = i.bytes().position(|b| b == b'-').unwrap_or(i.len());
+    (&i[..n], &i[n..])
 }
 
 /// An OS version: empty, or numbers separated by dots (`22.04`, `8`).
