@@ -1204,7 +1204,7 @@ fn pre_word<'a>(x: &'a str, w: &mut Words<'a>) -> bool {
     } else {
         x
     };
-    match marker(lower).filter(|_| is_marker_word(lower)) {
+    match Some(lower).filter(|l| is_marker_word(l)).and_then(marker) {
         Some(("", m)) => {
             w.marker = Some(m);
             w.pre = w.part(x);
