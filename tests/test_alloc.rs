@@ -307,11 +307,11 @@ fn comparing_allocates_nothing() {
 /// TWCC: its text, the name as written, which the image reads its
 /// reference from (an implied `docker.io` is not in it).
 const BOUND_TWCC: usize = 1;
-/// NGC: its text (which the image reads its reference from, as TWCC) and
-/// the box of its parts; a part the name does not spell (a bare `cudnn`, a
-/// CUDA version written differently, words joined across others) grows
-/// the text once or twice.
-const BOUND_NGC: usize = 4;
+/// NGC: its text, which the image reads its reference from (as TWCC);
+/// a part the name does not spell (a `library/` repository, a CUDA version
+/// written differently, words joined across others) lies after the name
+/// in the same text, sized before it is allocated.
+const BOUND_NGC: usize = 1;
 /// VESSL: its canonical name, which the image borrows whenever it is the
 /// reference's text byte for byte (a lowercase registry).
 const BOUND_VESSL: usize = 1;

@@ -49,7 +49,7 @@ use crate::parse::{class, offset_in, PErr, Res, Why};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
 use crate::scheme::words::{
-    self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, word, Marker,
+    self, as_scheme, fail, finish, is_plain, is_tag_word, marker, versioned, Marker,
 };
 use crate::scheme::{
     lenient_version, release_version, Facts, Field, Indexed, Scheme, Tagged, Track,
@@ -124,114 +124,213 @@ pub enum NgcPosition {
 /// `rapidsai:cuda10.0_ubuntu16.04` (`_` after the CUDA version),
 /// `pytorch:24.13-py3` (no such month), `pytorch:24.01-py3-py3` (two Python parts).
 #[derive(Clone)]
-pub struct NgcTag(Box<Ngc>);
-
-/// The parts of an NGC tag, behind a box: a catalog holds many images, and
-/// this would make every [`Value`](crate::Value), and so every
-/// [`Image`](crate::Image), large whatever its scheme.
-///
-/// One text holds the name as written, then whatever a part needs that the
-/// name does not spell (a `library/` repository, a CUDA version of the `cuda`
-/// repository, words joined across others): every part is an [`At`] into it.
-#[derive(Clone)]
-struct Ngc {
+pub struct NgcTag {
+    /// The name as written, then whatever a part needs that the name does
+    /// not spell (a `library/` repository, a CUDA version of the `cuda`
+    /// repository written differently, words joined across others): one
+    /// allocation, no spare capacity. A catalog holds many images, so the
+    /// parts are small offsets into it rather than a box of their own.
     text: Box<str>,
-    /// The length of the name as written, at the start of `text`.
-    len: u32,
-    registry: Option<At>,
-    repository: At,
-    framework: Option<At>,
-    flavor: Option<At>,
     position: NgcPosition,
-    cuda_repo: bool,
-    cuda: Option<At>,
-    cudnn: Option<At>,
-    variant: Option<At>,
-    package: Option<At>,
-    python: Option<At>,
-    suffix: Option<At>,
-    os: Option<At>,
-    compiler: Option<At>,
-    tag: Option<At>,
-    /// The tag was not read as a version (`latest`, `v2-merged-tf2-py3`).
-    other: bool,
-    digest: Option<At>,
-    /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
-    lead_text: Option<At>,
     /// The pre-release marker of the leading version.
     marker: Marker,
-    /// The NGC release after a product version (`22.09` of `6.2-22.09-samples`).
-    release2: Option<Release>,
+    /// A build number right after a product version (`1` of `4.2.1-1`);
+    /// 0: none (a build number never starts with `0`).
+    build: u32,
+    /// Where the registry, if written, ends; else where the repository or
+    /// the name starts: [`Sp`]s of the name as written count from here.
+    base: u32,
+    /// Where the registry starts (`text[registry..base]`); `base`: none.
+    registry: u32,
+    /// How many bytes of `text` follow the name as written.
+    extra: u16,
+    repository: Sp,
+    tag: Sp,
+    digest: Sp,
+    // The parts of the tag, as offsets into it (see [`Part`]).
+    cuda: Part,
+    cudnn: Part,
+    variant: Part,
+    package: Part,
+    python: Part,
+    suffix: Part,
+    os: Part,
+    compiler: Part,
+    /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
+    lead: Part,
     /// The L4T release after a product version (`r32.7.1`).
-    l4t: Option<At>,
-    /// A build number right after a product version (`1` of `4.2.1-1`).
-    build: Option<u32>,
+    l4t: Part,
     /// A pre-release written as a word of its own (`beta2` of `3.0.0-beta2`).
-    pre: Option<At>,
+    pre: Part,
+    /// The NGC release after a product version (`22.09` of `6.2-22.09-samples`).
+    release2: Part,
+    /// The `X_*` flags below.
+    flags: u8,
 }
 
-/// A part of an NGC value: `text[a..b]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct At(u32, u32);
+/// `cuda` lies in the text after the name, not in the tag.
+const CUDA_X: u8 = 1;
+/// `variant` lies in the text after the name, not in the tag.
+const VARIANT_X: u8 = 2;
+/// `suffix` lies in the text after the name, not in the tag.
+const SUFFIX_X: u8 = 4;
+/// A bare `cudnn`: cuDNN `unversioned`.
+const CUDNN_BARE: u8 = 8;
+/// The `cuda` repository: its leading version is the CUDA version.
+const CUDA_REPO: u8 = 16;
+/// The tag was not read as a version (`latest`, `v2-merged-tf2-py3`).
+const OTHER: u8 = 32;
 
-impl Ngc {
-    fn get(&self, at: Option<At>) -> Option<&str> {
-        at.map(|At(a, b)| &self.text[a as usize..b as usize])
+/// A part of the name outside the tag (repository, tag, digest), `len`
+/// bytes at `base + at` in the name as written, or, with [`FROM_END`] set
+/// in `at`, that many bytes before the end of the text; `len` 0: none.
+/// Everything after the registry is short (a path of at most 255 bytes, a
+/// tag of 128, a digest of 135), so 16 bits are plenty.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Sp {
+    at: u16,
+    len: u16,
+}
+
+/// `Sp::at` counts back from the end of the text.
+const FROM_END: u16 = 0x8000;
+
+/// A part of the tag: `len` bytes `at` bytes into the tag (of at most 128
+/// bytes), or, with its `X_*` flag set, `at` bytes before the end of the
+/// text; `len` 0: none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Part {
+    at: u8,
+    len: u8,
+}
+
+impl Part {
+    const NONE: Part = Part { at: 0, len: 0 };
+
+    fn is_some(self) -> bool {
+        self.len != 0
     }
 
-    /// The name as written.
-    fn written(&self) -> &str {
-        &self.text[..self.len as usize]
-    }
-
-    fn repository(&self) -> &str {
-        let At(a, b) = self.repository;
-        &self.text[a as usize..b as usize]
+    fn is_none(self) -> bool {
+        self.len == 0
     }
 }
 
-/// The text of an [`Ngc`] being built: the name as written, then any part
-/// it does not spell.
-struct Buf<'i> {
-    input: &'i str,
-    text: String,
+/// A run of variant or suffix words joined by `-`: from `at` to `end` in
+/// the tag while its words follow each other (no copy), else `broken` and
+/// joined from the words starting at the bits of `starts` (a tag has at
+/// most 128 bytes).
+#[derive(Clone, Copy, Default)]
+struct Run {
+    at: u8,
+    end: u8,
+    broken: bool,
+    starts: u128,
 }
 
-impl Buf<'_> {
-    /// Where `part` is: in the name as written if it is a slice of it,
-    /// else appended.
-    fn at(&mut self, part: &str) -> At {
-        if words::within(self.input, part) {
-            let a = offset_in(self.input, part);
-            return At(a as u32, (a + part.len()) as u32);
+impl Run {
+    fn is_some(&self) -> bool {
+        self.end != 0
+    }
+
+    /// Adds word `x`, `at` bytes into tag `t`.
+    fn extend(&mut self, t: &str, at: usize, x: &str) {
+        let end = at + x.len();
+        if !self.is_some() {
+            self.at = at as u8;
+        } else if !(t.as_bytes().get(usize::from(self.end)) == Some(&b'-')
+            && at == usize::from(self.end) + 1)
+        {
+            // A run broken by another word (`devel-ubuntu22.04-x`).
+            self.broken = true;
         }
-        let a = self.text.len();
-        self.text.push_str(part);
-        At(a as u32, self.text.len() as u32)
+        self.end = end as u8;
+        self.starts |= 1u128 << at;
+    }
+
+    /// The words of a broken run, in order.
+    fn words<'t>(&self, t: &'t str) -> impl Iterator<Item = &'t str> {
+        let mut m = self.starts;
+        std::iter::from_fn(move || {
+            if m == 0 {
+                return None;
+            }
+            let i = m.trailing_zeros() as usize;
+            m &= m - 1;
+            Some(word(&t[i..]).0)
+        })
+    }
+
+    /// The length of the joined words of a broken run.
+    fn joined_len(&self, t: &str) -> usize {
+        self.words(t).map(|x| x.len() + 1).sum::<usize>() - 1
+    }
+
+    fn push_joined(&self, t: &str, out: &mut String) {
+        for (i, x) in self.words(t).enumerate() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push_str(x);
+        }
+    }
+
+    /// The run as a part of the tag, when not broken.
+    fn part(&self) -> Part {
+        if self.broken || !self.is_some() {
+            return Part::NONE;
+        }
+        Part {
+            at: self.at,
+            len: self.end - self.at,
+        }
     }
 }
 
-/// The words of a tag, as slices of the input.
+/// The words of a tag, as parts of it (a tag has at most 128 bytes).
 #[derive(Default)]
 struct Words<'a> {
-    /// The whole tag: the words below are slices of it.
+    /// The whole tag: the parts below are offsets into it.
     tag: &'a str,
     position: Option<NgcPosition>,
-    cuda: Option<&'a str>,
-    cudnn: Option<&'a str>,
-    variant: Option<Cow<'a, str>>,
-    package: Option<&'a str>,
-    python: Option<&'a str>,
-    suffix: Option<Cow<'a, str>>,
-    os: Option<&'a str>,
-    compiler: Option<&'a str>,
+    cuda: Part,
+    cudnn: Part,
+    cudnn_bare: bool,
+    variant: Run,
+    package: Part,
+    python: Part,
+    suffix: Run,
+    os: Part,
+    compiler: Part,
     other: bool,
-    lead_text: Option<&'a str>,
+    lead: Part,
     marker: Option<Marker>,
-    release2: Option<(&'a str, Release)>,
-    l4t: Option<&'a str>,
-    build: Option<(&'a str, u32)>,
-    pre: Option<&'a str>,
+    release2: Part,
+    l4t: Part,
+    /// A build number (0: none).
+    build: u32,
+    pre: Part,
+}
+
+impl Words<'_> {
+    /// Where `x`, a slice of the tag, is in it.
+    fn part(&self, x: &str) -> Part {
+        debug_assert!(words::within(self.tag, x) && self.tag.len() <= 255);
+        Part {
+            at: offset_in(self.tag, x) as u8,
+            len: x.len() as u8,
+        }
+    }
+}
+
+/// Counts the bytes written (sizing the text before it is allocated).
+struct Count(usize);
+
+impl fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.len();
+        Ok(())
+    }
 }
 
 /// Instantiation
@@ -247,12 +346,12 @@ impl NgcTag {
 impl NgcTag {
     /// The registry, if written (`nvcr.io`).
     pub fn registry(&self) -> Option<&str> {
-        self.0.get(self.0.registry)
+        (self.registry != self.base).then(|| &self.text[self.registry as usize..self.base as usize])
     }
 
     /// The repository path (`nvidia/pytorch`).
     pub fn repository(&self) -> &str {
-        self.0.repository()
+        self.sp(self.repository).unwrap_or("")
     }
 
     /// The framework: the repository name (`pytorch`), `rapidsai` for the
@@ -260,93 +359,181 @@ impl NgcTag {
     /// (`tensorrt-llm/release`); `None` for NIM model repositories
     /// (`nim/meta/…`).
     pub fn framework(&self) -> Option<&str> {
-        self.0.get(self.0.framework)
+        let (namespace, name) = self.namespace_name();
+        // NIM repositories hold models, not frameworks.
+        if namespace.is_some_and(|n| n == "nim" || n.starts_with("nim/")) {
+            return None;
+        }
+        if let Some(r) = rapids(namespace) {
+            return Some(r);
+        }
+        if name == "release" {
+            // `nvidia/tensorrt-llm/release`: the repository names a channel
+            // of the framework above it.
+            return namespace.and_then(|n| n.rsplit('/').next());
+        }
+        Some(name)
     }
 
     /// The RAPIDS flavor (`nvidia/rapidsai/<flavor>`).
     pub fn flavor(&self) -> Option<&str> {
-        self.0.get(self.0.flavor)
+        let (namespace, name) = self.namespace_name();
+        rapids(namespace).map(|_| name)
     }
 
     /// The position on the track.
     pub fn position(&self) -> NgcPosition {
-        self.0.position
+        self.position
     }
 
     /// The NGC release (`24.01`; `22.09` of `deepstream:6.2-22.09-samples`,
     /// a product version with the NGC release it shipped in).
     pub fn release(&self) -> Option<Release> {
-        match self.0.position {
+        match self.position {
             NgcPosition::Release(r) => Some(r),
-            _ => self.0.release2,
+            _ => self.release2(),
         }
     }
 
     /// The L4T release written after a product version (`r32.7.1` of
     /// `dli-nano-ai:v2.0.2-r32.7.1`).
     pub fn l4t(&self) -> Option<&str> {
-        self.0.get(self.0.l4t)
+        self.part(self.l4t, 0)
     }
 
     /// Whether the tag was read as a position (a release or a version), not
     /// as an opaque tag (`latest` counts as read: it is the alias).
     pub fn has_position(&self) -> bool {
-        !self.0.other
+        self.flags & OTHER == 0
     }
 
     /// The CUDA version (`12.1.1`), or `multi` (`cuda_multi`).
     pub fn cuda(&self) -> Option<&str> {
-        self.0.get(self.0.cuda)
+        self.part(self.cuda, CUDA_X)
     }
 
     /// The cuDNN version (`8`), or `unversioned` (a bare `cudnn`).
     pub fn cudnn(&self) -> Option<&str> {
-        self.0.get(self.0.cudnn)
+        if self.flags & CUDNN_BARE != 0 {
+            return Some("unversioned");
+        }
+        self.part(self.cudnn, 0)
     }
 
     /// The variant words before Python, joined by `-` (`trtllm-python`, `devel`).
     pub fn variant(&self) -> Option<&str> {
-        self.0.get(self.0.variant)
+        self.part(self.variant, VARIANT_X)
     }
 
     /// The package DIGITS is built on (`tensorflow`).
     pub fn package(&self) -> Option<&str> {
-        self.0.get(self.0.package)
+        self.part(self.package, 0)
     }
 
     /// The Python part as written (`py3`, RAPIDS' `py3.6`).
     pub fn python(&self) -> Option<&str> {
-        self.0.get(self.0.python)
+        self.part(self.python, 0)
     }
 
     /// The words after Python, joined by `-` (`sdk`, `igpu-min`).
     pub fn suffix(&self) -> Option<&str> {
-        self.0.get(self.0.suffix)
+        self.part(self.suffix, SUFFIX_X)
     }
 
     /// The operating system (`ubuntu22.04`).
     pub fn os(&self) -> Option<&str> {
-        self.0.get(self.0.os)
+        self.part(self.os, 0)
     }
 
     /// The compiler word (`gcc11`), if any.
     pub(crate) fn compiler(&self) -> Option<&str> {
-        self.0.get(self.0.compiler)
+        self.part(self.compiler, 0)
     }
 
     /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
     pub(crate) fn lead_text(&self) -> Option<&str> {
-        self.0.get(self.0.lead_text)
+        self.part(self.lead, 0)
     }
 
     /// The tag as written, if any.
     pub fn tag(&self) -> Option<&str> {
-        self.0.get(self.0.tag)
+        self.sp(self.tag)
     }
 
     /// The text as written.
     pub fn as_str(&self) -> &str {
-        self.0.written()
+        &self.text[..self.text.len() - usize::from(self.extra)]
+    }
+}
+
+/// The last 8 bytes of a namespace when they are `rapidsai`: RAPIDS names
+/// its flavors `nvidia/rapidsai/<flavor>`.
+fn rapids(namespace: Option<&str>) -> Option<&str> {
+    namespace
+        .and_then(|n| n.len().checked_sub(8).map(|at| &n[at..]))
+        .filter(|n| *n == "rapidsai")
+}
+
+/// The parts as stored.
+impl NgcTag {
+    /// The text of a part outside the tag.
+    fn sp(&self, s: Sp) -> Option<&str> {
+        if s.len == 0 {
+            return None;
+        }
+        let a = if s.at & FROM_END != 0 {
+            self.text.len() - usize::from(s.at & !FROM_END)
+        } else {
+            self.base as usize + usize::from(s.at)
+        };
+        Some(&self.text[a..a + usize::from(s.len)])
+    }
+
+    /// The text of a part of the tag (`x`: its flag when it may lie after
+    /// the name instead).
+    fn part(&self, p: Part, x: u8) -> Option<&str> {
+        if p.is_none() {
+            return None;
+        }
+        let a = if self.flags & x != 0 {
+            self.text.len() - usize::from(p.at)
+        } else {
+            let tag = self.sp(self.tag)?;
+            offset_in(&self.text, tag) + usize::from(p.at)
+        };
+        Some(&self.text[a..a + usize::from(p.len)])
+    }
+
+    /// The repository's namespace, if any, and name.
+    fn namespace_name(&self) -> (Option<&str>, &str) {
+        let repository = self.repository();
+        match repository.rsplit_once('/') {
+            Some((n, m)) => (Some(n), m),
+            None => (None, repository),
+        }
+    }
+
+    fn digest(&self) -> Option<&str> {
+        self.sp(self.digest)
+    }
+
+    /// The NGC release after a product version, read again from its text
+    /// (it was read once when the tag was).
+    fn release2(&self) -> Option<Release> {
+        let x = self.part(self.release2, 0)?;
+        Release::prefix(x).ok().map(|(_, r)| r)
+    }
+
+    fn build_number(&self) -> Option<u32> {
+        (self.build != 0).then_some(self.build)
+    }
+
+    fn cuda_repo(&self) -> bool {
+        self.flags & CUDA_REPO != 0
+    }
+
+    fn other(&self) -> bool {
+        self.flags & OTHER != 0
     }
 }
 
@@ -357,13 +544,17 @@ impl NgcTag {
         let registry = words::written(input, r.domain());
         let Some(t) = r.tag() else {
             // `tensorflow-20.02-tf1-py3.sif`: nothing says NGC.
-            return registry.map(|_| NgcTag::build(input, r, registry, Words::default(), false));
+            return registry.map(|_| NgcTag::build(input, r, registry, &Words::default(), false));
         };
         // RAPIDS names its flavors `nvidia/rapidsai/<flavor>`.
         let rapids = r.namespace().is_some_and(|n| n.ends_with("rapidsai"));
         let framework = if rapids { "rapidsai" } else { r.name() };
-        let (_, w) = tag_words(t, framework).ok()?;
-        Some(NgcTag::build(input, r, registry, w, framework == "cuda"))
+        let mut w = Words {
+            tag: t,
+            ..Words::default()
+        };
+        tag_words(&mut w, framework).ok()?;
+        Some(NgcTag::build(input, r, registry, &w, framework == "cuda"))
     }
 
     /// The reading of a tag that does not fit the grammar: the registry,
@@ -374,7 +565,7 @@ impl NgcTag {
             other: r.tag().is_some(),
             ..Words::default()
         };
-        NgcTag::build(input, r, registry, w, false)
+        NgcTag::build(input, r, registry, &w, false)
     }
 
     /// The repository as people read it, the same for every spelling of
@@ -387,23 +578,23 @@ impl NgcTag {
     /// The parts of [`repository_written`](Self::repository_written):
     /// registry, path and name.
     fn repository_parts(&self) -> (Option<&str>, Option<&str>, &str) {
-        let (path, name) = match self.0.repository().rsplit_once('/') {
+        let (path, name) = match self.repository().rsplit_once('/') {
             Some((p, n)) => (Some(p), n),
-            None => (None, self.0.repository()),
+            None => (None, self.repository()),
         };
-        (self.0.get(self.0.registry), path, name)
+        (self.registry(), path, name)
     }
 
     /// What [`Tagged::track`] writes after the repository, as values: the
     /// kind of position (with its letter, or the tag), then the parts that
     /// are not the position.
     fn track_shape(&self) -> (u8, Option<char>, Option<&str>, [Option<&str>; 9]) {
-        let (kind, letter, tag) = match self.0.position {
+        let (kind, letter, tag) = match self.position {
             NgcPosition::Release(_) => (0, None, None),
             NgcPosition::Version(c, _) => (1, c, None),
             NgcPosition::Vendor(_) => (2, None, None),
-            NgcPosition::None if self.0.other || self.is_latest() => {
-                (3, None, Some(self.0.get(self.0.tag).unwrap_or(DEFAULT_TAG)))
+            NgcPosition::None if self.other() || self.is_latest() => {
+                (3, None, Some(self.tag().unwrap_or(DEFAULT_TAG)))
             }
             NgcPosition::None => (4, None, None),
         };
@@ -412,26 +603,22 @@ impl NgcTag {
 
     /// The parts of the track that are not the position, by key.
     fn track_parts(&self) -> [(&'static str, Option<&str>); 9] {
-        let cuda = if self.0.cuda_repo {
-            None
-        } else {
-            self.0.get(self.0.cuda)
-        };
+        let cuda = if self.cuda_repo() { None } else { self.cuda() };
         [
             ("cuda", cuda),
-            ("cudnn", self.0.get(self.0.cudnn)),
-            ("variant", self.0.get(self.0.variant)),
-            ("package", self.0.get(self.0.package)),
-            ("python", self.0.get(self.0.python)),
-            ("suffix", self.0.get(self.0.suffix)),
-            ("os", self.0.get(self.0.os)),
-            ("compiler", self.0.get(self.0.compiler)),
-            ("l4t", self.0.get(self.0.l4t)),
+            ("cudnn", self.cudnn()),
+            ("variant", self.variant()),
+            ("package", self.package()),
+            ("python", self.python()),
+            ("suffix", self.suffix()),
+            ("os", self.os()),
+            ("compiler", self.compiler()),
+            ("l4t", self.l4t()),
         ]
     }
 
     fn is_latest(&self) -> bool {
-        matches!(self.0.get(self.0.tag), None | Some(DEFAULT_TAG))
+        matches!(self.tag(), None | Some(DEFAULT_TAG))
     }
 }
 
@@ -439,10 +626,10 @@ impl PartialEq for NgcTag {
     /// By meaning: the same registry (without case; none is Docker Hub),
     /// repository path, tag and digest.
     fn eq(&self, other: &Self) -> bool {
-        words::host_eq(self.0.get(self.0.registry), other.0.get(other.0.registry))
-            && self.0.repository() == other.0.repository()
-            && self.0.get(self.0.tag) == other.0.get(other.0.tag)
-            && self.0.get(self.0.digest) == other.0.get(other.0.digest)
+        words::host_eq(self.registry(), other.registry())
+            && self.repository() == other.repository()
+            && self.tag() == other.tag()
+            && self.digest() == other.digest()
     }
 }
 
@@ -451,23 +638,23 @@ impl Eq for NgcTag {}
 impl Hash for NgcTag {
     /// Agrees with `Eq`.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        crate::reference::hash_host(Some(words::host(self.0.get(self.0.registry))), state);
-        self.0.repository().hash(state);
-        self.0.get(self.0.tag).hash(state);
-        self.0.get(self.0.digest).hash(state);
+        crate::reference::hash_host(Some(words::host(self.registry())), state);
+        self.repository().hash(state);
+        self.tag().hash(state);
+        self.digest().hash(state);
     }
 }
 
 impl fmt::Display for NgcTag {
     /// The name exactly as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.written())
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for NgcTag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NgcTag({:?})", self.0.written())
+        write!(f, "NgcTag({:?})", self.as_str())
     }
 }
 
@@ -503,27 +690,30 @@ impl Tagged for NgcTag {
                 };
                 return Err(PErr::new(&input[at..], why).into_error(SUBJECT, input));
             }
-            return Ok(NgcTag::build(input, r, registry, Words::default(), false));
+            return Ok(NgcTag::build(input, r, registry, &Words::default(), false));
         };
         // RAPIDS names its flavors `nvidia/rapidsai/<flavor>`.
         let rapids = namespace.is_some_and(|n| n.ends_with("rapidsai"));
         let framework = if rapids { "rapidsai" } else { name };
         let cuda_repo = framework == "cuda";
-        let w = finish(tag_words(t, framework), SUBJECT, input)?;
-        Ok(NgcTag::build(input, r, registry, w, cuda_repo))
+        let mut w = Words {
+            tag: t,
+            ..Words::default()
+        };
+        finish(tag_words(&mut w, framework), SUBJECT, input)?;
+        Ok(NgcTag::build(input, r, registry, &w, cuda_repo))
     }
 
     fn track(&self) -> Track {
         let mut parts = vec![self.repository_written()];
-        match self.0.position {
+        match self.position {
             NgcPosition::Release(_) => parts.push("release".into()),
             NgcPosition::Version(Some(c), _) => parts.push(format!("version={c}")),
             NgcPosition::Version(None, _) => parts.push("version".into()),
             NgcPosition::Vendor(_) => parts.push("vendor".into()),
-            NgcPosition::None if self.0.other || self.is_latest() => parts.push(format!(
-                "tag={}",
-                self.0.get(self.0.tag).unwrap_or(DEFAULT_TAG)
-            )),
+            NgcPosition::None if self.other() || self.is_latest() => {
+                parts.push(format!("tag={}", self.tag().unwrap_or(DEFAULT_TAG)))
+            }
             NgcPosition::None => parts.push("cuda-only".into()),
         }
         for (k, v) in self.track_parts() {
@@ -549,42 +739,42 @@ impl Tagged for NgcTag {
                 f.push(Field::text(k, v));
             }
         };
-        push("registry", self.0.get(self.0.registry));
-        push("repository", Some(self.0.repository()));
-        push("framework", self.0.get(self.0.framework));
-        push("flavor", self.0.get(self.0.flavor));
-        let lead = self.0.get(self.0.lead_text);
-        match self.0.position {
+        push("registry", self.registry());
+        push("repository", Some(self.repository()));
+        push("framework", self.framework());
+        push("flavor", self.flavor());
+        let lead = self.lead_text();
+        match self.position {
             NgcPosition::Release(_) => push("release", lead),
-            NgcPosition::Version(_, _) if self.0.cuda_repo => {}
+            NgcPosition::Version(_, _) if self.cuda_repo() => {}
             NgcPosition::Version(_, _) | NgcPosition::Vendor(_) => push("version", lead),
             NgcPosition::None => {}
         }
-        let release2 = self.0.release2.map(|r| r.to_string());
+        let release2 = self.release2().map(|r| r.to_string());
         push("release", release2.as_deref());
-        push("pre", self.0.get(self.0.pre));
-        push("l4t", self.0.get(self.0.l4t));
-        let build = self.0.build.map(|b| b.to_string());
+        push("pre", self.part(self.pre, 0));
+        push("l4t", self.l4t());
+        let build = self.build_number().map(|b| b.to_string());
         push("build", build.as_deref());
-        push("cuda", self.0.get(self.0.cuda));
-        push("cudnn", self.0.get(self.0.cudnn));
-        push("variant", self.0.get(self.0.variant));
-        push("package", self.0.get(self.0.package));
+        push("cuda", self.cuda());
+        push("cudnn", self.cudnn());
+        push("variant", self.variant());
+        push("package", self.package());
         // NGC's framework tags write the Python major as a word (`py3`),
         // reported as written; a full version (`py3.6`, `py3.10`) is
         // reported as the version (`3.6`), wherever it stands.
-        let python = match self.0.get(self.0.python) {
+        let python = match self.python() {
             Some(p) if p.contains('.') => Some(&p[2..]),
             p => p,
         };
         push("python", python);
-        push("suffix", self.0.get(self.0.suffix));
-        push("os", self.0.get(self.0.os));
-        push("compiler", self.0.get(self.0.compiler));
-        if self.0.other {
-            push("tag", self.0.get(self.0.tag));
+        push("suffix", self.suffix());
+        push("os", self.os());
+        push("compiler", self.compiler());
+        if self.other() {
+            push("tag", self.tag());
         }
-        push("digest", self.0.get(self.0.digest));
+        push("digest", self.digest());
         f
     }
 
@@ -596,25 +786,22 @@ impl Tagged for NgcTag {
     /// Read from the typed parts, without building [`fields`](Tagged::fields)
     /// (a query ranks every candidate).
     fn facts(&self) -> Facts<'_> {
-        let lead = self.0.get(self.0.lead_text);
-        let version = match self.0.position {
+        let lead = self.lead_text();
+        let version = match self.position {
             NgcPosition::Release(r) => Some(release_version(r)),
-            NgcPosition::Version(_, v) if !self.0.cuda_repo => Some(v),
+            NgcPosition::Version(_, v) if !self.cuda_repo() => Some(v),
             NgcPosition::Vendor(_) => lead.and_then(lenient_version),
             _ => None,
         };
-        let text = |at| self.0.get(at);
         Facts {
-            version: version.or(self.0.release2.map(release_version)),
-            cuda: text(self.0.cuda).and_then(lenient_version),
-            cudnn: text(self.0.cudnn).and_then(|n| n.parse().ok()),
-            python: text(self.0.python).and_then(lenient_version),
+            version: version.or(self.release2().map(release_version)),
+            cuda: self.cuda().and_then(lenient_version),
+            cudnn: self.cudnn().and_then(|n| n.parse().ok()),
+            python: self.python().and_then(lenient_version),
             // NGC's suffixes (`-igpu`, `-sdk`) are flavours like a variant:
             // a plain image wins a tie over them.
-            variant: text(self.0.variant)
-                .or(text(self.0.suffix))
-                .map(Cow::Borrowed),
-            prerelease: self.0.pre.is_some() || self.0.marker.is_pre(),
+            variant: self.variant().or(self.suffix()).map(Cow::Borrowed),
+            prerelease: self.pre.is_some() || self.marker.is_pre(),
             released: self.release().map(|r| r.date()),
             ..Facts::default()
         }
@@ -632,17 +819,17 @@ impl Tagged for NgcTag {
         if !self.same_track(other) {
             return None;
         }
-        let o = match (self.0.position, other.0.position) {
+        let o = match (self.position, other.position) {
             (NgcPosition::Release(a), NgcPosition::Release(b)) => {
-                a.cmp_calendar(&b).then(self.0.marker.cmp(&other.0.marker))
+                a.cmp_calendar(&b).then(self.marker.cmp(&other.marker))
             }
             (NgcPosition::Version(_, a), NgcPosition::Version(_, b)) => cmp_numbers(&a, &b)
-                .then(self.0.marker.cmp(&other.0.marker))
-                .then(match (self.0.release2, other.0.release2) {
+                .then(self.marker.cmp(&other.marker))
+                .then(match (self.release2(), other.release2()) {
                     (Some(x), Some(y)) => x.cmp_calendar(&y),
                     _ => Ordering::Equal,
                 })
-                .then(self.0.build.cmp(&other.0.build)),
+                .then(self.build_number().cmp(&other.build_number())),
             (NgcPosition::Vendor(a), NgcPosition::Vendor(b)) => a.cmp_calendar(&b),
             _ => return None,
         };
@@ -668,108 +855,219 @@ fn cmp_numbers(a: &Version, b: &Version) -> Ordering {
 }
 
 impl NgcTag {
+    /// The value of `r`, read from `input`, with the words of its tag: one
+    /// allocation, sized before it is made.
     fn build(
         input: &str,
         r: &Reference<'_>,
         registry: Option<&str>,
-        w: Words<'_>,
+        w: &Words<'_>,
         cuda_repo: bool,
     ) -> NgcTag {
-        use std::fmt::Write as _;
-        let mut buf = Buf {
-            input,
-            text: String::with_capacity(input.len()),
-        };
-        buf.text.push_str(input);
-        let namespace = r.namespace();
         let name = r.name();
-        // RAPIDS names its flavors `nvidia/rapidsai/<flavor>`.
-        let rapids = namespace
-            .and_then(|n| n.len().checked_sub(8).map(|at| &n[at..]))
-            .filter(|n| *n == "rapidsai");
-        // NIM repositories hold models, not frameworks.
-        let nim = namespace.is_some_and(|n| n == "nim" || n.starts_with("nim/"));
-        let framework = if nim {
-            None
-        } else if rapids.is_some() {
-            rapids
-        } else if name == "release" {
-            // `nvidia/tensorrt-llm/release`: the repository names a channel
-            // of the framework above it.
-            namespace.and_then(|n| n.rsplit('/').next())
+        let namespace = r.namespace();
+        let within = |p: &str| words::within(input, p);
+        // The repository as written (not so for a `library/` Docker Hub
+        // reads into it, or a reference not read from `input`).
+        let path_written = within(name) && namespace.is_none_or(within);
+        let base = match registry {
+            Some(g) => offset_in(input, g) + g.len(),
+            None if path_written => offset_in(input, namespace.unwrap_or(name)),
+            None if within(name) => offset_in(input, name),
+            None => 0,
+        };
+        // A part of the name as written, `len` bytes at `a`, when it can be
+        // told from `base`.
+        let written = |a: usize, len: usize| -> Option<Sp> {
+            let at = a
+                .checked_sub(base)
+                .filter(|&at| at < usize::from(FROM_END))?;
+            Some(Sp {
+                at: at as u16,
+                len: u16::try_from(len).ok()?,
+            })
+        };
+        let repository = if path_written {
+            let a = offset_in(input, namespace.unwrap_or(name));
+            written(a, offset_in(input, name) + name.len() - a)
         } else {
-            Some(name)
+            None
         };
-        let mut at = |s: Option<&str>| s.map(|s| buf.at(s));
-        let registry = at(registry);
-        let framework = at(framework);
-        let flavor = at(rapids.map(|_| name));
-        let (cudnn, package, python, os) = (at(w.cudnn), at(w.package), at(w.python), at(w.os));
-        let (compiler, lead_text, l4t, pre) =
-            (at(w.compiler), at(w.lead_text), at(w.l4t), at(w.pre));
-        let tag = at(r.tag());
-        let variant = at(w.variant.as_deref());
-        let suffix = at(w.suffix.as_deref());
-        let cuda = match (cuda_repo, w.position) {
-            // The `cuda` repository's version, as its tag writes it
-            // (`12.1.0`), else as the version prints.
-            (true, Some(NgcPosition::Version(None, v)))
-                if lead_text.is_some() && w.lead_text.is_some_and(|l| spells(l, &v)) =>
-            {
-                lead_text
-            }
-            (true, Some(NgcPosition::Version(None, v))) => {
-                let a = buf.text.len();
-                let _ = write!(buf.text, "{v}");
-                Some(At(a as u32, buf.text.len() as u32))
-            }
-            _ => w.cuda.map(|c| buf.at(c)),
-        };
-        let repository = buf.at(&r.path());
-        let digest = r.digest().map(|d| {
+        let t = r.tag();
+        let tag = t
+            .filter(|t| within(t))
+            .and_then(|t| written(offset_in(input, t), t.len()));
+        let digest = r.digest();
+        let digest_written = digest.and_then(|d| {
             // `sha256:…` as written, after the `@`.
             let alg = d.algorithm().as_str();
             let hex = d.hex();
-            let a = offset_in(input, hex).checked_sub(alg.len() + 1);
-            match a {
-                Some(a) if words::within(input, hex) && input[a..].starts_with(alg) => {
-                    At(a as u32, (offset_in(input, hex) + hex.len()) as u32)
-                }
-                _ => {
-                    let a = buf.text.len();
-                    let _ = write!(buf.text, "{d}");
-                    At(a as u32, buf.text.len() as u32)
+            let a = offset_in(input, hex).checked_sub(alg.len() + 1)?;
+            if !(within(hex) && input[a..].starts_with(alg)) {
+                return None;
+            }
+            written(a, offset_in(input, hex) + hex.len() - a)
+        });
+        // The `cuda` repository's version, as its tag writes it (`12.1.0`),
+        // else as the version prints.
+        let (cuda, cuda_printed) = match (cuda_repo, w.position) {
+            (true, Some(NgcPosition::Version(None, v))) => {
+                let lead = Some(w.lead)
+                    .filter(|l| l.is_some())
+                    .map(|l| &w.tag[usize::from(l.at)..usize::from(l.at + l.len)]);
+                if lead.is_some_and(|l| spells(l, &v)) {
+                    (w.lead, None)
+                } else {
+                    (Part::NONE, Some(v))
                 }
             }
-        });
-        NgcTag(Box::new(Ngc {
-            // Exact when the name spells every part: no reallocation.
-            text: buf.text.into_boxed_str(),
-            len: input.len() as u32,
-            registry,
-            repository,
-            framework,
-            flavor,
+            _ => (w.cuda, None),
+        };
+        let mut flags = 0;
+        if w.cudnn_bare {
+            flags |= CUDNN_BARE;
+        }
+        if cuda_repo {
+            flags |= CUDA_REPO;
+        }
+        if w.other {
+            flags |= OTHER;
+        }
+        let mut v = NgcTag {
+            text: Box::default(),
             position: w.position.unwrap_or(NgcPosition::None),
-            cuda_repo,
-            cuda,
-            cudnn,
-            variant,
-            package,
-            python,
-            suffix,
-            os,
-            compiler,
-            tag,
-            other: w.other,
-            digest,
-            lead_text,
             marker: w.marker.unwrap_or(Marker::FINAL),
-            release2: w.release2.map(|(_, r)| r),
-            l4t,
-            build: w.build.map(|(_, n)| n),
-            pre,
-        }))
+            build: w.build,
+            base: base as u32,
+            registry: registry.map_or(base, |g| offset_in(input, g)) as u32,
+            extra: 0,
+            repository: repository.unwrap_or_default(),
+            tag: tag.unwrap_or_default(),
+            digest: digest_written.unwrap_or_default(),
+            cuda,
+            cudnn: w.cudnn,
+            variant: w.variant.part(),
+            package: w.package,
+            python: w.python,
+            suffix: w.suffix.part(),
+            os: w.os,
+            compiler: w.compiler,
+            lead: w.lead,
+            l4t: w.l4t,
+            pre: w.pre,
+            release2: w.release2,
+            flags,
+        };
+        let spelled = repository.is_some()
+            && (t.is_none() || tag.is_some())
+            && (digest.is_none() || digest_written.is_some())
+            && cuda_printed.is_none()
+            && !w.variant.broken
+            && !w.suffix.broken;
+        if spelled {
+            // The common case: the name spells every part.
+            v.text = input.into();
+        } else {
+            v.append(input, r, w, cuda_printed);
+        }
+        v
+    }
+
+    /// The text of a value whose name does not spell every part: the name,
+    /// then each part it does not spell, sized before it is allocated.
+    #[cold]
+    #[inline(never)]
+    fn append(
+        &mut self,
+        input: &str,
+        r: &Reference<'_>,
+        w: &Words<'_>,
+        cuda_printed: Option<Version>,
+    ) {
+        use std::fmt::Write as _;
+        let name = r.name();
+        let namespace = r.namespace();
+        let (t, digest) = (r.tag(), r.digest());
+        let printed = |v: &dyn fmt::Display| {
+            let mut n = Count(0);
+            let _ = write!(n, "{v}");
+            n.0
+        };
+        let path_len = namespace.map_or(0, |n| n.len() + 1) + name.len();
+        let missing = |s: Sp| s.len == 0;
+        let extra = if missing(self.repository) {
+            path_len
+        } else {
+            0
+        } + t.filter(|_| missing(self.tag)).map_or(0, str::len)
+            + digest
+                .filter(|_| missing(self.digest))
+                .map_or(0, |d| printed(&d))
+            + cuda_printed.map_or(0, |v| printed(&v))
+            + if w.variant.broken {
+                w.variant.joined_len(w.tag)
+            } else {
+                0
+            }
+            + if w.suffix.broken {
+                w.suffix.joined_len(w.tag)
+            } else {
+                0
+            };
+        let total = input.len() + extra;
+        let mut text = String::with_capacity(total);
+        text.push_str(input);
+        // Appends what `push` writes: where it is, counted from the end.
+        let append = |text: &mut String, push: &dyn Fn(&mut String)| -> (usize, usize) {
+            let a = text.len();
+            push(text);
+            (total - a, text.len() - a)
+        };
+        let sp = |(at, len): (usize, usize)| Sp {
+            at: FROM_END | at as u16,
+            len: len as u16,
+        };
+        if missing(self.repository) {
+            self.repository = sp(append(&mut text, &|s| {
+                if let Some(n) = namespace {
+                    s.push_str(n);
+                    s.push('/');
+                }
+                s.push_str(name);
+            }));
+        }
+        if let Some(t) = t.filter(|_| missing(self.tag)) {
+            self.tag = sp(append(&mut text, &|s| s.push_str(t)));
+        }
+        if let Some(d) = digest.filter(|_| missing(self.digest)) {
+            self.digest = sp(append(&mut text, &|s| {
+                let _ = write!(s, "{d}");
+            }));
+        }
+        // The parts of the tag that are not in it come last: at most the
+        // tag's length, so they are `u8` offsets from the end.
+        let part = |(at, len): (usize, usize)| Part {
+            at: at as u8,
+            len: len as u8,
+        };
+        if let Some(v) = cuda_printed {
+            self.flags |= CUDA_X;
+            self.cuda = part(append(&mut text, &|s| {
+                let _ = write!(s, "{v}");
+            }));
+        }
+        if w.variant.broken {
+            self.flags |= VARIANT_X;
+            self.variant = part(append(&mut text, &|s| w.variant.push_joined(w.tag, s)));
+        }
+        if w.suffix.broken {
+            self.flags |= SUFFIX_X;
+            self.suffix = part(append(&mut text, &|s| w.suffix.push_joined(w.tag, s)));
+        }
+        debug_assert_eq!(text.len(), total);
+        self.extra = extra as u16;
+        // Exact: no reallocation.
+        self.text = text.into_boxed_str();
     }
 }
 
@@ -780,26 +1078,23 @@ crate::release::string_serde!(NgcTag, "an NGC image name");
 // The grammar
 
 // ngc-tag ::= lead [ ( "." | "_" ) word ] ( "-" word )* | cuda-word ( "-" word )* | other
-fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
-    let mut w = Words {
-        tag: t,
-        ..Words::default()
-    };
+fn tag_words<'a>(w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
+    let t = w.tag;
     // The CUDA image and OS images (`base/ubuntu:22.04`) lead with their
     // own version, never an NGC release.
     let own_version = framework == "cuda" || OS.contains(&framework);
     let mut rest = match lead(t, own_version)? {
         Some(l) => {
             w.position = Some(l.position);
-            w.lead_text = Some(l.text);
+            w.lead = w.part(l.text);
             w.marker = l.marker;
             // A word joined by `.` or `_` (`24.09.mistral_7b`, `24.01.framework`),
             // or a pre-release marker joined by `.` (`nemo:24.12.rc0`).
             match l.rest.strip_prefix(['.', '_']) {
                 Some(after) => {
                     let (x, r) = word(after);
-                    if !(w.marker.is_none() && !own_version && pre_word(x, &mut w)) {
-                        classify(x, &mut w, framework)?;
+                    if !(w.marker.is_none() && !own_version && pre_word(x, w)) {
+                        classify(x, w, framework)?;
                     }
                     r
                 }
@@ -809,7 +1104,7 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
         None if t.starts_with("cuda") => {
             // The first word is the CUDA version: read it as a word.
             let (first, rest) = word(t);
-            classify(first, &mut w, framework)?;
+            classify(first, w, framework)?;
             w.position = Some(NgcPosition::None);
             rest
         }
@@ -817,8 +1112,10 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
             // Not a version: the tag is an opaque word, but a CUDA version
             // in it is still the CUDA version (`cuda-sample:vectoradd-cuda12.5.0`).
             w.other = true;
-            w.cuda = t.split(['-', '_']).find_map(|x| versioned(x, "cuda"));
-            return Ok(("", w));
+            if let Some(c) = t.split(['-', '_']).find_map(|x| versioned(x, "cuda")) {
+                w.cuda = w.part(c);
+            }
+            return Ok(("", ()));
         }
     };
     // A pre-release written as the first word after a product version or
@@ -828,12 +1125,12 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
         w.position,
         Some(NgcPosition::Version(Some('v') | None, _) | NgcPosition::Release(_))
     ) && w.marker.is_none()
-        && w.variant.is_none()
+        && !w.variant.is_some()
         && !own_version
     {
         if let Some(after) = rest.strip_prefix('-') {
             let (x, r) = word(after);
-            if pre_word(x, &mut w) {
+            if pre_word(x, w) {
                 rest = r;
             }
         }
@@ -843,7 +1140,7 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
         if x.is_empty() {
             return fail(after, 0, Component::Tag, "expected a word after '-'");
         }
-        classify(x, &mut w, framework)?;
+        classify(x, w, framework)?;
         rest = r;
     }
     if !rest.is_empty() {
@@ -854,7 +1151,7 @@ fn tag_words<'a>(t: &'a str, framework: &str) -> Res<'a, Words<'a>> {
             "expected '-' between words of the tag",
         );
     }
-    Ok(("", w))
+    Ok(("", ()))
 }
 
 /// What [`lead`] read.
@@ -883,16 +1180,34 @@ fn ends(r: &str) -> bool {
 /// Reads `x` as the pre-release marker of the lead when it is a whole
 /// marker word, in any case (`rc0`, `beta2`, `RC`): `true` when it was one.
 fn pre_word<'a>(x: &'a str, w: &mut Words<'a>) -> bool {
-    // Lower case only when it must be (`RC`): reading a name allocates little.
+    // Only a word that starts as a marker word can be one (most are not:
+    // `py3`, `devel`).
+    if !matches!(
+        x.as_bytes().first().map(u8::to_ascii_lowercase),
+        Some(b'a' | b'b' | b'r' | b'd' | b'p')
+    ) {
+        return false;
+    }
+    // Lower case only when it must be (`RC`), on the stack: a word of a
+    // tag has at most 128 bytes, and reading a name allocates nothing.
+    let mut buf = [0u8; 128];
     let lower = if x.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(x.to_ascii_lowercase())
+        let Some(b) = buf.get_mut(..x.len()) else {
+            return false;
+        };
+        b.copy_from_slice(x.as_bytes());
+        b.make_ascii_lowercase();
+        match std::str::from_utf8(b) {
+            Ok(l) => l,
+            Err(_) => return false,
+        }
     } else {
-        std::borrow::Cow::Borrowed(x)
+        x
     };
-    match marker(&lower).filter(|_| is_marker_word(&lower)) {
+    match Some(lower).filter(|l| is_marker_word(l)).and_then(marker) {
         Some(("", m)) => {
             w.marker = Some(m);
-            w.pre = Some(x);
+            w.pre = w.part(x);
             true
         }
         _ => false,
@@ -1003,81 +1318,108 @@ fn version_lead(t: &str, letter: Option<char>, lenient: bool) -> LeadRes<'_> {
 // word ::= python | cuda-word | "cudnn" [0-9]* | os | "gcc" version
 //        | "r" number "." version | release | [A-Za-z0-9] [A-Za-z0-9._]*
 fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
-    if words::is_python(x) {
-        if w.python.is_some() {
-            return fail(x, x.len(), Component::Python, "expected one python part");
-        }
-        w.python = Some(x);
-        return Ok(("", ()));
-    }
-    if let Some(v) = versioned(x, "cuda") {
-        w.cuda = Some(v);
-        return Ok(("", ()));
-    }
-    if let Some(m) = x.strip_prefix("cuda_") {
-        if is_plain(m) {
-            w.cuda = Some(m);
-            return Ok(("", ()));
-        }
-    }
-    if let Some(bad) = words::versioned_then(x, "cuda") {
-        return fail(
-            bad,
-            0,
-            Component::Cuda,
-            "expected '-' after the cuda version",
-        );
-    }
-    if let Some(bad) = words::versioned_then(x, "py") {
-        return fail(
-            bad,
-            0,
-            Component::Python,
-            "expected '-' after the python version",
-        );
-    }
-    if let Some(n) = x.strip_prefix("cudnn") {
-        if n.bytes().all(|b| b.is_ascii_digit()) {
-            w.cudnn = Some(if n.is_empty() { "unversioned" } else { n });
-            return Ok(("", ()));
+    // By the first letter, each prefix's version read once: a tag's words
+    // are read for every name of a catalog.
+    let first = x.as_bytes().first().copied();
+    if first == Some(b'p') {
+        if let Some(v) = x.strip_prefix("py") {
+            match Version::prefix(v, Component::Version) {
+                Ok(("", _)) => {
+                    if w.python.is_some() {
+                        return fail(x, x.len(), Component::Python, "expected one python part");
+                    }
+                    w.python = w.part(x);
+                    return Ok(("", ()));
+                }
+                Ok(_) => {
+                    // The failure path reads again, for the error's place.
+                    if let Some(bad) = words::versioned_then(x, "py") {
+                        return fail(
+                            bad,
+                            0,
+                            Component::Python,
+                            "expected '-' after the python version",
+                        );
+                    }
+                }
+                Err(_) => {}
+            }
         }
     }
-    if OS
-        .iter()
-        .any(|os| x.strip_prefix(os).is_some_and(is_os_version))
+    if first == Some(b'c') {
+        if let Some(v) = x.strip_prefix("cuda") {
+            match Version::prefix(v, Component::Version) {
+                Ok(("", _)) => {
+                    w.cuda = w.part(v);
+                    return Ok(("", ()));
+                }
+                Ok(_) => {
+                    // The failure path reads again, for the error's place.
+                    if let Some(bad) = words::versioned_then(x, "cuda") {
+                        return fail(
+                            bad,
+                            0,
+                            Component::Cuda,
+                            "expected '-' after the cuda version",
+                        );
+                    }
+                }
+                Err(_) => {
+                    if let Some(m) = v.strip_prefix('_') {
+                        if is_plain(m) {
+                            w.cuda = w.part(m);
+                            return Ok(("", ()));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(n) = x.strip_prefix("cudnn") {
+            if n.bytes().all(|b| b.is_ascii_digit()) {
+                // A bare `cudnn` is `unversioned` (see `NgcTag::cudnn`).
+                w.cudnn_bare = n.is_empty();
+                w.cudnn = if n.is_empty() { Part::NONE } else { w.part(n) };
+                return Ok(("", ()));
+            }
+        }
+    }
+    if matches!(first, Some(b'u' | b'a' | b'c' | b'r' | b'd' | b'o'))
+        && OS
+            .iter()
+            .any(|os| x.strip_prefix(os).is_some_and(is_os_version))
     {
-        w.os = Some(x);
+        w.os = w.part(x);
         return Ok(("", ()));
     }
-    if versioned(x, "gcc").is_some() {
-        w.compiler = Some(x);
+    if first == Some(b'g') && versioned(x, "gcc").is_some() {
+        w.compiler = w.part(x);
         return Ok(("", ()));
     }
     let product = matches!(w.position, Some(NgcPosition::Version(Some('v') | None, _)));
     if product && w.l4t.is_none() && w.python.is_none() {
         if let Some(v) = versioned(x, "r") {
             if v.contains('.') {
-                w.l4t = Some(x);
+                w.l4t = w.part(x);
                 return Ok(("", ()));
             }
         }
     }
     let first = w.release2.is_none()
         && w.python.is_none()
-        && w.variant.is_none()
-        && w.build.is_none()
+        && !w.variant.is_some()
+        && w.build == 0
         && w.cuda.is_none()
         && w.os.is_none();
     // A build number right after a product version (`clara-parabricks:4.2.1-1`).
     if product && first && !framework.eq("cuda") && !x.starts_with('0') {
         if let Ok(n) = x.parse::<u32>() {
-            w.build = Some((x, n));
+            w.build = n;
             return Ok(("", ()));
         }
     }
-    if product && w.release2.is_none() && w.python.is_none() && w.variant.is_none() {
-        if let Ok(("", r)) = Release::prefix(x) {
-            w.release2 = Some((x, r));
+    if product && w.release2.is_none() && w.python.is_none() && !w.variant.is_some() {
+        if let Ok(("", _)) = Release::prefix(x) {
+            w.release2 = w.part(x);
             return Ok(("", ()));
         }
     }
@@ -1091,17 +1433,25 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
             "expected a letter or digit at the start of a word of the tag",
         );
     }
+    let at = offset_in(w.tag, x);
     if w.python.is_some() {
-        let t = w.tag;
-        extend(&mut w.suffix, x, t);
-    } else if framework == "digits" && w.package.is_none() && w.variant.is_none() {
+        w.suffix.extend(w.tag, at, x);
+    } else if framework == "digits" && w.package.is_none() && !w.variant.is_some() {
         // DIGITS is built on a package: `digits:19.09-tensorflow`.
-        w.package = Some(x);
+        w.package = w.part(x);
     } else {
-        let t = w.tag;
-        extend(&mut w.variant, x, t);
+        w.variant.extend(w.tag, at, x);
     }
     Ok(("", ()))
+}
+
+/// Splits the word at the start of `i`: everything up to the next `-` or
+/// the end. Returns `(word, rest)`, `rest` starting at the `-` or empty.
+/// (`words::word` with a byte loop: words are short, a `char` search costs
+/// more than it saves.)
+fn word(i: &str) -> (&str, &str) {
+    let n = i.bytes().position(|b| b == b'-').unwrap_or(i.len());
+    (&i[..n], &i[n..])
 }
 
 /// An OS version: empty, or numbers separated by dots (`22.04`, `8`).
@@ -1128,28 +1478,65 @@ fn spells(text: &str, v: &Version) -> bool {
     n == v.parts().len()
 }
 
-/// Adds word `x` to a run of words joined by `-`.
-///
-/// Words that follow each other in the tag stay a slice of it (no
-/// allocation); a run broken by another word (`devel-ubuntu22.04-x`) is
-/// joined into its own text.
-fn extend<'a>(run: &mut Option<Cow<'a, str>>, x: &'a str, tag: &'a str) {
-    let follows = |s: &str| {
-        words::within(tag, s) && words::within(tag, x) && {
-            let end = offset_in(tag, s) + s.len();
-            tag.as_bytes().get(end) == Some(&b'-') && offset_in(tag, x) == end + 1
-        }
-    };
-    match run {
-        None => *run = Some(Cow::Borrowed(x)),
-        Some(Cow::Borrowed(s)) if follows(s) => {
-            let a = offset_in(tag, s);
-            *run = Some(Cow::Borrowed(&tag[a..offset_in(tag, x) + x.len()]));
-        }
-        Some(r) => {
-            let s = r.to_mut();
-            s.push('-');
-            s.push_str(x);
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A catalog holds many images: an NGC value (its parts inline, no box
+    /// of their own) is no larger than the largest other scheme value, so
+    /// an [`Image`](crate::Image) does not grow with it.
+    #[test]
+    fn sizes() {
+        use std::mem::size_of;
+        let largest = size_of::<crate::scheme::vessl::VesslTag>()
+            .max(size_of::<crate::scheme::generic::GenericTag>())
+            .max(size_of::<crate::scheme::twcc::TwccName>());
+        assert!(size_of::<NgcTag>() <= largest, "{}", size_of::<NgcTag>());
+        assert!(size_of::<NgcTag>() <= 104, "{}", size_of::<NgcTag>());
+        assert!(
+            size_of::<crate::Image>() <= 152,
+            "{}",
+            size_of::<crate::Image>()
+        );
+    }
+
+    /// Parts the name does not spell lie after it, in the one text: a
+    /// `library/` repository, a CUDA version written with leading zeros,
+    /// variant and suffix words joined across others, a bare `cudnn`.
+    #[test]
+    fn parts_not_spelled() {
+        let t = NgcTag::parse("pytorch:24.01-devel-ubuntu22.04-x-py3-a-cudnn-b").unwrap();
+        assert_eq!(
+            t.as_str(),
+            "pytorch:24.01-devel-ubuntu22.04-x-py3-a-cudnn-b"
+        );
+        assert_eq!(t.to_string(), t.as_str());
+        assert_eq!(t.repository(), "library/pytorch");
+        assert_eq!(t.framework(), Some("pytorch"));
+        assert_eq!(t.registry(), None);
+        assert_eq!(t.tag(), Some("24.01-devel-ubuntu22.04-x-py3-a-cudnn-b"));
+        assert_eq!(t.variant(), Some("devel-x"));
+        assert_eq!(t.suffix(), Some("a-b"));
+        assert_eq!(t.os(), Some("ubuntu22.04"));
+        assert_eq!(t.cudnn(), Some("unversioned"));
+        assert_eq!(t.python(), Some("py3"));
+        let c = NgcTag::parse("nvcr.io/nvidia/cuda:012.01-cudnn8-runtime-ubuntu22.04").unwrap();
+        assert_eq!(c.cuda(), Some("12.1"));
+        assert_eq!(c.lead_text(), Some("012.01"));
+        assert_eq!(c.cudnn(), Some("8"));
+        assert_eq!(c.registry(), Some("nvcr.io"));
+        assert_eq!(c.repository(), "nvidia/cuda");
+        let r = NgcTag::parse("nvcr.io/nvidia/rapidsai/base:24.02-cuda12.0-py3.10").unwrap();
+        assert_eq!(
+            (r.framework(), r.flavor()),
+            (Some("rapidsai"), Some("base"))
+        );
+        let d = NgcTag::parse(
+            "nvcr.io/nvidia/deepstream:6.2-22.09-samples@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        )
+        .unwrap();
+        assert_eq!(d.release().map(|r| r.to_string()).as_deref(), Some("22.09"));
+        assert_eq!(d.variant(), Some("samples"));
+        assert!(d.digest().is_some_and(|x| x.starts_with("sha256:0123")));
     }
 }
