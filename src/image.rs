@@ -167,7 +167,7 @@ impl Image {
             let value = match scheme {
                 Scheme::Twcc => TwccName::read(&r, input).map(Value::Twcc),
                 Scheme::Ngc => NgcTag::read(&r, input).map(Value::Ngc),
-                Scheme::Vessl => VesslTag::read(&r, input).map(Value::Vessl),
+                Scheme::Vessl => VesslTag::read(&r).map(Value::Vessl),
                 Scheme::Generic => None,
             };
             return match value {
@@ -177,7 +177,7 @@ impl Image {
         }
         // By the shape of the path and tag: VESSL's older homes, a mirror of NGC.
         if legacy_vessl_path(&r) {
-            if let Some(v) = VesslTag::read(&r, input) {
+            if let Some(v) = VesslTag::read(&r) {
                 return Ok(Image::store(r, Value::Vessl(v), input));
             }
         }
@@ -202,7 +202,7 @@ impl Image {
     fn lenient(r: Reference<'_>, input: &str, scheme: Scheme) -> Result<Image, Error> {
         let value = match scheme {
             Scheme::Ngc => Value::Ngc(NgcTag::lenient(&r, input)),
-            Scheme::Vessl => match VesslTag::lenient(&r, input) {
+            Scheme::Vessl => match VesslTag::lenient(&r) {
                 Some(v) => Value::Vessl(v),
                 None => return Image::with_scheme(r, input, Scheme::Generic),
             },

@@ -627,7 +627,8 @@ impl<'a> Reference<'a> {
             None | Some(LEGACY_DOMAIN) => DEFAULT_DOMAIN,
             Some(d) => d,
         };
-        let library = self.library || (domain == DEFAULT_DOMAIN && !self.path.contains('/'));
+        // `name_at` is 0 exactly when the path has no `/`: no search.
+        let library = self.library || (domain == DEFAULT_DOMAIN && self.name_at == 0);
         (Some(domain), library)
     }
 
