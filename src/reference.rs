@@ -664,6 +664,20 @@ impl<'a> Reference<'a> {
         rest == Some(self.path)
     }
 
+    /// The length of the canonical repository (`docker.io/library/ubuntu`),
+    /// computed without writing it: a caller that allocates with this
+    /// capacity skips the growth path of `reserve`.
+    pub(crate) fn canonical_repository_len(&self) -> usize {
+        let (domain, library) = self.canonical_domain();
+        domain.map_or(0, |d| d.len() + 1)
+            + if library {
+                OFFICIAL_NAMESPACE.len() + 1
+            } else {
+                0
+            }
+            + self.path.len()
+    }
+
     /// Appends the canonical repository (`docker.io/library/ubuntu`, no tag
     /// or digest) to `out`: what `without_tag_or_digest().canonical()`
     /// displays, with the registry host lowercase (a DNS name: one spelling
@@ -671,13 +685,7 @@ impl<'a> Reference<'a> {
     /// reserving once. Returns the number of bytes written.
     pub(crate) fn push_canonical_repository(&self, out: &mut String, extra: usize) -> usize {
         let (domain, library) = self.canonical_domain();
-        let len = domain.map_or(0, |d| d.len() + 1)
-            + if library {
-                OFFICIAL_NAMESPACE.len() + 1
-            } else {
-                0
-            }
-            + self.path.len();
+        let len = self.canonical_repository_len();
         out.reserve(len + extra);
         if let Some(d) = domain {
             let at = out.len();
@@ -835,7 +843,10 @@ pub(crate) struct Spans {
 
 impl Spans {
     /// The positions of `r`'s parts in its `Display` text, and that text's
-    /// length, computed without writing it.
+    /// length, computed without writing it. Inlined (as is
+    /// [`written`](Self::written)): positions built a `u16` at a time and
+    /// returned through memory are read back whole, which stalls.
+    #[inline]
     pub(crate) fn of(r: &Reference<'_>) -> (Spans, usize) {
         let pos = |at: usize| u16::try_from(at).unwrap_or(u16::MAX);
         let mut at = 0;
@@ -897,6 +908,7 @@ impl Spans {
     /// there (other than an implied `docker.io`) or lies beyond `u16`
     /// offsets. The view of `text` is then `r` again, and no copy of the
     /// normalized text is needed.
+    #[inline]
     pub(crate) fn written(r: &Reference<'_>, text: &str) -> Option<Spans> {
         let base = text.as_ptr() as usize;
         let span = |part: &str| -> Option<(u16, u16)> {
@@ -1006,6 +1018,7 @@ impl Reference<'_> {
     /// domain is given, is not a legacy spelling, and `library/` is written
     /// exactly where the canonical form has it, and there is a tag and no
     /// digest.
+    #[inline]
     pub(crate) fn displays_as_canonical_name(&self) -> bool {
         match self.domain {
             Some(d) if self.tag.is_some() && self.digest.is_none() => {

@@ -114,6 +114,7 @@ impl Version {
     /// The grammar function: a version at the start of `i`, for scheme
     /// parsers (`2.3.0` in `2.3.0-cuda12.4`). Stops before a `.` that is not
     /// followed by a digit, and after `MAX_PARTS` numbers.
+    #[inline]
     pub(crate) fn prefix(i: &str, component: Component) -> Res<'_, Version> {
         Version::read(i, component, false)
     }
@@ -121,10 +122,15 @@ impl Version {
     /// [`prefix`](Self::prefix), also taking numbers with leading zeros
     /// (`22.04`), for tags whose text is kept as written: the value then
     /// does not print back as written.
+    #[inline]
     pub(crate) fn prefix_lenient(i: &str, component: Component) -> Res<'_, Version> {
         Version::read(i, component, true)
     }
 
+    /// Inlined into each grammar that reads a version: a version returned
+    /// through memory is written a number at a time and read back whole,
+    /// which stalls (store forwarding) on every call.
+    #[inline]
     fn read(i: &str, component: Component, lenient: bool) -> Res<'_, Version> {
         // One number, without a leading zero unless `lenient`.
         let number = |s| -> Res<'_, u32> {

@@ -382,10 +382,10 @@ impl fmt::Display for GenericTag {
     }
 }
 
-impl Tagged for GenericTag {
-    const SCHEME: Scheme = Scheme::Generic;
-
-    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+impl GenericTag {
+    /// The reading of `r` (see [`Tagged::from_reference`]): `None` only for
+    /// a name of 4 GiB or more, which `u32` offsets cannot hold.
+    pub(crate) fn read(r: &Reference<'_>) -> Option<GenericTag> {
         let tag = r.tag();
         let reading = tag.map_or(Reading::Untagged, read);
         let normal = match (tag, &reading) {
@@ -395,7 +395,7 @@ impl Tagged for GenericTag {
         let digest = r.digest();
         let extra = tag.map_or(0, |t| 1 + t.len())
             + digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
-        let mut name = String::new();
+        let mut name = String::with_capacity(r.canonical_repository_len() + extra);
         // The registry host comes out lowercase (a DNS name: one case for
         // equality and tracks), and the capacity is exact.
         let repo_end = r.push_canonical_repository(&mut name, extra);
@@ -411,18 +411,9 @@ impl Tagged for GenericTag {
             name.push_str(d.hex());
         }
         let (Ok(repo_end), Ok(tag_end)) = (u32::try_from(repo_end), u32::try_from(tag_end)) else {
-            // Only a domain of gigabytes makes a name this long.
-            return Err(Error::new(
-                crate::error::ErrorKind::TooLong,
-                "generic name",
-                input,
-                0,
-                "",
-                Component::Name,
-                "repository must be shorter than 4 GiB",
-            ));
+            return None;
         };
-        Ok(GenericTag {
+        Some(GenericTag {
             // `push_canonical_repository` reserved the exact length: this
             // does not reallocate.
             name: name.into_boxed_str(),
@@ -430,6 +421,25 @@ impl Tagged for GenericTag {
             tag_end,
             normal,
             reading,
+        })
+    }
+}
+
+impl Tagged for GenericTag {
+    const SCHEME: Scheme = Scheme::Generic;
+
+    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        GenericTag::read(r).ok_or_else(|| {
+            // Only a domain of gigabytes makes a name this long.
+            Error::new(
+                crate::error::ErrorKind::TooLong,
+                "generic name",
+                input,
+                0,
+                "",
+                Component::Name,
+                "repository must be shorter than 4 GiB",
+            )
         })
     }
 

@@ -509,10 +509,12 @@ impl VesslTag {
     /// `None` only for a repository of 4 GiB or more (see
     /// [`too_long`]): an `Option` rather than a `Result`, so that detection
     /// returns the value as it is built, without a copy into another type.
-    fn assemble(r: &Reference<'_>, t: &str, kind: Kind, parts: Parts<'_>) -> Option<VesslTag> {
-        let mut name = String::new();
+    #[inline]
+    fn assemble(r: &Reference<'_>, t: &str, kind: Kind, parts: &Parts<'_>) -> Option<VesslTag> {
         let digest = r.digest();
         let digest_len = digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
+        let mut name =
+            String::with_capacity(r.canonical_repository_len() + 1 + t.len() + digest_len);
         // The registry host comes out lowercase (a DNS name: one case for
         // display and tracks), and the capacity is exact.
         let colon = r.push_canonical_repository(&mut name, 1 + t.len() + digest_len);
@@ -563,11 +565,16 @@ impl VesslTag {
 
     /// The reading of `r` without building an error: `None` when it is not
     /// a VESSL tag (for detection, which tries the next reading).
+    #[inline]
     pub(crate) fn read(r: &Reference<'_>) -> Option<VesslTag> {
         let t = r.tag().filter(|t| t.len() <= crate::reference::TAG_MAX)?;
         let kind = Kind::of(r.name());
-        let (_, parts) = grammar(t, kind).ok()?;
-        VesslTag::assemble(r, t, kind, parts)
+        // The parts are lent where the grammar left them: a value this
+        // large costs a copy (and a stall reading it back) each move.
+        match grammar(t, kind) {
+            Ok((_, ref parts)) => VesslTag::assemble(r, t, kind, parts),
+            Err(_) => None,
+        }
     }
 
     /// The reading of a tag that does not fit the repository's grammar,
@@ -575,7 +582,7 @@ impl VesslTag {
     /// as an opaque word, no position. `None` without a tag.
     pub(crate) fn lenient(r: &Reference<'_>) -> Option<VesslTag> {
         let t = r.tag()?;
-        VesslTag::assemble(r, t, Kind::Opaque, Parts::default())
+        VesslTag::assemble(r, t, Kind::Opaque, &Parts::default())
     }
 }
 
@@ -614,7 +621,7 @@ impl Tagged for VesslTag {
             }
             Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
         };
-        VesslTag::assemble(r, t, kind, parts).ok_or_else(|| too_long(input))
+        VesslTag::assemble(r, t, kind, &parts).ok_or_else(|| too_long(input))
     }
 
     /// The repository, then each part that is not the position:
