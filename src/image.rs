@@ -181,7 +181,7 @@ impl Image {
             let value = match scheme {
                 Scheme::Twcc => TwccName::read(r, input).map(Value::Twcc),
                 Scheme::Ngc => NgcTag::read(r, input).map(Value::Ngc),
-                Scheme::Vessl => VesslTag::read(r).map(Value::Vessl),
+                Scheme::Vessl => VesslTag::read(r, input).map(Value::Vessl),
                 Scheme::Generic => None,
             };
             return match value {
@@ -191,7 +191,7 @@ impl Image {
         }
         // By the shape of the path and tag: VESSL's older homes, a mirror of NGC.
         if legacy_vessl_path(r) {
-            if let Some(v) = VesslTag::read(r) {
+            if let Some(v) = VesslTag::read(r, input) {
                 return Ok(Image::store(r, Value::Vessl(v), input));
             }
         }
@@ -206,7 +206,7 @@ impl Image {
         // rather than reading it twice.
         match TwccName::read(r, input) {
             Some(v) => Ok(Image::store(r, Value::Twcc(v), input)),
-            None => match GenericTag::read(r) {
+            None => match GenericTag::read(r, input) {
                 Some(g) => Ok(Image::store(r, Value::Generic(g), input)),
                 None => Image::with_scheme(r, input, Scheme::Generic),
             },
@@ -219,7 +219,7 @@ impl Image {
     fn lenient(r: &Reference<'_>, input: &str, scheme: Scheme) -> Result<Image, Error> {
         let value = match scheme {
             Scheme::Ngc => Value::Ngc(NgcTag::lenient(r, input)),
-            Scheme::Vessl => match VesslTag::lenient(r) {
+            Scheme::Vessl => match VesslTag::lenient(r, input) {
                 Some(v) => Value::Vessl(v),
                 None => return Image::with_scheme(r, input, Scheme::Generic),
             },

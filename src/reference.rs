@@ -1031,6 +1031,31 @@ impl Reference<'_> {
     }
 }
 
+impl Reference<'_> {
+    /// The canonical name (the canonical repository, `:` and the tag: what
+    /// [`displays_as_canonical_name`](Self::displays_as_canonical_name)
+    /// says the `Display` text is) as one slice of `input`, when `input`
+    /// holds it byte for byte (`quay.io/vessl-ai/torch:2.3.0`): a value
+    /// then copies it at once rather than part by part. Checked by
+    /// position, separators included, so a reference not read from
+    /// `input` gets `None`.
+    #[inline]
+    pub(crate) fn canonical_name_in<'i>(&self, input: &'i str) -> Option<&'i str> {
+        let (d, t) = (self.domain?, self.tag?);
+        if !self.displays_as_canonical_name() {
+            return None;
+        }
+        let base = input.as_ptr() as usize;
+        let at = |s: &str| (s.as_ptr() as usize).checked_sub(base);
+        let (start, path_at, tag_at) = (at(d)?, at(self.path)?, at(t)?);
+        let text = input.get(start..tag_at.checked_add(t.len())?)?;
+        let sep = if self.library { "/library/" } else { "/" };
+        let slash = input.get(start + d.len()..path_at)?;
+        let colon = input.get(path_at + self.path.len()..tag_at)?;
+        (slash == sep && colon == ":").then_some(text)
+    }
+}
+
 impl FromStr for OwnedReference {
     type Err = Error;
 
@@ -1573,4 +1598,45 @@ fn floor_char_boundary(s: &str, mut at: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name written in canonical form is lent whole; any other spelling,
+    /// or a reference not read from the text, is not.
+    #[test]
+    fn canonical_name_in_the_text_as_written() {
+        fn lent(s: &str) -> Option<&str> {
+            Reference::parse_normalized(s).unwrap().canonical_name_in(s)
+        }
+        for s in [
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5",
+            "docker.io/library/ubuntu:22.04",
+            "localhost:5000/app:1",
+        ] {
+            assert_eq!(lent(s), Some(s), "{s}");
+        }
+        let hex = "a".repeat(64);
+        for s in [
+            "ubuntu:22.04".to_owned(),                     // docker.io implied
+            "docker.io/ubuntu:22.04".to_owned(),           // library/ implied
+            "index.docker.io/library/ubuntu:1".to_owned(), // legacy host
+            "Quay.io/vessl-ai/torch:2.3.0".to_owned(),     // host not lowercase
+            "quay.io/vessl-ai/torch".to_owned(),           // no tag
+            format!("quay.io/vessl-ai/torch:2.3.0@sha256:{hex}"),
+        ] {
+            assert_eq!(lent(&s), None, "{s}");
+        }
+        // Parts from another text, or a tag set afterwards, are not lent.
+        let a = "quay.io/vessl-ai/torch:2.3.0";
+        let b = a.to_owned();
+        let r = Reference::parse_normalized(a).unwrap();
+        assert_eq!(r.canonical_name_in(&b), None);
+        let t = "quay.io/vessl-ai/torch:2.3.0-2.3.0";
+        let r = Reference::parse_normalized(t).unwrap();
+        let moved = r.with_tag(Some(&t[t.len() - 5..]));
+        assert_eq!(moved.canonical_name_in(t), None);
+    }
 }

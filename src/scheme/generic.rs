@@ -385,7 +385,7 @@ impl fmt::Display for GenericTag {
 impl GenericTag {
     /// The reading of `r` (see [`Tagged::from_reference`]): `None` only for
     /// a name of 4 GiB or more, which `u32` offsets cannot hold.
-    pub(crate) fn read(r: &Reference<'_>) -> Option<GenericTag> {
+    pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<GenericTag> {
         let tag = r.tag();
         let reading = tag.map_or(Reading::Untagged, read);
         let normal = match (tag, &reading) {
@@ -395,27 +395,38 @@ impl GenericTag {
         let digest = r.digest();
         let extra = tag.map_or(0, |t| 1 + t.len())
             + digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
-        let mut name = String::with_capacity(r.canonical_repository_len() + extra);
-        // The registry host comes out lowercase (a DNS name: one case for
-        // equality and tracks), and the capacity is exact.
-        let repo_end = r.push_canonical_repository(&mut name, extra);
-        if let Some(t) = tag {
-            name.push(':');
-            name.push_str(t);
-        }
-        let tag_end = name.len();
-        if let Some(d) = digest {
-            name.push('@');
-            name.push_str(d.algorithm().as_str());
-            name.push(':');
-            name.push_str(d.hex());
-        }
+        let (name, repo_end, tag_end) = match r.canonical_name_in(input) {
+            // The name was written in canonical form
+            // (`ghcr.io/org/app:1.2.3`): one copy.
+            Some(n) => (
+                String::from(n),
+                n.len() - 1 - tag.map_or(0, str::len),
+                n.len(),
+            ),
+            None => {
+                let mut name = String::with_capacity(r.canonical_repository_len() + extra);
+                // The registry host comes out lowercase (a DNS name: one
+                // case for equality and tracks), and the capacity is exact.
+                let repo_end = r.push_canonical_repository(&mut name, extra);
+                if let Some(t) = tag {
+                    name.push(':');
+                    name.push_str(t);
+                }
+                let tag_end = name.len();
+                if let Some(d) = digest {
+                    name.push('@');
+                    name.push_str(d.algorithm().as_str());
+                    name.push(':');
+                    name.push_str(d.hex());
+                }
+                (name, repo_end, tag_end)
+            }
+        };
         let (Ok(repo_end), Ok(tag_end)) = (u32::try_from(repo_end), u32::try_from(tag_end)) else {
             return None;
         };
         Some(GenericTag {
-            // `push_canonical_repository` reserved the exact length: this
-            // does not reallocate.
+            // The capacity is exact: this does not reallocate.
             name: name.into_boxed_str(),
             repo_end,
             tag_end,
@@ -429,7 +440,7 @@ impl Tagged for GenericTag {
     const SCHEME: Scheme = Scheme::Generic;
 
     fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
-        GenericTag::read(r).ok_or_else(|| {
+        GenericTag::read(r, input).ok_or_else(|| {
             // Only a domain of gigabytes makes a name this long.
             Error::new(
                 crate::error::ErrorKind::TooLong,

@@ -510,27 +510,40 @@ impl VesslTag {
     /// [`too_long`]): an `Option` rather than a `Result`, so that detection
     /// returns the value as it is built, without a copy into another type.
     #[inline]
-    fn assemble(r: &Reference<'_>, t: &str, kind: Kind, parts: &Parts<'_>) -> Option<VesslTag> {
+    fn assemble(
+        r: &Reference<'_>,
+        input: &str,
+        t: &str,
+        kind: Kind,
+        parts: &Parts<'_>,
+    ) -> Option<VesslTag> {
         let digest = r.digest();
-        let digest_len = digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
-        let mut name =
-            String::with_capacity(r.canonical_repository_len() + 1 + t.len() + digest_len);
-        // The registry host comes out lowercase (a DNS name: one case for
-        // display and tracks), and the capacity is exact.
-        let colon = r.push_canonical_repository(&mut name, 1 + t.len() + digest_len);
+        let (name, colon) = match r.canonical_name_in(input) {
+            // The common case: the name was written in canonical form
+            // (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`), one copy.
+            Some(n) => (Box::from(n), n.len() - 1 - t.len()),
+            None => {
+                let digest_len =
+                    digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
+                let mut name =
+                    String::with_capacity(r.canonical_repository_len() + 1 + t.len() + digest_len);
+                // The registry host comes out lowercase (a DNS name: one
+                // case for display and tracks), and the capacity is exact.
+                let colon = r.push_canonical_repository(&mut name, 1 + t.len() + digest_len);
+                name.push(':');
+                name.push_str(t);
+                if let Some(d) = digest {
+                    name.push('@');
+                    name.push_str(d.algorithm().as_str());
+                    name.push(':');
+                    name.push_str(d.hex());
+                }
+                // The capacity is exact: this does not reallocate.
+                (name.into_boxed_str(), colon)
+            }
+        };
         // Only a domain of gigabytes makes a repository this long.
         let colon = u32::try_from(colon).ok()?;
-        name.push(':');
-        name.push_str(t);
-        if let Some(d) = digest {
-            name.push('@');
-            name.push_str(d.algorithm().as_str());
-            name.push(':');
-            name.push_str(d.hex());
-        }
-        // `push_canonical_repository` reserved the exact length: this does
-        // not reallocate.
-        let name = name.into_boxed_str();
         // Every borrowed part is a slice of `t`, at most `TAG_MAX` (128)
         // bytes long: its offsets fit in a byte.
         let span = |s: &str| {
@@ -566,13 +579,13 @@ impl VesslTag {
     /// The reading of `r` without building an error: `None` when it is not
     /// a VESSL tag (for detection, which tries the next reading).
     #[inline]
-    pub(crate) fn read(r: &Reference<'_>) -> Option<VesslTag> {
+    pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<VesslTag> {
         let t = r.tag().filter(|t| t.len() <= crate::reference::TAG_MAX)?;
         let kind = Kind::of(r.name());
         // The parts are lent where the grammar left them: a value this
         // large costs a copy (and a stall reading it back) each move.
         match grammar(t, kind) {
-            Ok((_, ref parts)) => VesslTag::assemble(r, t, kind, parts),
+            Ok((_, ref parts)) => VesslTag::assemble(r, input, t, kind, parts),
             Err(_) => None,
         }
     }
@@ -580,9 +593,9 @@ impl VesslTag {
     /// The reading of a tag that does not fit the repository's grammar,
     /// for automatic detection: the repository, its framework and the tag
     /// as an opaque word, no position. `None` without a tag.
-    pub(crate) fn lenient(r: &Reference<'_>) -> Option<VesslTag> {
+    pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> Option<VesslTag> {
         let t = r.tag()?;
-        VesslTag::assemble(r, t, Kind::Opaque, &Parts::default())
+        VesslTag::assemble(r, input, t, Kind::Opaque, &Parts::default())
     }
 }
 
@@ -621,7 +634,7 @@ impl Tagged for VesslTag {
             }
             Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
         };
-        VesslTag::assemble(r, t, kind, &parts).ok_or_else(|| too_long(input))
+        VesslTag::assemble(r, input, t, kind, &parts).ok_or_else(|| too_long(input))
     }
 
     /// The repository, then each part that is not the position:
