@@ -1042,13 +1042,15 @@ impl Reference<'_> {
     #[inline]
     pub(crate) fn canonical_name_in<'i>(&self, input: &'i str) -> Option<&'i str> {
         let (d, t) = (self.domain?, self.tag?);
-        if !self.displays_as_canonical_name() {
-            return None;
-        }
         let base = input.as_ptr() as usize;
         let at = |s: &str| (s.as_ptr() as usize).checked_sub(base);
         let (start, path_at, tag_at) = (at(d)?, at(self.path)?, at(t)?);
         let text = input.get(start..tag_at.checked_add(t.len())?)?;
+        // After the positions: an implied `docker.io` (most names on
+        // Docker Hub) is ruled out without scanning the host.
+        if !self.displays_as_canonical_name() {
+            return None;
+        }
         let sep = if self.library { "/library/" } else { "/" };
         let slash = input.get(start + d.len()..path_at)?;
         let colon = input.get(path_at + self.path.len()..tag_at)?;
