@@ -126,15 +126,23 @@ pub struct Image {
 impl Image {
     /// Reads a name and detects its scheme.
     pub fn parse(s: &str) -> Result<Image, Error> {
-        let r = Reference::parse_normalized(s)?;
-        Image::from_reference(r, s, None)
+        // The reference is read in place and lent, never moved: moving it
+        // copies it, and reading back the fields just written as a whole
+        // stalls (store forwarding), which cost more than any check below.
+        match Reference::parse_normalized(s) {
+            Ok(ref r) => {
+                crate::scheme::words::check_len(s, "image name")?;
+                Image::detect_scheme(r, s)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Reads a name as a name of `scheme`: an error if it is a valid
     /// reference but not a valid name of that scheme.
     pub fn parse_as(s: &str, scheme: Scheme) -> Result<Image, Error> {
         let r = Reference::parse_normalized(s)?;
-        Image::with_scheme(r, s, scheme)
+        Image::with_scheme(&r, s, scheme)
     }
 
     /// Reads the scheme's part of `r`, a reference read from `input` in any
@@ -158,16 +166,22 @@ impl Image {
             let text = r.to_string();
             return Image::from_reference(Reference::parse_normalized(&text)?, &text, scheme);
         }
-        if let Some(scheme) = scheme {
-            return Image::with_scheme(r, input, scheme);
+        match scheme {
+            Some(scheme) => Image::with_scheme(&r, input, scheme),
+            None => Image::detect_scheme(&r, input),
         }
-        // Detection reads without building errors: a reading that fails
-        // costs no allocation, and the next one is tried.
-        if let Some(scheme) = by_registry(&r).or_else(|| vessl_path(&r).then_some(Scheme::Vessl)) {
+    }
+
+    /// Detection (see [`detect`]) of `r`, read from `input` (a text shorter
+    /// than 4 GiB): an error only for a canonical name of 4 GiB or more.
+    /// Each reading is tried without building errors: a reading that fails
+    /// costs no allocation, and the next one is tried.
+    fn detect_scheme(r: &Reference<'_>, input: &str) -> Result<Image, Error> {
+        if let Some(scheme) = by_registry(r).or_else(|| vessl_path(r).then_some(Scheme::Vessl)) {
             let value = match scheme {
-                Scheme::Twcc => TwccName::read(&r, input).map(Value::Twcc),
-                Scheme::Ngc => NgcTag::read(&r, input).map(Value::Ngc),
-                Scheme::Vessl => VesslTag::read(&r, input).map(Value::Vessl),
+                Scheme::Twcc => TwccName::read(r, input).map(Value::Twcc),
+                Scheme::Ngc => NgcTag::read(r, input).map(Value::Ngc),
+                Scheme::Vessl => VesslTag::read(r, input).map(Value::Vessl),
                 Scheme::Generic => None,
             };
             return match value {
@@ -176,13 +190,13 @@ impl Image {
             };
         }
         // By the shape of the path and tag: VESSL's older homes, a mirror of NGC.
-        if legacy_vessl_path(&r) {
-            if let Some(v) = VesslTag::read(&r, input) {
+        if legacy_vessl_path(r) {
+            if let Some(v) = VesslTag::read(r, input) {
                 return Ok(Image::store(r, Value::Vessl(v), input));
             }
         }
-        if ngc_path(&r) {
-            if let Some(v) = NgcTag::read(&r, input) {
+        if ngc_path(r) {
+            if let Some(v) = NgcTag::read(r, input) {
                 if v.has_position() {
                     return Ok(Image::store(r, Value::Ngc(v), input));
                 }
@@ -190,34 +204,37 @@ impl Image {
         }
         // Detection by shape reads the name as TWCC: keep what it read
         // rather than reading it twice.
-        match TwccName::read(&r, input) {
+        match TwccName::read(r, input) {
             Some(v) => Ok(Image::store(r, Value::Twcc(v), input)),
-            None => Image::with_scheme(r, input, Scheme::Generic),
+            None => match GenericTag::read(r, input) {
+                Some(g) => Ok(Image::store(r, Value::Generic(g), input)),
+                None => Image::with_scheme(r, input, Scheme::Generic),
+            },
         }
     }
 
     /// The reading of a name whose registry chose `scheme` but whose tag does
     /// not fit the scheme's grammar: every field the scheme is sure of, and
     /// no position.
-    fn lenient(r: Reference<'_>, input: &str, scheme: Scheme) -> Result<Image, Error> {
+    fn lenient(r: &Reference<'_>, input: &str, scheme: Scheme) -> Result<Image, Error> {
         let value = match scheme {
-            Scheme::Ngc => Value::Ngc(NgcTag::lenient(&r, input)),
-            Scheme::Vessl => match VesslTag::lenient(&r, input) {
+            Scheme::Ngc => Value::Ngc(NgcTag::lenient(r, input)),
+            Scheme::Vessl => match VesslTag::lenient(r, input) {
                 Some(v) => Value::Vessl(v),
                 None => return Image::with_scheme(r, input, Scheme::Generic),
             },
-            Scheme::Twcc => Value::Twcc(TwccName::lenient(&r, input)),
+            Scheme::Twcc => Value::Twcc(TwccName::lenient(r, input)),
             Scheme::Generic => return Image::with_scheme(r, input, Scheme::Generic),
         };
         Ok(Image::store(r, value, input))
     }
 
-    fn with_scheme(r: Reference<'_>, s: &str, scheme: Scheme) -> Result<Image, Error> {
+    fn with_scheme(r: &Reference<'_>, s: &str, scheme: Scheme) -> Result<Image, Error> {
         let value = match scheme {
-            Scheme::Twcc => Value::Twcc(TwccName::from_reference(&r, s)?),
-            Scheme::Ngc => Value::Ngc(NgcTag::from_reference(&r, s)?),
-            Scheme::Vessl => Value::Vessl(VesslTag::from_reference(&r, s)?),
-            Scheme::Generic => Value::Generic(GenericTag::from_reference(&r, s)?),
+            Scheme::Twcc => Value::Twcc(TwccName::from_reference(r, s)?),
+            Scheme::Ngc => Value::Ngc(NgcTag::from_reference(r, s)?),
+            Scheme::Vessl => Value::Vessl(VesslTag::from_reference(r, s)?),
+            Scheme::Generic => Value::Generic(GenericTag::from_reference(r, s)?),
         };
         Ok(Image::store(r, value, s))
     }
@@ -230,14 +247,14 @@ impl Image {
     /// which starts with the name as written (an implied `docker.io` is a
     /// flag of the positions). Otherwise the image keeps its own copy of
     /// the reference's text.
-    fn store(r: Reference<'_>, value: Value, input: &str) -> Image {
+    fn store(r: &Reference<'_>, value: Value, input: &str) -> Image {
         let lent = match &value {
-            Value::Vessl(v) => canonical_spans(&r, v.name()),
-            Value::Generic(g) => canonical_spans(&r, g.name()),
+            Value::Vessl(v) => canonical_spans(r, v.name()),
+            Value::Generic(g) => canonical_spans(r, g.name()),
             // `r` was read from `input`, which the value's text starts
             // with: positions in the one are positions in the other.
-            Value::Twcc(t) if t.as_str().starts_with(input) => Spans::written(&r, input),
-            Value::Ngc(n) if n.as_str().starts_with(input) => Spans::written(&r, input),
+            Value::Twcc(t) if t.as_str().starts_with(input) => Spans::written(r, input),
+            Value::Ngc(n) if n.as_str().starts_with(input) => Spans::written(r, input),
             _ => None,
         };
         if let Some(spans) = lent {
@@ -246,10 +263,10 @@ impl Image {
                 spans,
                 value,
             };
-            debug_assert!(image.reference().same_text(&r));
+            debug_assert!(image.reference().same_text(r));
             return image;
         }
-        let (text, spans) = r.into_owned().into_parts();
+        let (text, spans) = (*r).into_owned().into_parts();
         Image {
             text: Some(text),
             spans,
@@ -539,6 +556,17 @@ impl FromStr for Image {
 mod tests {
     use super::*;
     use crate::OwnedReference;
+
+    /// A catalog holds many images, and their size is most of its memory:
+    /// reading faster must not make them bigger.
+    #[test]
+    fn an_image_is_at_most_152_bytes() {
+        assert!(
+            std::mem::size_of::<Image>() <= 152,
+            "Image is {} bytes",
+            std::mem::size_of::<Image>()
+        );
+    }
 
     /// Whatever text an image keeps (its own copy, a VESSL or generic
     /// value's canonical name, a TWCC or NGC name as written with an

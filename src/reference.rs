@@ -627,7 +627,8 @@ impl<'a> Reference<'a> {
             None | Some(LEGACY_DOMAIN) => DEFAULT_DOMAIN,
             Some(d) => d,
         };
-        let library = self.library || (domain == DEFAULT_DOMAIN && !self.path.contains('/'));
+        // `name_at` is 0 exactly when the path has no `/`: no search.
+        let library = self.library || (domain == DEFAULT_DOMAIN && self.name_at == 0);
         (Some(domain), library)
     }
 
@@ -663,6 +664,20 @@ impl<'a> Reference<'a> {
         rest == Some(self.path)
     }
 
+    /// The length of the canonical repository (`docker.io/library/ubuntu`),
+    /// computed without writing it: a caller that allocates with this
+    /// capacity skips the growth path of `reserve`.
+    pub(crate) fn canonical_repository_len(&self) -> usize {
+        let (domain, library) = self.canonical_domain();
+        domain.map_or(0, |d| d.len() + 1)
+            + if library {
+                OFFICIAL_NAMESPACE.len() + 1
+            } else {
+                0
+            }
+            + self.path.len()
+    }
+
     /// Appends the canonical repository (`docker.io/library/ubuntu`, no tag
     /// or digest) to `out`: what `without_tag_or_digest().canonical()`
     /// displays, with the registry host lowercase (a DNS name: one spelling
@@ -670,13 +685,7 @@ impl<'a> Reference<'a> {
     /// reserving once. Returns the number of bytes written.
     pub(crate) fn push_canonical_repository(&self, out: &mut String, extra: usize) -> usize {
         let (domain, library) = self.canonical_domain();
-        let len = domain.map_or(0, |d| d.len() + 1)
-            + if library {
-                OFFICIAL_NAMESPACE.len() + 1
-            } else {
-                0
-            }
-            + self.path.len();
+        let len = self.canonical_repository_len();
         out.reserve(len + extra);
         if let Some(d) = domain {
             let at = out.len();
@@ -834,7 +843,10 @@ pub(crate) struct Spans {
 
 impl Spans {
     /// The positions of `r`'s parts in its `Display` text, and that text's
-    /// length, computed without writing it.
+    /// length, computed without writing it. Inlined (as is
+    /// [`written`](Self::written)): positions built a `u16` at a time and
+    /// returned through memory are read back whole, which stalls.
+    #[inline]
     pub(crate) fn of(r: &Reference<'_>) -> (Spans, usize) {
         let pos = |at: usize| u16::try_from(at).unwrap_or(u16::MAX);
         let mut at = 0;
@@ -896,6 +908,7 @@ impl Spans {
     /// there (other than an implied `docker.io`) or lies beyond `u16`
     /// offsets. The view of `text` is then `r` again, and no copy of the
     /// normalized text is needed.
+    #[inline]
     pub(crate) fn written(r: &Reference<'_>, text: &str) -> Option<Spans> {
         let base = text.as_ptr() as usize;
         let span = |part: &str| -> Option<(u16, u16)> {
@@ -1005,6 +1018,7 @@ impl Reference<'_> {
     /// domain is given, is not a legacy spelling, and `library/` is written
     /// exactly where the canonical form has it, and there is a tag and no
     /// digest.
+    #[inline]
     pub(crate) fn displays_as_canonical_name(&self) -> bool {
         match self.domain {
             Some(d) if self.tag.is_some() && self.digest.is_none() => {
@@ -1014,6 +1028,33 @@ impl Reference<'_> {
             }
             _ => false,
         }
+    }
+}
+
+impl Reference<'_> {
+    /// The canonical name (the canonical repository, `:` and the tag: what
+    /// [`displays_as_canonical_name`](Self::displays_as_canonical_name)
+    /// says the `Display` text is) as one slice of `input`, when `input`
+    /// holds it byte for byte (`quay.io/vessl-ai/torch:2.3.0`): a value
+    /// then copies it at once rather than part by part. Checked by
+    /// position, separators included, so a reference not read from
+    /// `input` gets `None`.
+    #[inline]
+    pub(crate) fn canonical_name_in<'i>(&self, input: &'i str) -> Option<&'i str> {
+        let (d, t) = (self.domain?, self.tag?);
+        let base = input.as_ptr() as usize;
+        let at = |s: &str| (s.as_ptr() as usize).checked_sub(base);
+        let (start, path_at, tag_at) = (at(d)?, at(self.path)?, at(t)?);
+        let text = input.get(start..tag_at.checked_add(t.len())?)?;
+        // After the positions: an implied `docker.io` (most names on
+        // Docker Hub) is ruled out without scanning the host.
+        if !self.displays_as_canonical_name() {
+            return None;
+        }
+        let sep = if self.library { "/library/" } else { "/" };
+        let slash = input.get(start + d.len()..path_at)?;
+        let colon = input.get(path_at + self.path.len()..tag_at)?;
+        (slash == sep && colon == ":").then_some(text)
     }
 }
 
@@ -1559,4 +1600,45 @@ fn floor_char_boundary(s: &str, mut at: usize) -> usize {
         at -= 1;
     }
     at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name written in canonical form is lent whole; any other spelling,
+    /// or a reference not read from the text, is not.
+    #[test]
+    fn canonical_name_in_the_text_as_written() {
+        fn lent(s: &str) -> Option<&str> {
+            Reference::parse_normalized(s).unwrap().canonical_name_in(s)
+        }
+        for s in [
+            "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5",
+            "docker.io/library/ubuntu:22.04",
+            "localhost:5000/app:1",
+        ] {
+            assert_eq!(lent(s), Some(s), "{s}");
+        }
+        let hex = "a".repeat(64);
+        for s in [
+            "ubuntu:22.04".to_owned(),                     // docker.io implied
+            "docker.io/ubuntu:22.04".to_owned(),           // library/ implied
+            "index.docker.io/library/ubuntu:1".to_owned(), // legacy host
+            "Quay.io/vessl-ai/torch:2.3.0".to_owned(),     // host not lowercase
+            "quay.io/vessl-ai/torch".to_owned(),           // no tag
+            format!("quay.io/vessl-ai/torch:2.3.0@sha256:{hex}"),
+        ] {
+            assert_eq!(lent(&s), None, "{s}");
+        }
+        // Parts from another text, or a tag set afterwards, are not lent.
+        let a = "quay.io/vessl-ai/torch:2.3.0";
+        let b = a.to_owned();
+        let r = Reference::parse_normalized(a).unwrap();
+        assert_eq!(r.canonical_name_in(&b), None);
+        let t = "quay.io/vessl-ai/torch:2.3.0-2.3.0";
+        let r = Reference::parse_normalized(t).unwrap();
+        let moved = r.with_tag(Some(&t[t.len() - 5..]));
+        assert_eq!(moved.canonical_name_in(t), None);
+    }
 }

@@ -114,6 +114,7 @@ impl Version {
     /// The grammar function: a version at the start of `i`, for scheme
     /// parsers (`2.3.0` in `2.3.0-cuda12.4`). Stops before a `.` that is not
     /// followed by a digit, and after `MAX_PARTS` numbers.
+    #[inline]
     pub(crate) fn prefix(i: &str, component: Component) -> Res<'_, Version> {
         Version::read(i, component, false)
     }
@@ -121,47 +122,61 @@ impl Version {
     /// [`prefix`](Self::prefix), also taking numbers with leading zeros
     /// (`22.04`), for tags whose text is kept as written: the value then
     /// does not print back as written.
+    #[inline]
     pub(crate) fn prefix_lenient(i: &str, component: Component) -> Res<'_, Version> {
         Version::read(i, component, true)
     }
 
+    /// Inlined into each grammar that reads a version: a version returned
+    /// through memory is written a number at a time and read back whole,
+    /// which stalls (store forwarding) on every call.
+    #[inline]
     fn read(i: &str, component: Component, lenient: bool) -> Res<'_, Version> {
-        let mut v = Version {
-            parts: [0; MAX_PARTS],
-            len: Len::Zero,
-        };
-        let mut rest = i;
-        loop {
-            let start = rest;
-            let (r, n) = number(rest, component)?;
-            if !lenient && start.len() - r.len() > 1 && start.starts_with('0') {
+        // One number, without a leading zero unless `lenient`.
+        let number = |s| -> Res<'_, u32> {
+            let (r, n) = number(s, component)?;
+            let len = s.len() - r.len();
+            if !lenient && len > 1 && s.as_bytes()[0] == b'0' {
                 let why = Why {
                     kind: ErrorKind::Syntax,
                     component,
                     expected: "a version number must not have a leading zero",
                 };
-                return Err(nom::Err::Error(
-                    PErr::new(start, why).spanning(start.len() - r.len()),
-                ));
+                return Err(nom::Err::Error(PErr::new(s, why).spanning(len)));
             }
-            v.parts[v.len.get()] = n;
-            v.len = v.len.inc();
+            Ok((r, n))
+        };
+        // Another number follows: a `.` and a digit (bytes, not chars: both
+        // are ASCII).
+        let more = |s: &str| {
+            let b = s.as_bytes();
+            b.first() == Some(&b'.') && b.get(1).is_some_and(u8::is_ascii_digit)
+        };
+        let (mut rest, first) = number(i)?;
+        // The slots are filled by a loop over constant indices, which the
+        // compiler unrolls: the numbers stay in registers instead of being
+        // stored one by one and read back as a whole (a store-forwarding
+        // stall that made this the hottest function of a VESSL parse).
+        let mut parts = [first, 0, 0, 0];
+        let mut len = Len::One;
+        for (slot, next) in [(1, Len::Two), (2, Len::Three), (3, Len::Four)] {
+            if !more(rest) {
+                return Ok((rest, Version { parts, len }));
+            }
+            let (r, n) = number(&rest[1..])?;
+            parts[slot] = n;
+            len = next;
             rest = r;
-            match rest.strip_prefix('.') {
-                Some(after) if after.starts_with(|c: char| c.is_ascii_digit()) => {
-                    if v.len.get() == MAX_PARTS {
-                        let why = Why {
-                            kind: ErrorKind::TooLong,
-                            component,
-                            expected: "a version has at most 4 numbers",
-                        };
-                        return Err(nom::Err::Error(PErr::new(rest, why)));
-                    }
-                    rest = after;
-                }
-                _ => return Ok((rest, v)),
-            }
         }
+        if more(rest) {
+            let why = Why {
+                kind: ErrorKind::TooLong,
+                component,
+                expected: "a version has at most 4 numbers",
+            };
+            return Err(nom::Err::Error(PErr::new(rest, why)));
+        }
+        Ok((rest, Version { parts, len }))
     }
 
     /// The numbers as written.

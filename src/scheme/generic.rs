@@ -382,10 +382,10 @@ impl fmt::Display for GenericTag {
     }
 }
 
-impl Tagged for GenericTag {
-    const SCHEME: Scheme = Scheme::Generic;
-
-    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+impl GenericTag {
+    /// The reading of `r` (see [`Tagged::from_reference`]): `None` only for
+    /// a name of 4 GiB or more, which `u32` offsets cannot hold.
+    pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<GenericTag> {
         let tag = r.tag();
         let reading = tag.map_or(Reading::Untagged, read);
         let normal = match (tag, &reading) {
@@ -395,26 +395,54 @@ impl Tagged for GenericTag {
         let digest = r.digest();
         let extra = tag.map_or(0, |t| 1 + t.len())
             + digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
-        let mut name = String::new();
-        let repo_end = r.push_canonical_repository(&mut name, extra);
-        // A registry host is a DNS name: one case for equality and tracks.
-        if let Some(slash) = name.find('/') {
-            name[..slash].make_ascii_lowercase();
-        }
-        if let Some(t) = tag {
-            name.push(':');
-            name.push_str(t);
-        }
-        let tag_end = name.len();
-        if let Some(d) = digest {
-            name.push('@');
-            name.push_str(d.algorithm().as_str());
-            name.push(':');
-            name.push_str(d.hex());
-        }
+        let (name, repo_end, tag_end) = match r.canonical_name_in(input) {
+            // The name was written in canonical form
+            // (`ghcr.io/org/app:1.2.3`): one copy.
+            Some(n) => (
+                String::from(n),
+                n.len() - 1 - tag.map_or(0, str::len),
+                n.len(),
+            ),
+            None => {
+                let mut name = String::with_capacity(r.canonical_repository_len() + extra);
+                // The registry host comes out lowercase (a DNS name: one
+                // case for equality and tracks), and the capacity is exact.
+                let repo_end = r.push_canonical_repository(&mut name, extra);
+                if let Some(t) = tag {
+                    name.push(':');
+                    name.push_str(t);
+                }
+                let tag_end = name.len();
+                if let Some(d) = digest {
+                    name.push('@');
+                    name.push_str(d.algorithm().as_str());
+                    name.push(':');
+                    name.push_str(d.hex());
+                }
+                (name, repo_end, tag_end)
+            }
+        };
         let (Ok(repo_end), Ok(tag_end)) = (u32::try_from(repo_end), u32::try_from(tag_end)) else {
+            return None;
+        };
+        Some(GenericTag {
+            // The capacity is exact: this does not reallocate.
+            name: name.into_boxed_str(),
+            repo_end,
+            tag_end,
+            normal,
+            reading,
+        })
+    }
+}
+
+impl Tagged for GenericTag {
+    const SCHEME: Scheme = Scheme::Generic;
+
+    fn from_reference(r: &Reference<'_>, input: &str) -> Result<Self, Error> {
+        GenericTag::read(r, input).ok_or_else(|| {
             // Only a domain of gigabytes makes a name this long.
-            return Err(Error::new(
+            Error::new(
                 crate::error::ErrorKind::TooLong,
                 "generic name",
                 input,
@@ -422,16 +450,7 @@ impl Tagged for GenericTag {
                 "",
                 Component::Name,
                 "repository must be shorter than 4 GiB",
-            ));
-        };
-        Ok(GenericTag {
-            // `push_canonical_repository` reserved the exact length: this
-            // does not reallocate.
-            name: name.into_boxed_str(),
-            repo_end,
-            tag_end,
-            normal,
-            reading,
+            )
         })
     }
 
@@ -628,7 +647,7 @@ fn cuda_extends(a: Option<&str>, b: Option<&str>) -> bool {
         match (wa.next(), wb.next()) {
             (None, None) => return extended,
             (Some(x), Some(y)) if x == y => {}
-            (Some(x), Some(y)) if is_cuda_major(x) && !extended => {
+            (Some(x), Some(y)) if is_cuda_major(x.as_bytes()) && !extended => {
                 match y.strip_prefix(x).and_then(|r| r.strip_prefix('.')) {
                     Some(r)
                         if !r.is_empty() && r.bytes().all(|c| c.is_ascii_digit() || c == b'.') =>
@@ -643,9 +662,10 @@ fn cuda_extends(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-fn is_cuda_major(w: &str) -> bool {
-    w.strip_prefix("cuda")
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+/// Whether a word is `cuda` and a major version only (`cuda12`).
+fn is_cuda_major(w: &[u8]) -> bool {
+    w.strip_prefix(b"cuda")
+        .is_some_and(|n| !n.is_empty() && n.iter().all(u8::is_ascii_digit))
 }
 
 /// The tag with its date written in full, when it is not already.
@@ -676,8 +696,13 @@ fn normal_date(t: &str, p: &Pos) -> Option<Box<str>> {
 
 /// Reads a tag (at most 128 bytes, as the reference grammar allows).
 fn read(t: &str) -> Reading {
-    let first = t.split(['-', '_', '.']).next().unwrap_or("");
-    if MOVING_WORDS.iter().any(|w| first.eq_ignore_ascii_case(w)) {
+    let first = &t[..word_len(t)];
+    // Every moving word starts with a letter; most tags start with a digit.
+    let letter = first
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphabetic);
+    if letter && MOVING_WORDS.iter().any(|w| first.eq_ignore_ascii_case(w)) {
         // `main-1a2b3c4` and `nightly-20241028` are builds of a moving
         // branch, pinned: no position, and not moving either.
         let pinned = t[first.len()..]
@@ -695,6 +720,20 @@ fn read(t: &str) -> Reading {
     read_position(t).map_or(Reading::Unknown, Reading::Positioned)
 }
 
+/// The length of the word at the start of `s`: up to the first `-`, `_`
+/// or `.` (bytes, not chars: the separators are ASCII).
+fn word_len(s: &str) -> usize {
+    s.bytes()
+        .position(|b| matches!(b, b'-' | b'_' | b'.'))
+        .unwrap_or(s.len())
+}
+
+/// Whether `s` starts with one of the ASCII bytes `set`, without decoding
+/// a char.
+fn starts_with_any(s: &str, set: &[u8]) -> bool {
+    s.as_bytes().first().is_some_and(|b| set.contains(b))
+}
+
 fn digits(s: &str) -> usize {
     s.bytes().take_while(u8::is_ascii_digit).count()
 }
@@ -705,16 +744,22 @@ fn num(s: &str) -> Option<(u64, &str)> {
     if n == 0 || n > 19 {
         return None;
     }
-    Some((s[..n].parse().ok()?, &s[n..]))
+    // 19 digits are below `u64::MAX`: no overflow, and no generic `parse`.
+    let v = s
+        .bytes()
+        .take(n)
+        .fold(0, |v, b| v * 10 + u64::from(b - b'0'));
+    Some((v, &s[n..]))
 }
 
 /// Whether `rest` is the end of the tag or the start of a new word.
 fn boundary(rest: &str) -> bool {
-    rest.is_empty() || rest.starts_with(['-', '_', '.'])
+    rest.is_empty() || starts_with_any(rest, b"-_.")
 }
 
 fn read_position(t: &str) -> Option<Pos> {
-    let v = t.starts_with(['v', 'V']) && t[1..].starts_with(|c: char| c.is_ascii_digit());
+    let b = t.as_bytes();
+    let v = matches!(b.first(), Some(b'v' | b'V')) && b.get(1).is_some_and(u8::is_ascii_digit);
     let body = &t[usize::from(v)..];
     let off = |rest: &str| (t.len() - rest.len()) as u8;
     let (calendar, parts, mut rest) = match calendar(body) {
@@ -723,7 +768,7 @@ fn read_position(t: &str) -> Option<Pos> {
             let (rest, parts) = Version::prefix_lenient(body, Component::Tag).ok()?;
             // A version number too long to be one (`1.2.3.4.5`), or text
             // glued to it that is no stage (`8u422`): no position.
-            if rest.starts_with(|c: char| c.is_ascii_digit()) {
+            if rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
                 return None;
             }
             (false, parts, rest)
@@ -744,20 +789,22 @@ fn read_position(t: &str) -> Option<Pos> {
     }
     let mut hash = None;
     if let Some(r) = rest.strip_prefix('-') {
-        let w = r.split(['-', '_', '.']).next().unwrap_or("");
+        let w = &r[..word_len(r)];
         if is_hash(w) {
             let at = off(r);
             hash = Some((at, at + w.len() as u8));
             rest = &r[w.len()..];
         }
     }
-    if !(rest.is_empty() || rest.starts_with(['-', '_'])) {
+    if !(rest.is_empty() || starts_with_any(rest, b"-_")) {
         return None;
     }
     let mut flavour = rest;
     if build.is_none() {
         // `-debian-12-r7`: a revision after the flavour.
-        if let Some(i) = flavour.rfind("-r") {
+        // The last `-r`, found on bytes: `rfind("-r")` sets up a substring
+        // searcher for every tag.
+        if let Some(i) = flavour.as_bytes().windows(2).rposition(|w| w == b"-r") {
             let n = &flavour[i + 2..];
             if i > 0 && !n.is_empty() && n.len() <= 19 && n.bytes().all(|c| c.is_ascii_digit()) {
                 build = Some((BuildKind::Revision, n.parse().ok()?));
@@ -765,7 +812,11 @@ fn read_position(t: &str) -> Option<Pos> {
             }
         }
     }
-    let cuda_major = flavour.split(['-', '_']).any(is_cuda_major);
+    // Split on bytes: a char-array pattern decodes every char.
+    let cuda_major = flavour
+        .as_bytes()
+        .split(|&b| b == b'-' || b == b'_')
+        .any(is_cuda_major);
     let fstart = off(rest);
     Some(Pos {
         v,
@@ -824,7 +875,7 @@ fn calendar(s: &str) -> Option<(Version, &str)> {
     };
     // `2025.03.04`-style text after a compact date, or digits glued on:
     // not a date.
-    if !(rest.is_empty() || rest.starts_with(['-', '_', '.'])) || !valid(y, m, d) {
+    if !boundary(rest) || !valid(y, m, d) {
         return None;
     }
     Some((Version::new(&[y, m, d]), rest))
@@ -833,32 +884,45 @@ fn calendar(s: &str) -> Option<(Version, &str)> {
 /// A pre- or post-release marker right after the version.
 fn read_stage(s: &str) -> Option<(Stage, &str)> {
     let (sep, body) = match s.as_bytes().first() {
-        Some(b'-') => ('-', &s[1..]),
-        Some(b'.') => ('.', &s[1..]),
-        _ => (' ', s),
+        Some(b'-') => (b'-', &s[1..]),
+        Some(b'.') => (b'.', &s[1..]),
+        _ => (b' ', s),
     };
-    let lower = |w: &str| body.len() >= w.len() && body[..w.len()].eq_ignore_ascii_case(w);
-    // (word, rank, needs a number, separators allowed)
-    const WORDS: [(&str, u8, bool, &str); 9] = [
-        ("alpha", 1, false, " -."),
-        ("beta", 2, false, " -."),
-        ("rc", 3, false, " -."),
-        ("dev", 0, false, " ."),
-        ("post", 9, false, " -."),
-        ("pre", 3, true, " -"),
-        ("a", 1, true, " "),
-        ("b", 2, true, " "),
-        ("c", 3, true, " "),
+    // Every word starts with one of these letters; most tags go on with
+    // `-`, a flavour word or nothing.
+    if !body
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b"abcdprABCDPR".contains(b))
+    {
+        return None;
+    }
+    let lower = |w: &str| {
+        body.as_bytes()
+            .get(..w.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    // (word, rank, needs a number, separators allowed; ` ` is none)
+    const WORDS: [(&str, u8, bool, &[u8]); 9] = [
+        ("alpha", 1, false, b" -."),
+        ("beta", 2, false, b" -."),
+        ("rc", 3, false, b" -."),
+        ("dev", 0, false, b" ."),
+        ("post", 9, false, b" -."),
+        ("pre", 3, true, b" -"),
+        ("a", 1, true, b" "),
+        ("b", 2, true, b" "),
+        ("c", 3, true, b" "),
     ];
     for (w, rank, needs_number, seps) in WORDS {
-        if !lower(w) || !seps.contains(sep) {
+        if !lower(w) || !seps.contains(&sep) {
             continue;
         }
         let mut r = &body[w.len()..];
         let mut number = None;
         let dotted = r
             .strip_prefix('.')
-            .filter(|x| x.starts_with(|c: char| c.is_ascii_digit()));
+            .filter(|x| x.as_bytes().first().is_some_and(u8::is_ascii_digit));
         if let Some((n, after)) = num(dotted.unwrap_or(r)) {
             number = Some(u32::try_from(n).ok()?);
             r = after;
@@ -880,7 +944,7 @@ fn read_stage(s: &str) -> Option<(Stage, &str)> {
 fn read_build(s: &str, calendar: bool) -> Option<((BuildKind, u64), &str)> {
     if let Some(r) = s.strip_prefix("-r") {
         let (n, rest) = num(r)?;
-        return (rest.is_empty() || rest.starts_with(['-', '_']))
+        return (rest.is_empty() || starts_with_any(rest, b"-_"))
             .then_some(((BuildKind::Revision, n), rest));
     }
     let r = s
@@ -889,7 +953,7 @@ fn read_build(s: &str, calendar: bool) -> Option<((BuildKind, u64), &str)> {
         .or_else(|| s.strip_prefix('.').filter(|_| calendar))?;
     let (n, rest) = num(r)?;
     // `-12` of `-debian-12` never gets here: a build follows the version.
-    if !(rest.is_empty() || rest.starts_with(['-', '_'])) {
+    if !(rest.is_empty() || starts_with_any(rest, b"-_")) {
         return None;
     }
     // A hash of digits only is a number; a long run of digits after a

@@ -282,12 +282,12 @@ impl TwccName {
     /// grammar: the registry, path, name and tag, no framework and no
     /// position.
     pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> TwccName {
-        TwccName::build(r, input, Parts::default(), None)
+        TwccName::build(r, input, &Parts::default(), None)
     }
 
     /// The value of `r`, read from `input`, whose image name the grammar
     /// read as `img`: the text copied once, every part an offset into it.
-    fn build(r: &Reference<'_>, input: &str, img: Parts<'_>, framework: Option<&str>) -> TwccName {
+    fn build(r: &Reference<'_>, input: &str, img: &Parts<'_>, framework: Option<&str>) -> TwccName {
         let name = r.name();
         let span = |w: Option<&str>| {
             w.map(|w| {
@@ -323,12 +323,22 @@ impl TwccName {
             words::written(input, r.namespace()),
             r.name(),
         );
-        let (_, img) = image(name, bare_ok(registry)).ok()?;
-        Some(TwccName::finish(r, input, path, img))
+        let bare_ok = bare_ok(registry);
+        // Every image but a bare one has a `-` before its position:
+        // detection, which tries TWCC on every name no other scheme took
+        // (`nginx`, `pytorch/pytorch`), rejects the others at once.
+        if !bare_ok && !name.as_bytes().contains(&b'-') {
+            return None;
+        }
+        // The parts are filled in place and lent: a value this large costs
+        // a copy (and a stall on reading it back) each time it is moved.
+        let mut img = Parts::default();
+        image(name, bare_ok, &mut img).ok()?;
+        Some(TwccName::finish(r, input, path, &img))
     }
 
     /// The value of a name the grammar read as `img`.
-    fn finish(r: &Reference<'_>, input: &str, path: Option<&str>, img: Parts<'_>) -> TwccName {
+    fn finish(r: &Reference<'_>, input: &str, path: Option<&str>, img: &Parts<'_>) -> TwccName {
         // An image without a release names a framework only in an `nvidia`
         // path (TWCC mirrors NGC's `nvidia/<framework>`); `ngc/vtr` is an
         // internal image, and its name is no framework.
@@ -448,8 +458,9 @@ impl Tagged for TwccName {
         }
         let registry = words::written(input, r.domain());
         let path = words::written(input, r.namespace());
-        let img = finish(image(r.name(), bare_ok(registry)), SUBJECT, input)?;
-        Ok(TwccName::finish(r, input, path, img))
+        let mut img = Parts::default();
+        finish(image(r.name(), bare_ok(registry), &mut img), SUBJECT, input)?;
+        Ok(TwccName::finish(r, input, path, &img))
     }
 
     fn track(&self) -> Track {
@@ -599,20 +610,18 @@ fn bare_ok(registry: Option<&str>) -> bool {
 }
 
 // image ::= framework "-" release tail | framework "-" vendor-release | framework
-fn image(name: &str, bare_ok: bool) -> Res<'_, Parts<'_>> {
+/// Reads `name` into `img`, which starts empty.
+fn image<'a>(name: &'a str, bare_ok: bool, img: &mut Parts<'a>) -> Res<'a, ()> {
     let (rest, (framework, position)) = framework(name)?;
-    let mut img = Parts {
-        framework: Some(framework),
-        ..Parts::default()
-    };
+    img.framework = Some(framework);
     match position {
         Some(p @ (TwccPosition::Release(_) | TwccPosition::Version(_))) => {
             img.position = Some(p);
-            tail(rest, &mut img)?;
+            tail(rest, img)?;
         }
         Some(c @ TwccPosition::Cuda(_)) => {
             img.position = Some(c);
-            cuda_tail(rest, &mut img)?;
+            cuda_tail(rest, img)?;
         }
         Some(v @ TwccPosition::Vendor(_)) => {
             if !rest.is_empty() {
@@ -642,7 +651,7 @@ fn image(name: &str, bare_ok: bool) -> Res<'_, Parts<'_>> {
             )
         }
     }
-    Ok(("", img))
+    Ok(("", ()))
 }
 
 // framework ::= word ( "-" word )*      up to the first "-" followed by a

@@ -505,51 +505,52 @@ impl TryFrom<&str> for VesslTag {
 impl VesslTag {
     /// The value of a tag `t` of `r` that the grammar of `kind` read as
     /// `parts`.
+    ///
+    /// `None` only for a repository of 4 GiB or more (see
+    /// [`too_long`]): an `Option` rather than a `Result`, so that detection
+    /// returns the value as it is built, without a copy into another type.
+    #[inline]
     fn assemble(
         r: &Reference<'_>,
         input: &str,
         t: &str,
         kind: Kind,
-        parts: Parts<'_>,
-    ) -> Result<VesslTag, Error> {
-        let mut name = String::new();
+        parts: &Parts<'_>,
+    ) -> Option<VesslTag> {
         let digest = r.digest();
-        let digest_len = digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
-        let colon = r.push_canonical_repository(&mut name, 1 + t.len() + digest_len);
-        // A registry host is a DNS name: one case for display and tracks.
-        if let Some(slash) = name.find('/') {
-            name[..slash].make_ascii_lowercase();
-        }
-        let Ok(colon) = u32::try_from(colon) else {
-            // Only a domain of gigabytes makes a repository this long.
-            return Err(Error::new(
-                ErrorKind::TooLong,
-                SUBJECT,
-                input,
-                0,
-                "",
-                Component::Name,
-                "repository must be shorter than 4 GiB",
-            ));
+        let (name, colon) = match r.canonical_name_in(input) {
+            // The common case: the name was written in canonical form
+            // (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`), one copy.
+            Some(n) => (Box::from(n), n.len() - 1 - t.len()),
+            None => {
+                let digest_len =
+                    digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
+                let mut name =
+                    String::with_capacity(r.canonical_repository_len() + 1 + t.len() + digest_len);
+                // The registry host comes out lowercase (a DNS name: one
+                // case for display and tracks), and the capacity is exact.
+                let colon = r.push_canonical_repository(&mut name, 1 + t.len() + digest_len);
+                name.push(':');
+                name.push_str(t);
+                if let Some(d) = digest {
+                    name.push('@');
+                    name.push_str(d.algorithm().as_str());
+                    name.push(':');
+                    name.push_str(d.hex());
+                }
+                // The capacity is exact: this does not reallocate.
+                (name.into_boxed_str(), colon)
+            }
         };
-        name.push(':');
-        name.push_str(t);
-        if let Some(d) = digest {
-            name.push('@');
-            name.push_str(d.algorithm().as_str());
-            name.push(':');
-            name.push_str(d.hex());
-        }
-        // `push_canonical_repository` reserved the exact length: this does
-        // not reallocate.
-        let name = name.into_boxed_str();
+        // Only a domain of gigabytes makes a repository this long.
+        let colon = u32::try_from(colon).ok()?;
         // Every borrowed part is a slice of `t`, at most `TAG_MAX` (128)
         // bytes long: its offsets fit in a byte.
         let span = |s: &str| {
             let at = offset(t, s);
             Span(at as u8, (at + s.len()) as u8)
         };
-        Ok(VesslTag {
+        Some(VesslTag {
             colon,
             kind,
             lead: parts.lead,
@@ -577,11 +578,16 @@ impl VesslTag {
 
     /// The reading of `r` without building an error: `None` when it is not
     /// a VESSL tag (for detection, which tries the next reading).
+    #[inline]
     pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<VesslTag> {
         let t = r.tag().filter(|t| t.len() <= crate::reference::TAG_MAX)?;
         let kind = Kind::of(r.name());
-        let (_, parts) = grammar(t, kind).ok()?;
-        VesslTag::assemble(r, input, t, kind, parts).ok()
+        // The parts are lent where the grammar left them: a value this
+        // large costs a copy (and a stall reading it back) each move.
+        match grammar(t, kind) {
+            Ok((_, ref parts)) => VesslTag::assemble(r, input, t, kind, parts),
+            Err(_) => None,
+        }
     }
 
     /// The reading of a tag that does not fit the repository's grammar,
@@ -589,7 +595,7 @@ impl VesslTag {
     /// as an opaque word, no position. `None` without a tag.
     pub(crate) fn lenient(r: &Reference<'_>, input: &str) -> Option<VesslTag> {
         let t = r.tag()?;
-        VesslTag::assemble(r, input, t, Kind::Opaque, Parts::default()).ok()
+        VesslTag::assemble(r, input, t, Kind::Opaque, &Parts::default())
     }
 }
 
@@ -628,7 +634,7 @@ impl Tagged for VesslTag {
             }
             Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers only"),
         };
-        VesslTag::assemble(r, input, t, kind, parts)
+        VesslTag::assemble(r, input, t, kind, &parts).ok_or_else(|| too_long(input))
     }
 
     /// The repository, then each part that is not the position:
@@ -793,6 +799,21 @@ impl<'de> serde::Deserialize<'de> for VesslTag {
         }
         d.deserialize_str(Visitor)
     }
+}
+
+/// The error for a repository of 4 GiB or more, which `u32` offsets cannot
+/// hold (only a domain of gigabytes makes one).
+#[cold]
+fn too_long(input: &str) -> Error {
+    Error::new(
+        ErrorKind::TooLong,
+        SUBJECT,
+        input,
+        0,
+        "",
+        Component::Name,
+        "repository must be shorter than 4 GiB",
+    )
 }
 
 /// The number of decimal digits of `n`.
