@@ -224,20 +224,46 @@ fn image_parse_allocations_per_scheme() {
         names.extend(corpus_names(file));
     }
     names.extend(corpus_names("mined_generic.tsv"));
+    // Dates written short, which equality reads as dates.
+    names.extend([
+        "ghcr.io/x/app:v2025-3-4".to_owned(),
+        "app:2024-3-5-slim".to_owned(),
+    ]);
     names.extend(corpus_gen::corpus().into_iter().take(2000));
     let schemes: Vec<Option<Scheme>> = names
         .iter()
         .map(|n| Image::parse(n).ok().map(|i| i.scheme()))
         .collect();
-    // (scheme, names read, most allocations for one name, total)
-    let mut seen: Vec<(Scheme, usize, usize, usize)> =
-        Scheme::ALL.iter().map(|&s| (s, 0, 0, 0)).collect();
+    // (scheme, names read, most allocations for one name, total, a name
+    // that took the most)
+    let mut seen: Vec<(Scheme, usize, usize, usize, &str)> =
+        Scheme::ALL.iter().map(|&s| (s, 0, 0, 0, "")).collect();
     for (name, scheme) in names.iter().zip(&schemes) {
         let Some(scheme) = scheme else { continue };
         let (img, allocs) = counted(|| black_box(Image::parse(black_box(name))));
+        // A registry host written with capitals (`[2001:DB8::1]:5000`,
+        // `Registry.local`): the reference keeps its spelling, the value
+        // its lowercase canonical name, so the image keeps a text of its
+        // own beside the value's. Rare; counted apart.
+        let upper = img
+            .as_ref()
+            .ok()
+            .and_then(|i| {
+                i.reference()
+                    .domain()
+                    .map(|d| d.bytes().any(|b| b.is_ascii_uppercase()))
+            })
+            .unwrap_or(false);
         drop(img);
+        if upper {
+            assert!(allocs <= 2, "{name}: {allocs} allocations");
+            continue;
+        }
         let row = seen.iter_mut().find(|r| r.0 == *scheme).unwrap();
         row.1 += 1;
+        if allocs > row.2 {
+            row.4 = name.as_str();
+        }
         row.2 = row.2.max(allocs);
         row.3 += allocs;
     }
@@ -250,15 +276,15 @@ fn image_parse_allocations_per_scheme() {
     };
     let report: Vec<String> = seen
         .iter()
-        .map(|(s, n, most, total)| {
+        .map(|(s, n, most, total, name)| {
             format!(
-                "{s}: {n} names, at most {most} allocations, {:.2} on average",
+                "{s}: {n} names, at most {most} allocations ({name}), {:.2} on average",
                 *total as f64 / (*n).max(1) as f64
             )
         })
         .collect();
     eprintln!("{}", report.join("\n"));
-    for (s, n, most, _) in &seen {
+    for (s, n, most, _, _) in &seen {
         assert!(*n > 20, "{s}: only {n} names");
         assert!(
             *most <= bound(*s),
@@ -302,8 +328,8 @@ fn comparing_allocates_nothing() {
     }
 }
 
-/// What each scheme's `Image::parse` reaches today (see
-/// `image_parse_allocations_per_scheme`); the goal is 1 everywhere.
+/// What each scheme's `Image::parse` allocates at most (see
+/// `image_parse_allocations_per_scheme`): the goal, one, everywhere.
 /// TWCC: its text, the name as written, which the image reads its
 /// reference from (an implied `docker.io` is not in it).
 const BOUND_TWCC: usize = 1;
@@ -315,9 +341,9 @@ const BOUND_NGC: usize = 1;
 /// VESSL: its canonical name, which the image borrows whenever it is the
 /// reference's text byte for byte (a lowercase registry).
 const BOUND_VESSL: usize = 1;
-/// Generic: the same, and for a calendar date written short
-/// (`2024-3-5`), its normal spelling.
-const BOUND_GENERIC: usize = 2;
+/// Generic: the same (a date written short, `2024-3-5`, compares as a
+/// date without a second text).
+const BOUND_GENERIC: usize = 1;
 /// Sorting compares without allocating: 1 024 VESSL images of one
 /// revision that differ only in their digest, which the scheme leaves
 /// incomparable and the sort orders by their text, take a handful of

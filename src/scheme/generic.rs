@@ -103,10 +103,6 @@ pub struct GenericTag {
     /// Where the tag ends in `name` (`repo_end` when there is no tag); a
     /// digest follows after an `@`.
     tag_end: u32,
-    /// For a calendar tag written with one-digit month or day
-    /// (`v2025-3-4`), the tag with the date written in full
-    /// (`v2025-03-04`): equality and hashing use it.
-    normal: Option<Box<str>>,
     reading: Reading,
 }
 
@@ -341,13 +337,30 @@ impl GenericTag {
         }
     }
 
-    fn key(&self) -> (&str, Option<&str>, Option<&str>) {
-        (
-            self.repository(),
-            self.normal.as_deref().or(self.tag()),
-            self.digest(),
-        )
+    fn key(&self) -> (&str, Option<TagKey<'_>>, Option<&str>) {
+        let tag = self.tag().map(|t| match &self.reading {
+            // `v2025-3-4` and `v2025-03-04`: one date, whatever its zeros.
+            Reading::Positioned(p) if p.calendar && t[..p.version_end as usize].contains('-') => {
+                let [y, m, d] = [0, 1, 2].map(|i| p.parts.parts()[i]);
+                TagKey::Date(
+                    &t[..usize::from(p.v)],
+                    [y, m, d],
+                    &t[p.version_end as usize..],
+                )
+            }
+            _ => TagKey::Text(t),
+        });
+        (self.repository(), tag, self.digest())
     }
+}
+
+/// What equality and hashing compare of a tag: its text, or, for a date
+/// written with dashes, the text around the date and the date's numbers
+/// (no second text for a short spelling: one allocation a value).
+#[derive(PartialEq, Eq, Hash)]
+enum TagKey<'a> {
+    Text(&'a str),
+    Date(&'a str, [u32; 3], &'a str),
 }
 
 impl PartialEq for GenericTag {
@@ -388,10 +401,6 @@ impl GenericTag {
     pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<GenericTag> {
         let tag = r.tag();
         let reading = tag.map_or(Reading::Untagged, read);
-        let normal = match (tag, &reading) {
-            (Some(t), Reading::Positioned(p)) if p.calendar => normal_date(t, p),
-            _ => None,
-        };
         let digest = r.digest();
         let extra = tag.map_or(0, |t| 1 + t.len())
             + digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
@@ -430,7 +439,6 @@ impl GenericTag {
             name: name.into_boxed_str(),
             repo_end,
             tag_end,
-            normal,
             reading,
         })
     }
@@ -666,32 +674,6 @@ fn cuda_extends(a: Option<&str>, b: Option<&str>) -> bool {
 fn is_cuda_major(w: &[u8]) -> bool {
     w.strip_prefix(b"cuda")
         .is_some_and(|n| !n.is_empty() && n.iter().all(u8::is_ascii_digit))
-}
-
-/// The tag with its date written in full, when it is not already.
-fn normal_date(t: &str, p: &Pos) -> Option<Box<str>> {
-    let start = usize::from(p.v);
-    let date = &t[start..p.version_end as usize];
-    if !date.contains('-') {
-        return None;
-    }
-    let [y, m, d] = [0, 1, 2].map(|i| p.parts.parts()[i]);
-    // The widths `{y:04}-{m:02}-{d:02}` writes: the written date is in
-    // full form exactly when its numbers have them (they read as `y`, `m`,
-    // `d`, so only leading zeros can differ). No allocation then.
-    let width = |n: u32, min: usize| n.checked_ilog10().map_or(1, |l| l as usize + 1).max(min);
-    let widths = [width(y, 4), width(m, 2), width(d, 2)];
-    let mut written = date.split('-').map(str::len);
-    if widths.iter().all(|&w| written.next() == Some(w)) && written.next().is_none() {
-        return None;
-    }
-    use std::fmt::Write as _;
-    let rest = &t[p.version_end as usize..];
-    let mut normal = String::with_capacity(start + widths.iter().sum::<usize>() + 2 + rest.len());
-    // Writing to a String cannot fail; the capacity is exact, so the box
-    // does not reallocate.
-    let _ = write!(normal, "{}{y:04}-{m:02}-{d:02}{rest}", &t[..start]);
-    Some(normal.into_boxed_str())
 }
 
 /// Reads a tag (at most 128 bytes, as the reference grammar allows).
