@@ -324,10 +324,12 @@ impl TwccName {
             r.name(),
         );
         let bare_ok = bare_ok(registry);
-        // Every image but a bare one has a `-` before its position:
-        // detection, which tries TWCC on every name no other scheme took
-        // (`nginx`, `pytorch/pytorch`), rejects the others at once.
-        if !bare_ok && !name.as_bytes().contains(&b'-') {
+        // Every image but a bare one has a `-` before its position, which
+        // starts with a digit (a release, a CUDA version), `r` (a vendor
+        // release) or `v` (a product version): detection, which tries TWCC
+        // on every name no other scheme took (`nginx`, `pytorch/pytorch`,
+        // `text-generation-inference`), rejects the others at once.
+        if !bare_ok && !may_have_position(name) {
             return None;
         }
         // The parts are filled in place and lent: a value this large costs
@@ -603,6 +605,14 @@ crate::release::string_serde!(TwccName, "a TWCC image name");
 // ---------------------------------------------------------------------------
 // The grammar
 
+/// Whether `name` has a `-` that a position may follow (see
+/// [`framework`]): a digit, `r` or `v` after it.
+fn may_have_position(name: &str) -> bool {
+    name.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'-' && (w[1].is_ascii_digit() || w[1] == b'r' || w[1] == b'v'))
+}
+
 /// Whether a name on `registry` may be an image without a release
 /// (`registry.twcc.ai/ubuntu-v1`): only on TWCC's own registry.
 fn bare_ok(registry: Option<&str>) -> bool {
@@ -837,4 +847,28 @@ fn plain(w: &str, component: Component) -> Res<'_, ()> {
         _ => "expected a lowercase letter or digit in the variant",
     };
     fail(words::first_bad(w), 0, component, expected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The quick rejection in `TwccName::read` never turns away a name
+        /// the grammar reads.
+        #[test]
+        fn names_without_a_position_start_are_no_images(
+            words in proptest::collection::vec(proptest::sample::select(&[
+                "tensorflow", "pytorch", "digits", "matlab", "cuda", "tf2", "py3", "v1", "-",
+                "_", ".", "20.11", "19.08", "r2019b", "v4.0", "10.0", "cudnn7", "devel", "x",
+                "7", "rc", "r", "v",
+            ][..]), 1..8)
+        ) {
+            let name: String = words.concat();
+            let mut img = Parts::default();
+            if image(&name, false, &mut img).is_ok() {
+                proptest::prop_assert!(may_have_position(&name), "{}", name);
+            }
+        }
+    }
 }
