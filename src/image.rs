@@ -319,7 +319,11 @@ impl Image {
         Track::new([self.scheme().as_str(), t.as_str()])
     }
 
-    /// Whether this is a moving alias.
+    /// Whether the tag is a moving alias (`latest`, a VESSL standard
+    /// alias, a generic `3.12`). The tag alone decides: a name pinned by a
+    /// digest still has its alias tag (`pytorch-24.01-py3@sha256:…` is
+    /// `latest` by its tag), and [`Reference::digest`] says whether it is
+    /// pinned, as `check`'s rules read it.
     pub fn is_alias(&self) -> bool {
         each!(&self.value, v => v.is_alias())
     }

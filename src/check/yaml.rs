@@ -30,13 +30,13 @@
 //! parser is most of the cost of `check` (on 3 000 settings files,
 //! `saphyr-parser`'s events alone were 85 % of this module's time). So one
 //! pass over the bytes first looks for the words every rule of the finder
-//! needs ([`images::WORDS`]); a file with none of them, that the line
-//! reader makes sense of ([`lenient::sound`]: a `key:` line, nothing
+//! needs (`images::WORDS`); a file with none of them, that the line
+//! reader makes sense of (`lenient::sound`: a `key:` line, nothing
 //! left open, no control character), holds no image and is not broken:
 //! it is not parsed. Any other file takes the whole path above, so a
-//! broken file is the same error at the same place. Such a file gets no
-//! "not strict YAML" note either: there is no image whose reading it
-//! would qualify.
+//! broken file is the same error at the same place. A file the scan
+//! spares gets no "not strict YAML" note either: there is no image whose
+//! reading the note would qualify.
 
 mod images;
 mod lenient;
