@@ -667,6 +667,17 @@ mod tests {
                 "spec:\n  taskRef:\n    bundle: ghcr.io/t/git:0.9\n",
                 "ghcr.io/t/git:0.9",
             ),
+            // A parameter's default, Compose's build cache.
+            (
+                "task.yaml",
+                "params:\n  - name: builderImage\n    default: gcr.io/kaniko/executor:v1.5.1\n",
+                "gcr.io/kaniko/executor:v1.5.1",
+            ),
+            (
+                "build.yml",
+                "x-build:\n  cache_from:\n    - org/app-cache:1.2\n",
+                "org/app-cache:1.2",
+            ),
             // JSON settings in a block scalar, under an image-like key.
             (
                 "cm.yaml",

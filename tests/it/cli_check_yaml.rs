@@ -456,3 +456,57 @@ fn json_settings_in_a_block_scalar_name_images_under_image_like_keys() {
     assert_eq!(out.status.code(), Some(0));
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Held-out round 7 (real files of tektoncd/catalog, apache/superset and
+/// concourse/examples):
+/// - a parameter whose name ends in `image` names one in its `default` or
+///   `value` (Tekton's `gitInitImage`, Argo's `image`, an environment
+///   variable `BASE_IMAGE`); other parameters (`IMAGE_REGISTRY`, a pull
+///   policy) name none;
+/// - Compose's `build.cache_from` lists images (a BuildKit `type=` entry is
+///   not one);
+/// - a Concourse task step's `image:` names an artifact of the plan, not a
+///   registry image: with `--deny-alias` it was an error.
+#[test]
+fn parameter_defaults_cache_from_and_concourse_task_artifacts() {
+    let dir = std::env::temp_dir().join(format!("imagetag-yaml-r7-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("git-clone.yaml"),
+        "apiVersion: tekton.dev/v1beta1\nkind: Task\nspec:\n  params:\n    - name: verbose\n      \
+         default: \"true\"\n    - name: gitInitImage\n      type: string\n      \
+         default: \"gcr.io/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:v0.40.2\"\n  \
+         steps:\n    - name: clone\n      image: \"$(params.gitInitImage)\"\n      env:\n      \
+         - name: BASE_IMAGE\n        value: ubuntu:22.04\n      - name: IMAGE_REGISTRY\n        \
+         value: quay.io/org\n      - name: imagePullPolicy\n        value: Always\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("docker-compose.yml"),
+        "x-build: &build\n  context: .\n  cache_from:\n    - apache/superset-cache:3.10-slim-bookworm\n    \
+         - type=local,src=/tmp/cache\nservices:\n  app:\n    build: *build\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("pipeline.yml"),
+        "resources:\n- name: golang-1.22.x-image\n  type: registry-image\n  \
+         source: {repository: golang, tag: 1.22-stretch}\njobs:\n- name: test\n  plan:\n  \
+         - get: golang-1.22.x-image\n  - task: run-tests\n    image: golang-1.22.x-image\n    \
+         file: ci/test.yml\n",
+    )
+    .unwrap();
+    let out = util::run_in(&dir, &["check", "--list", "--no-config"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "docker-compose.yml:4:7 apache/superset-cache:3.10-slim-bookworm\n\
+         git-clone.yaml:9:17 gcr.io/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:v0.40.2\n\
+         git-clone.yaml:15:16 ubuntu:22.04\n\
+         pipeline.yml:4:24 golang:1.22-stretch\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = util::run_in(&dir, &["check", "--no-config", "--deny-alias"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let _ = fs::remove_dir_all(&dir);
+}

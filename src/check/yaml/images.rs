@@ -171,6 +171,42 @@ impl<'a> Finder<'a> {
                 }
             }
         }
+        // A Concourse task step's `image:` names an artifact of the plan
+        // (a resource fetched by a `get` step), not a registry image: the
+        // resource's `source` holds that.
+        if find(entries, "task").is_some() {
+            if let Some(i) = find(entries, "image") {
+                used[i] = true;
+            }
+        }
+        // A parameter whose name ends in `image` and whose default or value
+        // is a name: Tekton's `params: [{name: gitInitImage, default: ...}]`,
+        // Argo's `parameters: [{name: image, value: ...}]`, an environment
+        // variable `{name: BASE_IMAGE, value: ...}`.
+        if get(entries, "name").is_some_and(|n| imageish(&n.value)) {
+            for k in ["default", "value"] {
+                if let Some(i) = find(entries, k) {
+                    if let Some(s) = value(entries, i).filter(|s| valid(&s.value)) {
+                        self.image(s);
+                        used[i] = true;
+                    }
+                }
+            }
+        }
+        // Compose's `build.cache_from`: images whose layers the build may
+        // reuse (a BuildKit `type=...,ref=...` entry is not a name).
+        if let Some(i) = find(entries, "cache_from") {
+            if let Node::Seq(items) = &entries[i].1 {
+                for item in items {
+                    if let Node::Scalar(s) = item {
+                        if valid(&s.value) && !s.value.contains('=') {
+                            self.image(s);
+                        }
+                    }
+                }
+                used[i] = true;
+            }
+        }
         // An action's `runs: {using: docker, image: Dockerfile}` names a
         // file to build, unless it is `docker://...`.
         if let (Some(i), Some(u)) = (find(entries, "image"), get(entries, "using")) {
@@ -590,11 +626,12 @@ impl<'a> Finder<'a> {
 /// `docker` (`docker://`, keys such as `baseDocker`), `container`
 /// (Actions jobs and matrices), `repository` (Helm's parts), `services`
 /// (GitLab CI services in included files), `bundle` (Tekton), `crossplane`
-/// (a package's `apiVersion`); and `\`, with which a quoted key spells
+/// (a package's `apiVersion`), `cache_from` (Compose's build cache); and
+/// `\`, with which a quoted key spells
 /// any of them. GitLab CI and Cloud Build files are read whatever their
 /// words: their rules go by the file's name. A rule that adds a way to an
 /// image adds its word here (`every_rule_has_its_word` checks the fixtures).
-pub(crate) const WORDS: [&str; 8] = [
+pub(crate) const WORDS: [&str; 9] = [
     "image",
     "docker",
     "container",
@@ -602,6 +639,7 @@ pub(crate) const WORDS: [&str; 8] = [
     "services",
     "bundle",
     "crossplane",
+    "cache_from",
     "\\",
 ];
 
