@@ -170,7 +170,9 @@ impl Catalog {
                     t
                 }
                 None => {
-                    let t = self.new_track(repo, image.track());
+                    // The same group as the track's images filed by their
+                    // track's text (a revision pinned by digest).
+                    let t = self.track_id(repo, &image);
                     self.repos[repo]
                         .numbered_tracks
                         .insert(key.track.to_owned(), t);
@@ -424,16 +426,28 @@ impl Catalog {
     /// The newest image (or else the alias) of `alias`'s base, by the
     /// alias's key: numbers for a numbered base, else its tag.
     pub(super) fn base_target(&self, alias: &Image) -> Option<usize> {
+        let key = alias.alias_key()?;
+        let filed = self
+            .repo_of(&alias.reference())
+            .and_then(|repo| self.repos[repo].bases.get(key.as_ref()));
         match alias.revision_base() {
-            Some(key) => self
-                .numbered_base(alias, &key)
-                .and_then(|(_, b)| b.newest().or(b.alias())),
-            None => {
-                let key = alias.alias_key()?;
-                self.repo_of(&alias.reference())
-                    .and_then(|repo| self.repos[repo].bases.get(key.as_ref()))
-                    .and_then(|b| b.newest.or(b.alias))
+            Some(key) => {
+                let numbered = self.numbered_base(alias, &key);
+                let newest = numbered.and_then(|(_, b)| b.newest());
+                // Revisions pinned by digest are filed by the alias's tag:
+                // the newer of the two answers.
+                let pinned = filed.and_then(|b| b.newest);
+                let newest = match (newest, pinned) {
+                    (Some(n), Some(p))
+                        if self.images[p].compare(&self.images[n]) == Some(Ordering::Greater) =>
+                    {
+                        Some(p)
+                    }
+                    (n, p) => n.or(p),
+                };
+                newest.or_else(|| numbered.and_then(|(_, b)| b.alias()))
             }
+            None => filed.and_then(|b| b.newest.or(b.alias)),
         }
     }
 

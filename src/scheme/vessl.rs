@@ -762,7 +762,13 @@ impl Indexed for VesslTag {
     /// A tag of a documented repository (one with standard aliases): its
     /// text between the version and `-rN` names the track, its version
     /// and that text the alias.
+    /// `None` for a name pinned by digest: two digests of one revision
+    /// are two images (the tag was pushed again), which numbers alone
+    /// cannot tell apart; the catalog keeps them as any other image.
     fn revision_base(&self) -> Option<RevisionBase<'_>> {
+        if self.present & DIGEST != 0 {
+            return None;
+        }
         self.alias()?;
         Some(RevisionBase {
             repository: self.repository(),

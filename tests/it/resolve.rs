@@ -630,3 +630,44 @@ fn newest_prefers_a_release_to_any_pre_release() {
         "nvcr.io/nvidia/nemo:1.4.0rc2"
     );
 }
+
+/// Two digests of one VESSL revision are two images (the tag was pushed
+/// again): the catalog keeps both, `contains` tells them apart, and the
+/// alias resolves to the newest revision whichever way it is written. The
+/// numbered index once filed them by tag alone, so the second was dropped
+/// and `contains` answered yes for a digest it had never seen.
+#[test]
+fn digests_of_one_revision_are_two_images() {
+    let d = |c: char| c.to_string().repeat(64);
+    let a = format!("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5@sha256:{}", d('a'));
+    let b = format!("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5@sha256:{}", d('b'));
+    let one = Catalog::from_names([&a]).unwrap();
+    assert!(one.contains(&Image::parse(&a).unwrap()));
+    assert!(!one.contains(&Image::parse(&b).unwrap()));
+    assert!(!one.contains(&Image::parse("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5").unwrap()));
+    let names = [
+        a.clone(),
+        b.clone(),
+        a.clone(),
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4-r3".to_owned(),
+        "quay.io/vessl-ai/torch:2.3.0-cuda12.4".to_owned(),
+    ];
+    let c = Catalog::from_names(&names).unwrap();
+    assert_eq!(c.len(), 4);
+    // The newest revision is r5, held only with digests.
+    let r = c
+        .resolve_name("quay.io/vessl-ai/torch:2.3.0-cuda12.4")
+        .unwrap();
+    assert!(r.to_string().contains("-r5@sha256:"), "{r}");
+    // One track: r3, the digests of r5, and the alias right after the one
+    // it resolves to.
+    let sorted: Vec<String> = c.sorted().iter().map(|i| i.to_string()).collect();
+    assert_eq!(sorted.len(), 4);
+    assert!(sorted[0].ends_with("-r3"), "{sorted:?}");
+    let at = sorted.iter().position(|s| *s == r.to_string()).unwrap();
+    assert!(sorted[at + 1].ends_with(":2.3.0-cuda12.4"), "{sorted:?}");
+    assert_eq!(
+        sorted.iter().filter(|s| s.contains("-r5@sha256:")).count(),
+        2
+    );
+}
