@@ -16,10 +16,9 @@
 //!   `bases`, which keeps the newest by [`Image::compare`].
 
 use std::cmp::Ordering;
-use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 
-use super::hash::Map;
+use super::hash::{Map, Seeded};
 use super::Catalog;
 use crate::image::Image;
 use crate::reference::Reference;
@@ -155,6 +154,20 @@ fn index32(idx: usize) -> u32 {
         .expect("a catalog holds fewer than 2^32 - 1 images")
 }
 
+/// The hash a revision of a numbered base is filed under in
+/// `high_revisions`: its track group, lead and revision (numbers, cheap to
+/// hash; the table recomputes them from the image when it grows).
+fn revision_hash(hasher: &Seeded, track: u32, lead: Version, revision: u32) -> u64 {
+    hasher.hash_one((track, lead, revision))
+}
+
+/// Whether `image` is the revision `k` names.
+fn same_revision(image: &Image, k: &RevisionBase<'_>) -> bool {
+    image.revision_base().is_some_and(|i| {
+        (i.repository, i.track, i.lead, i.revision) == (k.repository, k.track, k.lead, k.revision)
+    })
+}
+
 /// Up to this many repositories, `Catalog::repo_id` compares a name
 /// with each instead of hashing it.
 const FEW_REPOS: usize = 8;
@@ -179,8 +192,23 @@ impl Catalog {
                     t
                 }
             };
+            // A high revision: one hash look-up, whatever the number of
+            // revisions its base has.
+            let mut high = None;
+            if let Some(r) = key.revision.filter(|&r| r >= LOW_REVISIONS) {
+                let hash = revision_hash(&self.hasher, track as u32, key.lead, r);
+                let images = &self.images;
+                if self
+                    .high_revisions
+                    .find(hash, |&i| same_revision(&images[i as usize], &key))
+                    .is_some()
+                {
+                    return false;
+                }
+                high = Some(hash);
+            }
             let (lead, revision) = (key.lead, key.revision);
-            return self.insert_numbered(image, track, lead, revision);
+            return self.insert_numbered(image, track, lead, revision, high);
         }
         // Equal images have equal references: hash the reference only.
         let hash = self.hasher.hash_one(image.reference());
@@ -224,12 +252,15 @@ impl Catalog {
 
     /// [`insert`](Self::insert) for a value with numbered revisions: its
     /// base is found by numbers, and keeps the set of its revisions.
+    /// `high`: the hash of a revision from 64 up, which the caller looked
+    /// up in `high_revisions` and did not find.
     fn insert_numbered(
         &mut self,
         image: Image,
         track: usize,
         lead: Version,
         revision: Option<u32>,
+        high: Option<u64>,
     ) -> bool {
         let idx = index32(self.images.len());
         if self.numbered_hint > 0 {
@@ -249,13 +280,34 @@ impl Catalog {
                     Some(true) => return false,
                     Some(false) => base.mark_revision(r),
                     None => {
-                        // A high revision: one hash look-up, whatever the
-                        // number of revisions the base has.
-                        match self.high_revisions.entry((track as u32, lead, r)) {
-                            Entry::Occupied(_) => return false,
-                            Entry::Vacant(v) => {
-                                v.insert(idx);
+                        // A high revision, new (the caller looked it up):
+                        // filed by its hash.
+                        if let Some(hash) = high {
+                            let (images, hasher) = (&self.images, &self.hasher);
+                            let (repos, repo_index) = (&self.repos, &self.repo_index);
+                            // The track group of an image filed here, from
+                            // its text (rare: the table is reserved once).
+                            let rehash = |&i: &u32| {
+                                let Some(k) = images[i as usize].revision_base() else {
+                                    return 0;
+                                };
+                                let track = repo_index
+                                    .get(k.repository)
+                                    .and_then(|&repo| repos[repo].numbered_tracks.get(k.track));
+                                match (track, k.revision) {
+                                    (Some(&t), Some(r)) => {
+                                        revision_hash(hasher, t as u32, k.lead, r)
+                                    }
+                                    _ => 0,
+                                }
+                            };
+                            // A list with high revisions has many: room
+                            // for half the announced images at once, as for
+                            // `numbered`, rather than rehashing as it grows.
+                            if self.high_revisions.capacity() == 0 {
+                                self.high_revisions.reserve(self.high_hint, rehash);
                             }
+                            self.high_revisions.insert_unique(hash, idx, rehash);
                         }
                     }
                 }
@@ -396,7 +448,9 @@ impl Catalog {
                     }
                     None => self
                         .high_revisions
-                        .get(&(track, key.lead, r))
+                        .find(revision_hash(&self.hasher, track, key.lead, r), |&i| {
+                            same_revision(&self.images[i as usize], &key)
+                        })
                         .map(|&i| i as usize),
                 },
             };
@@ -433,7 +487,8 @@ impl Catalog {
         match alias.revision_base() {
             Some(key) => {
                 let numbered = self.numbered_base(alias, &key);
-                let newest = numbered.and_then(|(_, b)| b.newest());
+                let numbered = numbered.map(|(_, b)| b);
+                let newest = numbered.and_then(NumberedBase::newest);
                 // Revisions pinned by digest are filed by the alias's tag:
                 // the newer of the two answers.
                 let pinned = filed.and_then(|b| b.newest);
@@ -445,7 +500,7 @@ impl Catalog {
                     }
                     (n, p) => n.or(p),
                 };
-                newest.or_else(|| numbered.and_then(|(_, b)| b.alias()))
+                newest.or_else(|| numbered.and_then(NumberedBase::alias))
             }
             None => filed.and_then(|b| b.newest.or(b.alias)),
         }

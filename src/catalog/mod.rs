@@ -110,13 +110,15 @@ pub struct Catalog {
     /// their newest, as linked lists through one vector: no allocation per
     /// base, and at most 63 entries a base, so a walk is short.
     older: Vec<Older>,
-    /// The revisions of numbered bases from 64 up, newest
-    /// included, by track group, version and revision: a base with
-    /// thousands of revisions costs a hash look-up per insert, not a walk
-    /// of all its older ones (quadratic: 100 000 revisions of one base
-    /// took 16 s). Real bases rarely reach them, so the common case never
-    /// touches this table.
-    high_revisions: Map<(u32, Version, u32), u32>,
+    /// The revisions of numbered bases from 64 up, newest included, as
+    /// image indices by the hash of their track group, lead and revision:
+    /// a base with thousands of revisions costs a hash look-up per insert,
+    /// not a walk of all its older ones (quadratic: 100 000 revisions of
+    /// one base took 16 s). Five bytes a slot (the key is read again from
+    /// the image when the table grows), where a map kept 33: tag lists with
+    /// high revision numbers paid 43 bytes a tag for it. Real bases rarely
+    /// reach them, so the common case never touches this table.
+    high_revisions: hashbrown::HashTable<u32>,
     /// How many images the caller announced, for `seen`, which only
     /// images without numbered revisions use: reserved on first use.
     hint: usize,
@@ -124,6 +126,9 @@ pub struct Catalog {
     /// hold one to three revisions, and reserving spares the table the
     /// rehashes (and the fresh pages) of growing from empty.
     numbered_hint: usize,
+    /// The same for `high_revisions`, reserved when the first high
+    /// revision comes (most lists have none).
+    high_hint: usize,
     hasher: Seeded,
     /// Reused for look-ups by repository and track text, so that known
     /// repositories and tracks cost no allocation.
@@ -143,6 +148,7 @@ impl Catalog {
         c.images.reserve(n);
         c.hint = n;
         c.numbered_hint = n / 2;
+        c.high_hint = n / 2;
         c
     }
 

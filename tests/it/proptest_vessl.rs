@@ -24,7 +24,8 @@ fn vessl_name() -> impl Strategy<Value = String> {
         prop::option::of(8u32..10),
         prop::option::of(prop::sample::select(vec!["3.10", "3.9"])),
         prop::option::of(prop::sample::select(vec!["slim", "slim-jupyter"])),
-        prop::option::of(prop_oneof![0u32..12, Just(u32::MAX)]),
+        // Revisions below 64 and from 64 up (kept apart by the catalog).
+        prop::option::of(prop_oneof![0u32..12, 60u32..70, Just(u32::MAX)]),
     )
         .prop_map(|(repo, v, cuda, cudnn, py, variant, rev)| {
             let mut s = format!("quay.io/vessl-ai/{repo}:{v}");
@@ -51,7 +52,7 @@ fn vessl_name() -> impl Strategy<Value = String> {
 fn same_track_name() -> impl Strategy<Value = String> {
     (
         prop::sample::select(vec!["2.3", "2.3.0", "2.3.1", "2.10.0"]),
-        prop::option::of(0u32..12),
+        prop::option::of(prop_oneof![0u32..12, 62u32..67]),
     )
         .prop_map(|(v, r)| match r {
             Some(r) => format!("quay.io/vessl-ai/torch:{v}-cuda12.4-r{r}"),

@@ -671,3 +671,29 @@ fn digests_of_one_revision_are_two_images() {
         2
     );
 }
+
+/// Revisions from 64 up live in a table of image indices that recomputes
+/// each entry's key from its image as it grows: a catalog built without a
+/// size hint grows it many times, and still knows every revision once.
+#[test]
+fn high_revisions_survive_growth() {
+    let mut c = Catalog::new();
+    let name = |r: u32| format!("quay.io/vessl-ai/torch:2.3.0-cuda12.4-r{r}");
+    let other = |r: u32| format!("quay.io/vessl-ai/torch:2.3.0-cuda12.1-r{r}");
+    for r in (60..1060).rev() {
+        assert!(c.insert(Image::parse(&name(r)).unwrap()));
+        assert!(c.insert(Image::parse(&other(r)).unwrap()));
+    }
+    for r in 60..1060 {
+        assert!(!c.insert(Image::parse(&name(r)).unwrap()), "r{r} twice");
+        assert!(c.contains(&Image::parse(&other(r)).unwrap()));
+    }
+    assert!(!c.contains(&Image::parse(&name(1060)).unwrap()));
+    assert_eq!(c.len(), 2000);
+    assert_eq!(
+        c.resolve_name("quay.io/vessl-ai/torch:2.3.0-cuda12.4")
+            .unwrap()
+            .to_string(),
+        name(1059)
+    );
+}
