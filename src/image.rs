@@ -320,7 +320,10 @@ impl Image {
     }
 
     /// Whether the tag is a moving alias (`latest`, a VESSL standard
-    /// alias, a generic `3.12`). The tag alone decides: a name pinned by a
+    /// alias, a generic moving word such as `stable-alpine`): by its shape
+    /// alone, with nothing else known. A generic `3.12` or `1.0-cuda12`
+    /// moves only over the tags it covers, which a [`Catalog`](crate::Catalog)
+    /// sees; on its own it is not an alias. The tag alone decides: a name pinned by a
     /// digest still has its alias tag (`pytorch-24.01-py3@sha256:…` is
     /// `latest` by its tag), and [`Reference::digest`] says whether it is
     /// pinned, as `check`'s rules read it.
@@ -376,6 +379,12 @@ impl Image {
 
     pub(crate) fn may_cover(&self) -> bool {
         each!(&self.value, v => v.may_cover())
+    }
+
+    /// Whether a catalog treats this image as moving (see `Indexed::moves`):
+    /// [`is_alias`](Self::is_alias), or a generic major-only CUDA tag.
+    pub(crate) fn is_moving(&self) -> bool {
+        each!(&self.value, v => v.moves())
     }
 
     pub(crate) fn covers(&self, other: &Image) -> bool {

@@ -237,7 +237,7 @@ impl Catalog {
                 Some(b) => b,
                 None => bases.entry(alias.into_owned()).or_default(),
             };
-            if image.is_alias() {
+            if image.is_moving() {
                 base.alias = Some(idx);
             } else if base
                 .newest

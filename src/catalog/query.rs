@@ -329,7 +329,7 @@ impl Query {
             None => true,
             Some(w) => have.is_some_and(|h| h.has_prefix(w)),
         };
-        (!self.pinned || !img.is_alias())
+        (!self.pinned || !img.is_moving())
             && self.released_after.is_none_or(|date| {
                 f.released
                     .is_some_and(|r| (r.year(), r.month()) > (date.year(), date.month()))
@@ -399,7 +399,7 @@ impl Rank {
             released: !f.prerelease,
             version: f.version,
             cuda: f.cuda,
-            revision: (img.is_alias(), f.revision),
+            revision: (img.is_moving(), f.revision),
             python: f.python,
             cudnn: f.cudnn,
             no_variant: f.variant.is_none(),

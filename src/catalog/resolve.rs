@@ -36,7 +36,7 @@ impl Catalog {
                 Err(()) => conflict = true,
             }
         }
-        if !alias.is_alias() {
+        if !alias.is_moving() {
             return match self.find(alias) {
                 Some(i) => Ok(&self.images[i]),
                 None if conflict => Err(conflicting(alias)),

@@ -138,7 +138,7 @@ impl Catalog {
             .iter()
             .map(|&i| {
                 let img = &self.images[i];
-                img.is_alias() || img.own_keys().iter().flatten().any(|k| keys.contains(k))
+                img.is_moving() || img.own_keys().iter().flatten().any(|k| keys.contains(k))
             })
             .collect()
     }

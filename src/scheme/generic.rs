@@ -38,10 +38,11 @@
 //! `-cuda12.8`), and the words `latest`, `stable`, `edge`, `nightly`,
 //! `main`, `master`, ... A moving tag and what it stands for are
 //! incomparable ([`GenericTag::covers`]); the catalog resolves it to the
-//! newest tag it covers. The words, a major-only CUDA word and a missing tag
-//! are moving by themselves ([`Tagged::is_alias`]); a less precise version
-//! is moving only beside a tag it covers, which a catalog knows and a
-//! single name does not.
+//! newest tag it covers. The words and a missing tag are moving by
+//! themselves ([`Tagged::is_alias`]); a less precise version or a
+//! major-only CUDA word is moving only beside a tag it covers, which a
+//! catalog knows and a single name does not (pytorch's own
+//! `0.4.1-cuda9-cudnn7-devel` was a fixed build).
 //!
 //! Any other form (`8u422-b05`, `jammy`, `sha-1a2b3c4`) has no position: it
 //! is its own track, equal only to itself.
@@ -327,14 +328,12 @@ impl GenericTag {
             .then_with(|| self.text().cmp(other.text()))
     }
 
-    /// Whether this tag is moving by itself: no tag, a moving word, or a
-    /// major-only CUDA word.
+    /// Whether this tag is moving by itself: no tag or a moving word. A
+    /// major-only CUDA word (`1.0-cuda12`) is not enough on its own
+    /// (`pytorch:0.4.1-cuda9-cudnn7-devel` never moved): it moves over
+    /// the tags it covers, which a catalog sees ([`Indexed::moves`]).
     fn moving(&self) -> bool {
-        match &self.reading {
-            Reading::Untagged | Reading::Word => true,
-            Reading::Positioned(p) => p.cuda_major,
-            Reading::Unknown => false,
-        }
+        matches!(self.reading, Reading::Untagged | Reading::Word)
     }
 
     fn key(&self) -> (&str, Option<TagKey<'_>>, Option<&str>) {
@@ -474,8 +473,10 @@ impl Tagged for GenericTag {
         }
     }
 
-    /// No tag, a moving word (`latest`, `stable-alpine`), or a major-only
-    /// CUDA word (`12.1-cuda12`): moving whatever else the catalog holds.
+    /// No tag, or a moving word (`latest`, `stable-alpine`): moving
+    /// whatever else the catalog holds. A shorter version (`3.12`) or a
+    /// major-only CUDA word (`12.1-cuda12`) moves only over the tags it
+    /// covers, which a catalog sees; on its own it is not an alias.
     fn is_alias(&self) -> bool {
         self.moving()
     }
@@ -560,6 +561,10 @@ impl Tagged for GenericTag {
 impl Indexed for GenericTag {
     fn may_cover(&self) -> bool {
         self.pos().is_some()
+    }
+
+    fn moves(&self) -> bool {
+        self.moving() || self.pos().is_some_and(|p| p.cuda_major)
     }
 
     fn covers(&self, other: &Self) -> bool {

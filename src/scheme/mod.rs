@@ -429,6 +429,13 @@ pub(crate) trait Indexed: Tagged {
         false
     }
 
+    /// Whether a catalog treats this value as moving: an alias, or a tag
+    /// that names a family of others by its shape (a generic `1.0-cuda12`
+    /// over `1.0-cuda12.8`), which is not an alias on its own.
+    fn moves(&self) -> bool {
+        self.is_alias()
+    }
+
     /// Whether this value is moving over `other` (see
     /// [`GenericTag::covers`](generic::GenericTag::covers)).
     fn covers(&self, _other: &Self) -> bool {
