@@ -253,6 +253,36 @@ impl GenericTag {
         Some(&self.text()[a as usize..b as usize]).filter(|f| !f.is_empty())
     }
 
+    /// The CUDA version the tag names: a `cuda12.4` word of its flavour
+    /// (`pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime`), or the version of
+    /// a repository named `cuda` (`nvidia/cuda:12.4.1-runtime-ubuntu22.04`).
+    pub fn cuda(&self) -> Option<Version> {
+        if self.repository().rsplit('/').next() == Some("cuda") && !self.is_calendar() {
+            return self.version();
+        }
+        self.flavour_words()
+            .find_map(|w| w.strip_prefix("cuda")?.parse().ok())
+    }
+
+    /// The cuDNN major version a `cudnn9` word of the flavour names.
+    pub fn cudnn(&self) -> Option<u32> {
+        self.flavour_words().find_map(|w| {
+            let n = w.strip_prefix("cudnn")?;
+            // Digits only, without a leading zero: `cudnn9`, not `cudnn09`.
+            (!n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| n.parse().ok())
+                .flatten()
+        })
+    }
+
+    /// The words of the flavour (`cuda12.4`, `cudnn9`, `runtime`).
+    fn flavour_words(&self) -> impl Iterator<Item = &str> {
+        self.flavour()
+            .unwrap_or("")
+            .split(['-', '_'])
+            .filter(|w| !w.is_empty())
+    }
+
     /// Whether this tag is moving over `other`: `other` is one of the
     /// tags it may stand for, so the two are incomparable and a catalog
     /// resolves this tag to the newest one it covers. `3.12-slim` covers
@@ -481,11 +511,14 @@ impl Tagged for GenericTag {
         self.moving()
     }
 
-    /// The version (a date's numbers), the build or revision number, and
-    /// whether it is a pre-release.
+    /// The version (a date's numbers), the CUDA and cuDNN versions (see
+    /// [`GenericTag::cuda`]), the build or revision number, and whether it
+    /// is a pre-release.
     fn facts(&self) -> Facts<'_> {
         Facts {
             version: self.version(),
+            cuda: self.cuda(),
+            cudnn: self.cudnn(),
             revision: self.build(),
             prerelease: self.is_prerelease(),
             ..Facts::default()

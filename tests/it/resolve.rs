@@ -697,3 +697,51 @@ fn high_revisions_survive_growth() {
         name(1059)
     );
 }
+
+/// Docker Hub's CUDA tags answer `--cuda` and `--cudnn` (round 8 of real
+/// tags: `latest pytorch/pytorch --cuda 12.4` found nothing): a `cuda12.4`
+/// word of the flavour, or the version of a repository named `cuda`.
+#[test]
+fn generic_cuda_tags_answer_cuda_queries() {
+    let pytorch = Catalog::from_names([
+        "pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime",
+        "pytorch/pytorch:2.5.1-cuda12.1-cudnn9-runtime",
+        "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime",
+        "pytorch/pytorch:2.5.1-cuda12.4-cudnn9-devel",
+        "pytorch/pytorch:2.6.0-cuda12.6-cudnn9-runtime",
+        "pytorch/pytorch:1.13.1-cuda11.6-cudnn8-runtime",
+    ])
+    .unwrap();
+    let q = || Query::new("pytorch/pytorch").unwrap();
+    let cuda = |v: &str| v.parse().unwrap();
+    assert_eq!(
+        newest(&pytorch, q().cuda(cuda("12.4"))).0,
+        "docker.io/pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime"
+    );
+    assert_eq!(
+        newest(&pytorch, q().cuda(cuda("11"))).0,
+        "docker.io/pytorch/pytorch:1.13.1-cuda11.6-cudnn8-runtime"
+    );
+    assert_eq!(
+        newest(&pytorch, q().cudnn(8)).0,
+        "docker.io/pytorch/pytorch:1.13.1-cuda11.6-cudnn8-runtime"
+    );
+    assert_eq!(
+        pytorch.newest(&q().cuda(cuda("13"))).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    let nvidia = Catalog::from_names([
+        "nvidia/cuda:12.4.1-runtime-ubuntu22.04",
+        "nvidia/cuda:12.6.3-runtime-ubuntu22.04",
+        "nvidia/cuda:11.8.0-runtime-ubuntu22.04",
+    ])
+    .unwrap();
+    assert_eq!(
+        newest(
+            &nvidia,
+            Query::new("nvidia/cuda").unwrap().cuda(cuda("12.4"))
+        )
+        .0,
+        "docker.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04"
+    );
+}
