@@ -281,6 +281,19 @@ impl Lexer<'_, '_> {
         Some(c)
     }
 
+    /// Reads up to the closing `}` a word the expansion does not use (the
+    /// `word` of `${A:+word}` with `A` unset, of `${A:-word}` with `A`
+    /// set): BuildKit expands it and drops it, so a variable without a
+    /// value in it is no failure. Text that is not a word still is.
+    fn dropped_word(&mut self) {
+        let before = self.error.take();
+        self.until(Some('}'));
+        let inner = std::mem::replace(&mut self.error, before);
+        if let Some(Unexpanded::Malformed) = inner {
+            self.fail(Unexpanded::Malformed);
+        }
+    }
+
     fn fail(&mut self, e: Unexpanded) {
         if self.error.is_none() {
             self.error = Some(e);
@@ -464,24 +477,35 @@ impl Lexer<'_, '_> {
                 Var::Set(v) => self.append(out, &v),
                 v => unknown(self, v),
             },
-            Some('-') => {
-                let word = self.until(Some('}'));
-                match var {
-                    Var::Set(v) => self.append(out, &v),
-                    Var::Unset => self.append(out, &word),
-                    v => unknown(self, v),
+            Some('-') => match var {
+                Var::Set(v) => {
+                    self.dropped_word();
+                    self.append(out, &v);
                 }
-            }
-            Some('+') => {
-                let word = self.until(Some('}'));
-                match var {
-                    Var::Set(_) => self.append(out, &word),
-                    Var::Unset => {}
-                    v => unknown(self, v),
+                Var::Unset => {
+                    let word = self.until(Some('}'));
+                    self.append(out, &word);
                 }
-            }
+                v => {
+                    self.dropped_word();
+                    unknown(self, v);
+                }
+            },
+            Some('+') => match var {
+                Var::Set(_) => {
+                    let word = self.until(Some('}'));
+                    self.append(out, &word);
+                }
+                // `${NS:+$NS/}` with `NS` unset: nothing, whatever the word
+                // holds.
+                Var::Unset => self.dropped_word(),
+                v => {
+                    self.dropped_word();
+                    unknown(self, v);
+                }
+            },
             Some('?') => {
-                self.until(Some('}'));
+                self.dropped_word();
                 match var {
                     Var::Set(v) => self.append(out, &v),
                     v => unknown(self, v),

@@ -308,3 +308,32 @@ fn pin_in_arg_defaults() {
         "checked 5 references in 1 file: 1 error\n",
     );
 }
+
+/// A word the expansion drops is not read for its variables, as BuildKit
+/// drops it: `${NS:+$NS/}` with `NS` unset is nothing, and `${SET:-$NOPE}`
+/// with `SET` set is `SET` (LabNow-ai/lab-media's `vllm-cuda.Dockerfile`,
+/// round 8 of real files, was a note).
+#[test]
+fn dropped_words_use_no_variable() {
+    let dir = std::env::temp_dir().join(format!("imagetag-df-dropped-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "ARG NS\nARG IMG=\"torch-cuda128\"\nARG SET=org\n\
+         FROM ${NS:+$NS/}${IMG}\nFROM ${SET:-$NOPE}/app:1.0\nFROM ${NS:+${NS}/}base:2.0\n\
+         FROM ${NS}/other:3.0\n",
+    )
+    .unwrap();
+    let out = util::run_in(&dir, &["check", "--list", "--no-config"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Dockerfile:4:6 torch-cuda128\nDockerfile:5:6 org/app:1.0\nDockerfile:6:19 base:2.0\n"
+    );
+    // A variable the expansion does use still has no value: a note.
+    let out = util::run_in(&dir, &["check", "--no-config"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Dockerfile:7:6: note: skipped"), "{text}");
+    assert_eq!(out.status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
