@@ -377,6 +377,14 @@ impl Image {
         each!(&self.value, v => v.alias_key())
     }
 
+    /// Appends [`track`](Self::track)'s text to the empty `out`, without
+    /// allocating for a scheme that writes its track in parts.
+    pub(crate) fn write_track(&self, out: &mut String) {
+        out.push_str(self.scheme().as_str());
+        each!(&self.value, v => Indexed::push_track(v, out));
+        debug_assert_eq!(out.as_str(), self.track().as_str());
+    }
+
     pub(crate) fn may_cover(&self) -> bool {
         each!(&self.value, v => v.may_cover())
     }

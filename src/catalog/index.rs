@@ -404,14 +404,21 @@ impl Catalog {
     }
 
     /// The track group of `image` in repository `repo`, made if new.
+    /// The track's text is written into the reused `scratch`, so that a
+    /// known track costs no allocation.
     fn track_id(&mut self, repo: usize, image: &Image) -> usize {
-        let track = image.track();
-        if let Some(&t) = self.repos[repo].track_index.get(track.as_str()) {
-            return t;
-        }
-        let text = track.as_str().to_owned();
-        let t = self.new_track(repo, track);
-        self.repos[repo].track_index.insert(text, t);
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        image.write_track(&mut text);
+        let t = match self.repos[repo].track_index.get(text.as_str()) {
+            Some(&t) => t,
+            None => {
+                let t = self.new_track(repo, Track::from_text(text.clone()));
+                self.repos[repo].track_index.insert(text.clone(), t);
+                t
+            }
+        };
+        self.scratch = text;
         t
     }
 

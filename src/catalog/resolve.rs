@@ -36,7 +36,9 @@ impl Catalog {
                 Err(()) => conflict = true,
             }
         }
-        if !alias.is_moving() {
+        // A tag that moves only over what it covers (a generic `3.12` or
+        // `1.0-cuda12`) and covers nothing here stands for itself.
+        if !alias.is_alias() {
             return match self.find(alias) {
                 Some(i) => Ok(&self.images[i]),
                 None if conflict => Err(conflicting(alias)),

@@ -596,6 +596,24 @@ impl Indexed for GenericTag {
         self.pos().is_some()
     }
 
+    fn push_track(&self, out: &mut String) {
+        let repository = self.repository();
+        match &self.reading {
+            Reading::Positioned(p) => crate::scheme::push_track_parts(
+                out,
+                [
+                    repository,
+                    if p.calendar { "calendar" } else { "" },
+                    self.flavour().unwrap_or(""),
+                ],
+            ),
+            Reading::Untagged => crate::scheme::push_track_parts(out, [repository, DEFAULT_TAG]),
+            Reading::Word | Reading::Unknown => {
+                crate::scheme::push_track_parts(out, [repository, self.text()])
+            }
+        }
+    }
+
     fn moves(&self) -> bool {
         self.moving() || self.pos().is_some_and(|p| p.cuda_major)
     }

@@ -235,6 +235,22 @@ impl Track {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A track whose text was written already (see `Indexed::push_track`).
+    pub(crate) fn from_text(text: String) -> Track {
+        Track(text)
+    }
+}
+
+/// Appends `parts` as [`Track::new`] joins them: the non-empty ones,
+/// separated by spaces (after a space if `out` is not empty).
+pub(crate) fn push_track_parts<'a>(out: &mut String, parts: impl IntoIterator<Item = &'a str>) {
+    for p in parts.into_iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(p);
+    }
 }
 
 impl fmt::Display for Track {
@@ -427,6 +443,13 @@ pub(crate) trait Indexed: Tagged {
     /// `3.12.8`): only then is [`covers`](Self::covers) worth asking.
     fn may_cover(&self) -> bool {
         false
+    }
+
+    /// Appends [`Tagged::track`]'s text to `out` (after a space if `out`
+    /// is not empty): a catalog looks its track up in a reused buffer. A
+    /// scheme whose track is plain parts writes them without allocating.
+    fn push_track(&self, out: &mut String) {
+        push_track_parts(out, [self.track().as_str()]);
     }
 
     /// Whether a catalog treats this value as moving: an alias, or a tag
