@@ -315,9 +315,8 @@ fn pin_in_arg_defaults() {
 /// round 8 of real files, was a note).
 #[test]
 fn dropped_words_use_no_variable() {
-    let dir = std::env::temp_dir().join(format!("imagetag-df-dropped-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("df-dropped");
+    let dir = tmp.path();
     std::fs::write(
         dir.join("Dockerfile"),
         "ARG NS\nARG IMG=\"torch-cuda128\"\nARG SET=org\n\
@@ -335,5 +334,4 @@ fn dropped_words_use_no_variable() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Dockerfile:7:6: note: skipped"), "{text}");
     assert_eq!(out.status.code(), Some(0));
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,6 +7,7 @@
 //! their shape.
 #![cfg(feature = "cli")]
 
+use crate::support::TempDir;
 use crate::util;
 
 use std::fs;
@@ -176,9 +177,8 @@ yaml/broken/unclosed.yaml:4:6: error: invalid YAML: illegal placement of ':' ind
 /// style, quotes kept) and a Compose default in place.
 #[test]
 fn pin_rewrites_helm_tags_and_compose_defaults() {
-    let dir = std::env::temp_dir().join(format!("imagetag-{}-yaml-pin", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("yaml-pin");
+    let dir = tmp.path();
     fs::write(
         dir.join("values.yaml"),
         "image:\n  registry: quay.io\n  repository: vessl-ai/torch\n  tag: 2.3.0-cuda12.4\n\
@@ -223,7 +223,6 @@ fn pin_rewrites_helm_tags_and_compose_defaults() {
         "",
         "would pin 0 references in 0 of 2 files\n",
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 /// `image:` keys that are not container images stay quiet: a site's
@@ -233,9 +232,8 @@ fn pin_rewrites_helm_tags_and_compose_defaults() {
 /// still an error.
 #[test]
 fn image_keys_that_hold_no_container_image() {
-    let dir = std::env::temp_dir().join(format!("imagetag-yaml-nonimage-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("yaml-nonimage");
+    let dir = tmp.path();
     fs::write(
         dir.join("_config.yml"),
         "title: A site\nimage: /assets/img/social.png\nauthor:\n  image: https://example.com/me.jpg\nlogo:\n  image: images/logo.svg\n",
@@ -268,16 +266,14 @@ fn image_keys_that_hold_no_container_image() {
         lines[3],
         "task.yaml:12:14: note: skipped: \"apache/airflow:|version|\" uses variables or a template"
     );
-    let _ = fs::remove_dir_all(&dir);
 }
 
 /// Google Cloud Build: each step's `name` is the image it runs, in files
 /// named `cloudbuild*.yaml`; elsewhere a `steps[].name` is just a name.
 #[test]
 fn cloud_build_steps_name_their_images() {
-    let dir = std::env::temp_dir().join(format!("imagetag-yaml-cloudbuild-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("yaml-cloudbuild");
+    let dir = tmp.path();
     fs::write(
         dir.join("cloudbuild.yaml"),
         "steps:\n- name: 'gcr.io/cloud-builders/docker'\n  args: ['build', '-t', 'gcr.io/$PROJECT_ID/app', '.']\n\
@@ -299,7 +295,6 @@ fn cloud_build_steps_name_their_images() {
         "{stderr}"
     );
     assert_eq!(out.status.code(), Some(1));
-    let _ = fs::remove_dir_all(&dir);
 }
 
 /// More `image:` values that are no container image, from real files of
@@ -309,8 +304,8 @@ fn cloud_build_steps_name_their_images() {
 /// still names its `services:`.
 #[test]
 fn other_tools_image_keys() {
-    let dir = std::env::temp_dir().join(format!("imagetag-yaml-tools-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
+    let tmp = TempDir::new("yaml-tools");
+    let dir = tmp.path();
     fs::create_dir_all(dir.join("ci")).unwrap();
     fs::write(
         dir.join("appveyor.yml"),
@@ -373,7 +368,6 @@ fn other_tools_image_keys() {
         "{stdout}"
     );
     assert!(stderr.contains("<<parameters.tag>>"), "a note: {stderr}");
-    let _ = fs::remove_dir_all(&dir);
 }
 
 /// Three more places real manifests name images: a Kubernetes image volume
@@ -384,9 +378,8 @@ fn other_tools_image_keys() {
 /// `package:` outside Crossplane, name no image.
 #[test]
 fn image_volumes_concourse_resources_and_crossplane_packages() {
-    let dir = std::env::temp_dir().join(format!("imagetag-yaml-more-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("yaml-more");
+    let dir = tmp.path();
     fs::write(
         dir.join("pod.yaml"),
         "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: shell\n    image: debian:12.8\n  \
@@ -430,7 +423,6 @@ fn image_volumes_concourse_resources_and_crossplane_packages() {
         "pipeline.yml:9:24: error: \"gcr.io/org/tool\" has neither tag nor digest: pin it to a tag\n"
     );
     assert_eq!(out.status.code(), Some(1));
-    let _ = fs::remove_dir_all(&dir);
 }
 
 /// A ConfigMap's JSON settings in a block scalar name images under keys
@@ -438,9 +430,8 @@ fn image_volumes_concourse_resources_and_crossplane_packages() {
 /// `image`.
 #[test]
 fn json_settings_in_a_block_scalar_name_images_under_image_like_keys() {
-    let dir = std::env::temp_dir().join(format!("imagetag-yaml-cm-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("yaml-cm");
+    let dir = tmp.path();
     fs::write(
         dir.join("cm.yaml"),
         "apiVersion: v1\nkind: ConfigMap\ndata:\n  settings.json: |-\n    \
@@ -454,7 +445,6 @@ fn json_settings_in_a_block_scalar_name_images_under_image_like_keys() {
         "cm.yaml:5:22 ghcr.io/org/worker:2.0\ncm.yaml:8:28 ghcr.io/org/job:1.2.3\n"
     );
     assert_eq!(out.status.code(), Some(0));
-    let _ = fs::remove_dir_all(&dir);
 }
 
 /// Held-out round 7 (real files of tektoncd/catalog, apache/superset and
@@ -469,9 +459,8 @@ fn json_settings_in_a_block_scalar_name_images_under_image_like_keys() {
 ///   registry image: with `--deny-alias` it was an error.
 #[test]
 fn parameter_defaults_cache_from_and_concourse_task_artifacts() {
-    let dir = std::env::temp_dir().join(format!("imagetag-yaml-r7-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("yaml-r7");
+    let dir = tmp.path();
     fs::write(
         dir.join("git-clone.yaml"),
         "apiVersion: tekton.dev/v1beta1\nkind: Task\nspec:\n  params:\n    - name: verbose\n      \
@@ -508,5 +497,4 @@ fn parameter_defaults_cache_from_and_concourse_task_artifacts() {
     assert_eq!(out.status.code(), Some(0));
     let out = util::run_in(&dir, &["check", "--no-config", "--deny-alias"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    let _ = fs::remove_dir_all(&dir);
 }

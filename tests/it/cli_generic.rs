@@ -2,6 +2,7 @@
 //! generic tags and TWCC releases, run as the real binary.
 #![cfg(feature = "cli")]
 
+use crate::support::TempDir;
 use crate::util;
 
 fn data(name: &str) -> String {
@@ -113,8 +114,8 @@ fn twcc_latest_and_sort_over_a_frameworks_releases() {
 
 #[test]
 fn deny_alias_uses_the_moving_tags_of_generic_tags() {
-    let dir = std::env::temp_dir().join(format!("imagetag-generic-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("generic");
+    let dir = tmp.path();
     let file = dir.join("Dockerfile");
     std::fs::write(
         &file,
@@ -123,7 +124,6 @@ fn deny_alias_uses_the_moving_tags_of_generic_tags() {
     .unwrap();
     let out = util::imagetag(&["check", "--deny-alias", file.to_str().unwrap()], b"");
     let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains("node:lts-alpine3.20\\\" is an alias")
