@@ -324,13 +324,13 @@ fn dropped_words_use_no_variable() {
          FROM ${NS}/other:3.0\n",
     )
     .unwrap();
-    let out = util::run_in(&dir, &["check", "--list", "--no-config"]);
+    let out = util::run_in(dir, &["check", "--list", "--no-config"]);
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         "Dockerfile:4:6 torch-cuda128\nDockerfile:5:6 org/app:1.0\nDockerfile:6:19 base:2.0\n"
     );
     // A variable the expansion does use still has no value: a note.
-    let out = util::run_in(&dir, &["check", "--no-config"]);
+    let out = util::run_in(dir, &["check", "--no-config"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Dockerfile:7:6: note: skipped"), "{text}");
     assert_eq!(out.status.code(), Some(0));

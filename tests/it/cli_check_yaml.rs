@@ -193,7 +193,7 @@ fn pin_rewrites_helm_tags_and_compose_defaults() {
     fs::copy(data().join("tags.txt"), dir.join("tags.txt")).unwrap();
     let args = ["pin", "--tags", "tags.txt", "values.yaml", "compose.yaml"];
     expect(
-        &dir,
+        dir,
         &args,
         0,
         "values.yaml: pinned 2\ncompose.yaml: pinned 1\n",
@@ -210,7 +210,7 @@ fn pin_rewrites_helm_tags_and_compose_defaults() {
     );
     // Pinned: nothing left to do.
     expect(
-        &dir,
+        dir,
         &[
             "pin",
             "--tags",
@@ -244,7 +244,7 @@ fn image_keys_that_hold_no_container_image() {
         "apiVersion: tekton.dev/v1beta1\nkind: Task\nspec:\n  steps:\n    - name: build\n      image: $(params.BUILDER_IMAGE)\n    - name: env\n      image: $(IMAGE)\n    - name: ko\n      image: ko://github.com/x/y\n    - name: docs\n      image: apache/airflow:|version|\n",
     )
     .unwrap();
-    let out = util::run_in(&dir, &["check"]);
+    let out = util::run_in(dir, &["check"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -281,7 +281,7 @@ fn cloud_build_steps_name_their_images() {
     )
     .unwrap();
     fs::write(dir.join("workflow.yaml"), "steps:\n- name: Build It\n").unwrap();
-    let out = util::run_in(&dir, &["check", "--list"]);
+    let out = util::run_in(dir, &["check", "--list"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
@@ -344,7 +344,7 @@ fn other_tools_image_keys() {
         "relatedImageManager: quay.io/op/manager:v1.2\ndefaultImages:\n  postgreSQL: postgres:14.10\n  note: keep it simple\nimagePullPolicy: Always\n",
     )
     .unwrap();
-    let out = util::run_in(&dir, &["check", "--list"]);
+    let out = util::run_in(dir, &["check", "--list"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -403,7 +403,7 @@ fn image_volumes_concourse_resources_and_crossplane_packages() {
     )
     .unwrap();
     fs::write(dir.join("deps.yaml"), "package: numpy\nversion: 1.26\n").unwrap();
-    let out = util::run_in(&dir, &["check", "--list", "--no-config"]);
+    let out = util::run_in(dir, &["check", "--list", "--no-config"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
@@ -416,7 +416,7 @@ fn image_volumes_concourse_resources_and_crossplane_packages() {
     );
     assert_eq!(out.status.code(), Some(0));
     // The untagged Concourse image is an alias: `--deny-alias` says so.
-    let out = util::run_in(&dir, &["check", "--no-config", "--deny-alias"]);
+    let out = util::run_in(dir, &["check", "--no-config", "--deny-alias"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
@@ -439,7 +439,7 @@ fn json_settings_in_a_block_scalar_name_images_under_image_like_keys() {
          {\n      \"defaultJobImage\" : \"ghcr.io/org/job:1.2.3\"\n    }\n",
     )
     .unwrap();
-    let out = util::run_in(&dir, &["check", "--list", "--no-config"]);
+    let out = util::run_in(dir, &["check", "--list", "--no-config"]);
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         "cm.yaml:5:22 ghcr.io/org/worker:2.0\ncm.yaml:8:28 ghcr.io/org/job:1.2.3\n"
@@ -485,7 +485,7 @@ fn parameter_defaults_cache_from_and_concourse_task_artifacts() {
          file: ci/test.yml\n",
     )
     .unwrap();
-    let out = util::run_in(&dir, &["check", "--list", "--no-config"]);
+    let out = util::run_in(dir, &["check", "--list", "--no-config"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout,
@@ -495,6 +495,6 @@ fn parameter_defaults_cache_from_and_concourse_task_artifacts() {
          pipeline.yml:4:24 golang:1.22-stretch\n"
     );
     assert_eq!(out.status.code(), Some(0));
-    let out = util::run_in(&dir, &["check", "--no-config", "--deny-alias"]);
+    let out = util::run_in(dir, &["check", "--no-config", "--deny-alias"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
