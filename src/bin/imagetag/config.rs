@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use imagetag::check::{Finding, Found, Kind, Rule};
 use imagetag::{Reference, Scheme};
-use toml_edit::{Item, Table, Value};
+use toml_edit::{ArrayOfTables, Item, Table, Value};
 
 /// The name of the file.
 pub const FILE: &str = ".imagetag.toml";
@@ -252,16 +252,7 @@ pub fn parse(text: &str, root: PathBuf, cwd: PathBuf) -> Result<Config, String> 
     };
     let mut exceptions = Vec::new();
     if let Some(item) = table.get("exceptions") {
-        let Item::ArrayOfTables(entries) = item else {
-            return Err(at(
-                text,
-                item.span().or_else(|| key_span(table, "exceptions")),
-                format!(
-                    "`exceptions` must be an array of tables ([[exceptions]] with `paths`), found {}",
-                    kind(item)
-                ),
-            ));
-        };
+        let entries = array_of_tables(text, table, item, "exceptions", "`paths`")?;
         for entry in entries.iter() {
             check_keys(text, entry, EXCEPTION_KEYS, "exceptions.")?;
             let paths = entry.get("paths").ok_or_else(|| {
@@ -308,18 +299,31 @@ pub fn parse(text: &str, root: PathBuf, cwd: PathBuf) -> Result<Config, String> 
     })
 }
 
-/// The `[[scheme]]` rules.
-fn scheme_rules(text: &str, table: &Table, item: &Item) -> Result<Vec<SchemeRule>, String> {
-    let Item::ArrayOfTables(entries) = item else {
-        return Err(at(
+/// `item`, the value of `key` in `table`, as an array of tables
+/// (`[[key]]` entries, each `with` the keys it names), else the error.
+fn array_of_tables<'i>(
+    text: &str,
+    table: &Table,
+    item: &'i Item,
+    key: &str,
+    with: &str,
+) -> Result<&'i ArrayOfTables, String> {
+    match item {
+        Item::ArrayOfTables(entries) => Ok(entries),
+        _ => Err(at(
             text,
-            item.span().or_else(|| key_span(table, "scheme")),
+            item.span().or_else(|| key_span(table, key)),
             format!(
-                "`scheme` must be an array of tables ([[scheme]] with `prefix` and `scheme`), found {}",
+                "`{key}` must be an array of tables ([[{key}]] with {with}), found {}",
                 kind(item)
             ),
-        ));
-    };
+        )),
+    }
+}
+
+/// The `[[scheme]]` rules.
+fn scheme_rules(text: &str, table: &Table, item: &Item) -> Result<Vec<SchemeRule>, String> {
+    let entries = array_of_tables(text, table, item, "scheme", "`prefix` and `scheme`")?;
     let mut rules = Vec::new();
     for entry in entries.iter() {
         check_keys(text, entry, SCHEME_KEYS, "scheme.")?;
