@@ -759,6 +759,14 @@ impl Tagged for VesslTag {
 }
 
 impl Indexed for VesslTag {
+    /// [`Tagged::track`]'s text, written in place.
+    fn push_track(&self, out: &mut String) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        self.write_track(out);
+    }
+
     /// A tag of a documented repository (one with standard aliases): its
     /// text between the version and `-rN` names the track, its version
     /// and that text the alias.
