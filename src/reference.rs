@@ -683,6 +683,42 @@ impl<'a> Reference<'a> {
     /// displays, with the registry host lowercase (a DNS name: one spelling
     /// for every key made of it), without the formatting machinery, and
     /// reserving once. Returns the number of bytes written.
+    /// The canonical name, as a VESSL or generic value keeps it: the
+    /// canonical repository (its registry host lowercase), `:` and the tag,
+    /// `@` and the digest, in one allocation of exactly its length (a slice
+    /// of `input` copied at once when `input` holds it, see
+    /// [`canonical_name_in`](Self::canonical_name_in)). With where the
+    /// repository ends and where the tag ends (the repository's end when
+    /// there is no tag).
+    #[inline]
+    pub(crate) fn canonical_name(&self, input: &str) -> (Box<str>, usize, usize) {
+        if let Some(n) = self.canonical_name_in(input) {
+            // Written in canonical form (`quay.io/vessl-ai/torch:2.3.0`):
+            // there is a tag and no digest.
+            let tag = self.tag.map_or(0, str::len);
+            return (Box::from(n), n.len() - 1 - tag, n.len());
+        }
+        let extra = self.tag.map_or(0, |t| 1 + t.len())
+            + self
+                .digest
+                .map_or(0, |d| 2 + d.algorithm.as_str().len() + d.hex.len());
+        let mut name = String::with_capacity(self.canonical_repository_len() + extra);
+        let repo_end = self.push_canonical_repository(&mut name, extra);
+        if let Some(t) = self.tag {
+            name.push(':');
+            name.push_str(t);
+        }
+        let tag_end = name.len();
+        if let Some(d) = self.digest {
+            name.push('@');
+            name.push_str(d.algorithm.as_str());
+            name.push(':');
+            name.push_str(d.hex);
+        }
+        // The capacity is exact: this does not reallocate.
+        (name.into_boxed_str(), repo_end, tag_end)
+    }
+
     pub(crate) fn push_canonical_repository(&self, out: &mut String, extra: usize) -> usize {
         let (domain, library) = self.canonical_domain();
         let len = self.canonical_repository_len();

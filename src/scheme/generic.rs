@@ -430,42 +430,14 @@ impl GenericTag {
     pub(crate) fn read(r: &Reference<'_>, input: &str) -> Option<GenericTag> {
         let tag = r.tag();
         let reading = tag.map_or(Reading::Untagged, read);
-        let digest = r.digest();
-        let extra = tag.map_or(0, |t| 1 + t.len())
-            + digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
-        let (name, repo_end, tag_end) = match r.canonical_name_in(input) {
-            // The name was written in canonical form
-            // (`ghcr.io/org/app:1.2.3`): one copy.
-            Some(n) => (
-                String::from(n),
-                n.len() - 1 - tag.map_or(0, str::len),
-                n.len(),
-            ),
-            None => {
-                let mut name = String::with_capacity(r.canonical_repository_len() + extra);
-                // The registry host comes out lowercase (a DNS name: one
-                // case for equality and tracks), and the capacity is exact.
-                let repo_end = r.push_canonical_repository(&mut name, extra);
-                if let Some(t) = tag {
-                    name.push(':');
-                    name.push_str(t);
-                }
-                let tag_end = name.len();
-                if let Some(d) = digest {
-                    name.push('@');
-                    name.push_str(d.algorithm().as_str());
-                    name.push(':');
-                    name.push_str(d.hex());
-                }
-                (name, repo_end, tag_end)
-            }
-        };
+        // The registry host comes out lowercase (a DNS name: one case for
+        // equality and tracks).
+        let (name, repo_end, tag_end) = r.canonical_name(input);
         let (Ok(repo_end), Ok(tag_end)) = (u32::try_from(repo_end), u32::try_from(tag_end)) else {
             return None;
         };
         Some(GenericTag {
-            // The capacity is exact: this does not reallocate.
-            name: name.into_boxed_str(),
+            name,
             repo_end,
             tag_end,
             reading,

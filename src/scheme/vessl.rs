@@ -518,30 +518,10 @@ impl VesslTag {
         parts: &Parts<'_>,
     ) -> Option<VesslTag> {
         let digest = r.digest();
-        let (name, colon) = match r.canonical_name_in(input) {
-            // The common case: the name was written in canonical form
-            // (`quay.io/vessl-ai/torch:2.3.0-cuda12.4-r5`), one copy.
-            Some(n) => (Box::from(n), n.len() - 1 - t.len()),
-            None => {
-                let digest_len =
-                    digest.map_or(0, |d| 2 + d.algorithm().as_str().len() + d.hex().len());
-                let mut name =
-                    String::with_capacity(r.canonical_repository_len() + 1 + t.len() + digest_len);
-                // The registry host comes out lowercase (a DNS name: one
-                // case for display and tracks), and the capacity is exact.
-                let colon = r.push_canonical_repository(&mut name, 1 + t.len() + digest_len);
-                name.push(':');
-                name.push_str(t);
-                if let Some(d) = digest {
-                    name.push('@');
-                    name.push_str(d.algorithm().as_str());
-                    name.push(':');
-                    name.push_str(d.hex());
-                }
-                // The capacity is exact: this does not reallocate.
-                (name.into_boxed_str(), colon)
-            }
-        };
+        // `t` is `r`'s tag: the `:` before it ends the repository. The
+        // registry host comes out lowercase (a DNS name: one case for
+        // display and tracks).
+        let (name, colon, _) = r.canonical_name(input);
         // Only a domain of gigabytes makes a repository this long.
         let colon = u32::try_from(colon).ok()?;
         // Every borrowed part is a slice of `t`, at most `TAG_MAX` (128)
