@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use crate::error::Error;
-use crate::reference::{Reference, Spans};
+use crate::reference::{OwnedReference, Reference, Spans};
 use crate::scheme::generic::CoverKey;
 use crate::scheme::generic::GenericTag;
 use crate::scheme::ngc::NgcTag;
@@ -110,17 +110,26 @@ macro_rules! both {
 /// ```
 #[derive(Clone)]
 pub struct Image {
-    /// The reference's text (its `Display` form), unless the value holds a
-    /// text the reference can be read from: a VESSL or generic value keeps
-    /// its full canonical name, which is the reference's text whenever
-    /// there is a tag, no digest and a lowercase registry; a TWCC or NGC
-    /// value keeps the name as written, which holds every part of the
-    /// reference but an implied `docker.io`. A catalog holds many images,
-    /// so the text is kept (and allocated) once.
-    text: Option<Box<str>>,
-    /// Where the reference's parts are in the text.
-    spans: Spans,
     value: Value,
+    /// Where the reference is read from.
+    text: Text,
+}
+
+/// Where an [`Image`]'s reference is read from. Nearly always the value's
+/// own text: a VESSL or generic value keeps its full canonical name, which
+/// is the reference's text whenever the registry is written in lowercase;
+/// a TWCC or NGC value keeps the name as written, which holds every part of
+/// the reference but an implied `docker.io`. A catalog holds many images,
+/// so the text is kept (and allocated) once, and the rare image whose
+/// reference is spelled otherwise (`Registry.Example.com/app:1`) keeps its
+/// own copy behind one pointer: 16 bytes either way.
+#[derive(Clone)]
+enum Text {
+    /// Where the reference's parts are in the value's text.
+    Lent(Spans),
+    /// The reference's own text, for the rare spelling the value's text
+    /// does not hold.
+    Own(Box<OwnedReference>),
 }
 
 impl Image {
@@ -259,18 +268,15 @@ impl Image {
         };
         if let Some(spans) = lent {
             let image = Image {
-                text: None,
-                spans,
                 value,
+                text: Text::Lent(spans),
             };
             debug_assert!(image.reference().same_text(r));
             return image;
         }
-        let (text, spans) = (*r).into_owned().into_parts();
         Image {
-            text: Some(text),
-            spans,
             value,
+            text: Text::Own(Box::new((*r).into_owned())),
         }
     }
 
@@ -279,23 +285,27 @@ impl Image {
     /// [`displays_text`](Self::displays_text)).
     fn text(&self) -> &str {
         match (&self.text, &self.value) {
-            (Some(t), _) => t,
-            (None, Value::Vessl(v)) => v.name(),
-            (None, Value::Generic(g)) => g.name(),
-            (None, Value::Twcc(t)) => t.as_str(),
-            (None, Value::Ngc(n)) => n.as_str(),
+            (Text::Own(r), _) => r.as_str(),
+            (Text::Lent(_), Value::Vessl(v)) => v.name(),
+            (Text::Lent(_), Value::Generic(g)) => g.name(),
+            (Text::Lent(_), Value::Twcc(t)) => t.as_str(),
+            (Text::Lent(_), Value::Ngc(n)) => n.as_str(),
         }
     }
 
     /// Whether [`text`](Self::text) is the reference's `Display` text (not
     /// a name as written).
     fn displays_text(&self) -> bool {
-        self.text.is_some() || matches!(self.value, Value::Vessl(_) | Value::Generic(_))
+        matches!(self.text, Text::Own(_))
+            || matches!(self.value, Value::Vessl(_) | Value::Generic(_))
     }
 
     /// The reference.
     pub fn reference(&self) -> Reference<'_> {
-        self.spans.view(self.text())
+        match &self.text {
+            Text::Lent(spans) => spans.view(self.text()),
+            Text::Own(r) => r.as_reference(),
+        }
     }
 
     /// The scheme's reading.
@@ -431,11 +441,11 @@ impl Image {
 
 /// The positions of `r`'s parts in `name`, a VESSL or generic value's
 /// canonical name, when `name` is `r`'s `Display` text byte for byte
-/// (positions are exact below 64 KiB; see `Spans`). The common shape (a
+/// The common shape (a
 /// registry, a tag, no digest) is told by flags; others by comparing.
 fn canonical_spans(r: &Reference<'_>, name: &str) -> Option<Spans> {
     let (spans, len) = Spans::of(r);
-    if len >= usize::from(u16::MAX) || name.len() != len {
+    if name.len() != len {
         return None;
     }
     (r.displays_as_canonical_name() || spans.view(name).same_text(r)).then_some(spans)
@@ -581,9 +591,9 @@ mod tests {
     /// A catalog holds many images, and their size is most of its memory:
     /// reading faster must not make them bigger.
     #[test]
-    fn an_image_is_at_most_152_bytes() {
+    fn an_image_is_small() {
         assert!(
-            std::mem::size_of::<Image>() <= 152,
+            std::mem::size_of::<Image>() <= 128,
             "Image is {} bytes",
             std::mem::size_of::<Image>()
         );

@@ -859,81 +859,123 @@ pub struct OwnedReference {
 /// [`OwnedReference`] keeps beside its text, and what an
 /// [`Image`](crate::Image) keeps when its scheme value holds the text.
 ///
-/// Every part is bounded by the grammar (domain and path by their lengths,
-/// tag 128, digest 128 hex), but a domain has no limit: positions saturate
-/// at `u16::MAX`, which `Display` never relies on.
+/// Every part is bounded by the grammar (path 255 bytes, tag 128, digest
+/// 128 hex) but the domain, which has no limit: its end takes 32 bits, and
+/// the other positions count from it in 16.
 ///
 /// The same positions may also point into the text a name was *written*
 /// as ([`Spans::written`]), where normalization implied Docker Hub: then
 /// `hub` stands for the `docker.io` that is not in the text.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Spans {
-    domain: Option<(u16, u16)>,
-    /// The domain is `docker.io`, implied (not in the text).
-    hub: bool,
-    library: bool,
+    /// Where the domain ends, as two halves (a `u32` would align the whole
+    /// to 4 bytes); it starts at 0. 0: none written. A domain has no
+    /// length limit, so this is the one position that needs 32 bits.
+    domain_end: [u16; 2],
+    /// The path, `text[path.0..path.1]` counted from `domain_end`.
     path: (u16, u16),
-    tag: Option<(u16, u16)>,
-    digest: Option<(Algorithm, u16, u16)>,
+    /// Where the tag ends, from `domain_end`; it starts right after the
+    /// path and a `:`. 0: no tag.
+    tag_end: u16,
+    /// Where the digest's hex ends, from `domain_end`; it starts right
+    /// after the tag (or the path), an `@`, the algorithm and a `:`.
+    /// 0: no digest.
+    digest_end: u16,
+    algorithm: Algorithm,
+    /// [`HUB`] and [`LIBRARY`].
+    flags: u8,
 }
 
+/// The domain is `docker.io`, implied (not in the text).
+const HUB: u8 = 1;
+/// `library/` is implied before the path.
+const LIBRARY: u8 = 2;
+
 impl Spans {
+    /// Positions from `domain_end` (`base`) on: a path, a tag and a digest
+    /// take at most a few hundred bytes (see the grammar), so they always
+    /// fit 16 bits, whatever the domain's length.
+    #[inline]
+    fn new(base: usize, path: (usize, usize), tag_end: usize, digest: (Algorithm, usize)) -> Spans {
+        let rel = |at: usize| (at - base) as u16;
+        let end = base as u32;
+        Spans {
+            domain_end: [end as u16, (end >> 16) as u16],
+            path: (rel(path.0), rel(path.1)),
+            tag_end: if tag_end == 0 { 0 } else { rel(tag_end) },
+            digest_end: if digest.1 == 0 { 0 } else { rel(digest.1) },
+            algorithm: digest.0,
+            flags: 0,
+        }
+    }
+
+    fn domain_end(&self) -> usize {
+        usize::from(self.domain_end[0]) | usize::from(self.domain_end[1]) << 16
+    }
+
     /// The positions of `r`'s parts in its `Display` text, and that text's
     /// length, computed without writing it. Inlined (as is
     /// [`written`](Self::written)): positions built a `u16` at a time and
     /// returned through memory are read back whole, which stalls.
     #[inline]
     pub(crate) fn of(r: &Reference<'_>) -> (Spans, usize) {
-        let pos = |at: usize| u16::try_from(at).unwrap_or(u16::MAX);
-        let mut at = 0;
-        let mut span = |skip: usize, len: usize| {
-            let a = at + skip;
-            at = a + len;
-            (pos(a), pos(at))
-        };
-        let domain = r.domain.map(|d| span(0, d.len()));
-        let lead = usize::from(domain.is_some())
+        let domain_end = r.domain.map_or(0, str::len);
+        let lead = domain_end
+            + usize::from(r.domain.is_some())
             + if r.library {
                 OFFICIAL_NAMESPACE.len() + 1
             } else {
                 0
             };
-        let path = span(lead, r.path.len());
-        let tag = r.tag.map(|t| span(1, t.len()));
-        let digest = r.digest.map(|d| {
-            let (a, b) = span(d.algorithm.as_str().len() + 2, d.hex.len());
-            (d.algorithm, a, b)
+        let path_end = lead + r.path.len();
+        let mut at = path_end;
+        let tag_end = r.tag.map_or(0, |t| {
+            at += 1 + t.len();
+            at
         });
-        let spans = Spans {
-            domain,
-            hub: false,
-            library: r.library,
-            path,
-            tag,
-            digest,
-        };
+        let digest = r.digest.map_or((Algorithm::Sha256, 0), |d| {
+            at += 2 + d.algorithm.as_str().len() + d.hex.len();
+            (d.algorithm, at)
+        });
+        let mut spans = Spans::new(domain_end, (lead, path_end), tag_end, digest);
+        if r.library {
+            spans.flags = LIBRARY;
+        }
         (spans, at)
     }
 
     /// The borrowed view of `text`, the `Display` text these positions were
     /// computed for.
     pub(crate) fn view<'t>(&self, text: &'t str) -> Reference<'t> {
-        let at = |(a, b): (u16, u16)| &text[usize::from(a)..usize::from(b)];
-        let path = at(self.path);
+        let base = self.domain_end();
+        let at = |a: u16, b: u16| &text[base + usize::from(a)..base + usize::from(b)];
+        let path = at(self.path.0, self.path.1);
+        let tag = (self.tag_end != 0).then(|| at(self.path.1 + 1, self.tag_end));
+        let digest = (self.digest_end != 0).then(|| {
+            let start = if self.tag_end != 0 {
+                self.tag_end
+            } else {
+                self.path.1
+            };
+            Digest {
+                algorithm: self.algorithm,
+                hex: at(
+                    start + 2 + self.algorithm.as_str().len() as u16,
+                    self.digest_end,
+                ),
+            }
+        });
         Reference {
             name_at: name_at(path),
-            domain: if self.hub {
+            domain: if self.flags & HUB != 0 {
                 Some(DEFAULT_DOMAIN)
             } else {
-                self.domain.map(at)
+                (base != 0).then(|| &text[..base])
             },
-            library: self.library,
+            library: self.flags & LIBRARY != 0,
             path,
-            tag: self.tag.map(at),
-            digest: self.digest.map(|(algorithm, a, b)| Digest {
-                algorithm,
-                hex: at((a, b)),
-            }),
+            tag,
+            digest,
         }
     }
 }
@@ -941,47 +983,51 @@ impl Spans {
 impl Spans {
     /// The positions of `r`'s parts in `text`, the text `r` was read from
     /// (or one that starts with it): `None` when a part was not written
-    /// there (other than an implied `docker.io`) or lies beyond `u16`
-    /// offsets. The view of `text` is then `r` again, and no copy of the
-    /// normalized text is needed.
+    /// there in its place (other than an implied `docker.io`). The view of
+    /// `text` is then `r` again, and no copy of the normalized text is
+    /// needed.
     #[inline]
     pub(crate) fn written(r: &Reference<'_>, text: &str) -> Option<Spans> {
         let base = text.as_ptr() as usize;
-        let span = |part: &str| -> Option<(u16, u16)> {
+        let span = |part: &str| -> Option<(usize, usize)> {
             let a = (part.as_ptr() as usize).checked_sub(base)?;
             let b = a.checked_add(part.len())?;
-            if b > text.len() {
-                return None;
-            }
-            Some((u16::try_from(a).ok()?, u16::try_from(b).ok()?))
+            (b <= text.len()).then_some((a, b))
         };
-        let (domain, hub) = match r.domain {
-            None => (None, false),
+        let (domain_end, hub) = match r.domain {
+            None => (0, false),
             Some(d) => match span(d) {
-                Some(s) => (Some(s), false),
-                None if d == DEFAULT_DOMAIN => (None, true),
+                Some((0, b)) => (b, false),
+                Some(_) => return None,
+                None if d == DEFAULT_DOMAIN => (0, true),
                 None => return None,
             },
         };
-        let tag = match r.tag {
-            Some(t) => Some(span(t)?),
-            None => None,
+        let path = span(r.path)?;
+        if path.0 < domain_end {
+            return None;
+        }
+        let mut end = path.1;
+        let tag_end = match r.tag {
+            Some(t) => match span(t)? {
+                (a, b) if a == end + 1 => {
+                    end = b;
+                    b
+                }
+                _ => return None,
+            },
+            None => 0,
         };
         let digest = match r.digest {
-            Some(d) => {
-                let (a, b) = span(d.hex)?;
-                Some((d.algorithm, a, b))
-            }
-            None => None,
+            Some(d) => match span(d.hex)? {
+                (a, b) if a == end + 2 + d.algorithm.as_str().len() => (d.algorithm, b),
+                _ => return None,
+            },
+            None => (Algorithm::Sha256, 0),
         };
-        Some(Spans {
-            domain,
-            hub,
-            library: r.library,
-            path: span(r.path)?,
-            tag,
-            digest,
-        })
+        let mut spans = Spans::new(domain_end, path, tag_end, digest);
+        spans.flags = if hub { HUB } else { 0 } | if r.library { LIBRARY } else { 0 };
+        Some(spans)
     }
 }
 
@@ -999,11 +1045,6 @@ impl OwnedReference {
     /// The reference as text (its `Display` form).
     pub fn as_str(&self) -> &str {
         &self.text
-    }
-
-    /// The text and the positions of the parts in it.
-    pub(crate) fn into_parts(self) -> (Box<str>, Spans) {
-        (self.text, self.spans)
     }
 }
 
@@ -1641,6 +1682,30 @@ fn floor_char_boundary(s: &str, mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A domain has no length limit: an owned reference (and an image) with
+    /// a 70 000-byte domain reads every part back, as do the short ones.
+    #[test]
+    fn owned_positions_past_16_bits() {
+        let long = format!("{}.example.com", "a".repeat(70_000));
+        let hex = "b".repeat(64);
+        for name in [
+            format!("{long}/team/app:1.2@sha256:{hex}"),
+            format!("{long}:5000/app@sha256:{hex}"),
+            format!("{long}/app"),
+            "ubuntu".to_owned(),
+            format!("ubuntu:22.04@sha256:{hex}"),
+        ] {
+            let r = Reference::parse_normalized(&name).unwrap();
+            let owned = r.into_owned();
+            let back = owned.as_reference();
+            assert_eq!(back.to_string(), r.to_string(), "{name}");
+            assert!(back.same_text(&r), "{name}");
+            assert_eq!((back.tag(), back.digest()), (r.tag(), r.digest()));
+            let img = crate::Image::parse(&name).unwrap();
+            assert!(img.reference().same_text(&r), "{name}");
+        }
+    }
 
     /// A name written in canonical form is lent whole; any other spelling,
     /// or a reference not read from the text, is not.

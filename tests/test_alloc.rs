@@ -244,7 +244,9 @@ fn image_parse_allocations_per_scheme() {
         // A registry host written with capitals (`[2001:DB8::1]:5000`,
         // `Registry.local`): the reference keeps its spelling, the value
         // its lowercase canonical name, so the image keeps a text of its
-        // own beside the value's. Rare; counted apart.
+        // own beside the value's, behind a pointer (one allocation for the
+        // text, one for the box: the common image stays 16 bytes smaller).
+        // Rare; counted apart.
         let upper = img
             .as_ref()
             .ok()
@@ -256,7 +258,7 @@ fn image_parse_allocations_per_scheme() {
             .unwrap_or(false);
         drop(img);
         if upper {
-            assert!(allocs <= 2, "{name}: {allocs} allocations");
+            assert!(allocs <= 3, "{name}: {allocs} allocations");
             continue;
         }
         let row = seen.iter_mut().find(|r| r.0 == *scheme).unwrap();

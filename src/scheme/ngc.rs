@@ -1494,7 +1494,7 @@ mod tests {
         assert!(size_of::<NgcTag>() <= largest, "{}", size_of::<NgcTag>());
         assert!(size_of::<NgcTag>() <= 104, "{}", size_of::<NgcTag>());
         assert!(
-            size_of::<crate::Image>() <= 152,
+            size_of::<crate::Image>() <= 128,
             "{}",
             size_of::<crate::Image>()
         );
