@@ -259,6 +259,36 @@ impl FromStr for Version {
     }
 }
 
+/// Compares two versions as written (`12.4`, `22.04`: dotted numbers, at
+/// most four, each within `u32`, leading zeros allowed) exactly as
+/// [`Version`]'s order compares their readings, without reading them:
+/// scheme values keep a version as its place in their text (2 bytes, not
+/// 20), and a sort compares millions of them.
+pub(crate) fn cmp_written(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.split('.'), b.split('.'));
+    let (mut nx, mut ny) = (0, 0);
+    loop {
+        let (p, q) = (x.next(), y.next());
+        if p.is_none() && q.is_none() {
+            return nx.cmp(&ny);
+        }
+        nx += usize::from(p.is_some());
+        ny += usize::from(q.is_some());
+        let o = cmp_number(p.unwrap_or("0"), q.unwrap_or("0"));
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+}
+
+/// Two runs of digits as numbers: without leading zeros, the longer is
+/// the greater.
+fn cmp_number(a: &str, b: &str) -> Ordering {
+    let a = a.trim_start_matches('0');
+    let b = b.trim_start_matches('0');
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for Version {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -283,6 +313,63 @@ mod tests {
         assert!(v("12.4.1").has_prefix(&v("12.4")));
         assert!(!v("12.40").has_prefix(&v("12.4")));
         assert!(!v("12.4").has_prefix(&v("12.4.0")));
+    }
+
+    /// `cmp_written` orders texts as `Version` orders their readings.
+    #[test]
+    fn written_order_is_the_version_order() {
+        let read = |s: &str| match Version::prefix_lenient(s, Component::Version) {
+            Ok(("", v)) => v,
+            other => panic!("{s}: {other:?}"),
+        };
+        let texts = [
+            "0",
+            "00",
+            "1",
+            "01",
+            "1.0",
+            "1.00",
+            "1.0.0",
+            "1.0.0.0",
+            "3.9",
+            "3.10",
+            "3.10.0",
+            "12.4",
+            "12.04",
+            "12.40",
+            "22.04",
+            "22.4",
+            "4294967295",
+            "4294967294.1",
+            "999999999",
+            "1000000000",
+            "2.3.0",
+            "2.3",
+            "2.3.0.1",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(cmp_written(a, b), read(a).cmp(&read(b)), "{a} vs {b}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn written_order_agrees_on_any_version(
+            a in proptest::collection::vec(0u32..=u32::MAX, 1..=4),
+            b in proptest::collection::vec(0u32..=u32::MAX, 1..=4),
+            za in 0usize..2,
+            zb in 0usize..2,
+        ) {
+            // Small numbers often, to make equal prefixes likely.
+            let text = |v: &[u32], zeros: usize| v.iter()
+                .map(|n| format!("{}{}", "0".repeat(zeros), if n % 7 == 0 { *n } else { n % 4 }))
+                .collect::<Vec<_>>().join(".");
+            let (ta, tb) = (text(&a, za), text(&b, zb));
+            let read = |s: &str| Version::prefix_lenient(s, Component::Version).unwrap().1;
+            proptest::prop_assert_eq!(cmp_written(&ta, &tb), read(&ta).cmp(&read(&tb)));
+        }
     }
 
     #[test]
