@@ -125,18 +125,46 @@ struct Pos {
     /// Written with a leading `v`.
     v: bool,
     calendar: bool,
-    /// The version, or the date as year, month, day.
-    parts: Version,
-    /// Where the version (or date) ends in the tag.
+    /// Where the version (or date) ends in the tag; it starts after the
+    /// `v`. Its numbers are read from the tag when asked for
+    /// ([`Pos::parts`]): 20 bytes less a value, and a catalog holds many.
     version_end: u8,
     stage: Stage,
-    build: Option<(BuildKind, u64)>,
+    /// The build's kind and its digits' span in the tag (read as a number
+    /// by [`Pos::build`]).
+    build: Option<(BuildKind, u8, u8)>,
     /// The hash word's span in the tag.
     hash: Option<(u8, u8)>,
     /// The flavour's span in the tag (empty for none).
     flavour: (u8, u8),
     /// A major-only CUDA word in the flavour (`cuda12`).
     cuda_major: bool,
+}
+
+impl Pos {
+    /// The version, or the date as year, month, day, of tag `t`, which
+    /// [`read_position`] read as this position.
+    fn parts(&self, t: &str) -> Version {
+        let body = &t[usize::from(self.v)..];
+        let read = if self.calendar {
+            calendar(body).map(|(v, _)| v)
+        } else {
+            Version::prefix_lenient(
+                &t[usize::from(self.v)..usize::from(self.version_end)],
+                Component::Tag,
+            )
+            .ok()
+            .map(|(_, v)| v)
+        };
+        debug_assert!(read.is_some(), "{t}: the position no longer reads");
+        read.unwrap_or_else(|| Version::new(&[0]))
+    }
+
+    /// The build of tag `t`: its kind and number.
+    fn build(&self, t: &str) -> Option<(BuildKind, u64)> {
+        let (kind, a, b) = self.build?;
+        num(&t[usize::from(a)..usize::from(b)]).map(|(n, _)| (kind, n))
+    }
 }
 
 /// What [`GenericTag::covering_keys`] and [`GenericTag::own_keys`] match.
@@ -220,7 +248,7 @@ impl GenericTag {
     /// `22.04` reads as `22.4`); for a calendar tag, the date as
     /// year.month.day (`2025.3.4`).
     pub fn version(&self) -> Option<Version> {
-        self.pos().map(|p| p.parts)
+        self.pos().map(|p| p.parts(self.text()))
     }
 
     /// Whether the tag is a calendar date (`2025-03-04`, `20250304-07`).
@@ -237,7 +265,7 @@ impl GenericTag {
     /// The build revision or build number after the version (`7` of
     /// `2.4.1-r7`, `1123` of `9.4-1123`).
     pub fn build(&self) -> Option<u64> {
-        self.pos().and_then(|p| p.build.map(|b| b.1))
+        self.pos().and_then(|p| p.build(self.text()).map(|b| b.1))
     }
 
     /// The commit hash after the version (`abc1234` of `1.2.3-abc1234`).
@@ -321,22 +349,26 @@ impl GenericTag {
         if p.cuda_major {
             return;
         }
-        let parts = p.parts.parts();
+        let version = p.parts(self.text());
+        let parts = version.parts();
         for n in 1..parts.len() {
             out.push((p.v, Version::new(&parts[..n]), None));
         }
         if p.build.is_some() {
-            out.push((p.v, p.parts, Some(p.stage)));
+            out.push((p.v, version, Some(p.stage)));
         }
     }
 
     /// This tag's keys as a coverer (see [`covering_keys`](Self::covering_keys)).
     pub(crate) fn own_keys(&self) -> [Option<CoverKey>; 2] {
         match self.pos() {
-            Some(p) if p.build.is_none() && p.hash.is_none() => [
-                (p.stage == Stage::Final).then_some((p.v, p.parts, None)),
-                Some((p.v, p.parts, Some(p.stage))),
-            ],
+            Some(p) if p.build.is_none() && p.hash.is_none() => {
+                let version = p.parts(self.text());
+                [
+                    (p.stage == Stage::Final).then_some((p.v, version, None)),
+                    Some((p.v, version, Some(p.stage))),
+                ]
+            }
             _ => [None, None],
         }
     }
@@ -348,9 +380,10 @@ impl GenericTag {
     pub(crate) fn linear_cmp(&self, other: &GenericTag) -> Ordering {
         let key = |g: &GenericTag| {
             g.pos().map(|p| {
+                let version = p.parts(g.text());
                 let mut parts = [0u32; 4];
-                parts[..p.parts.parts().len()].copy_from_slice(p.parts.parts());
-                (parts, p.stage, p.build.map(|b| b.1))
+                parts[..version.parts().len()].copy_from_slice(version.parts());
+                (parts, p.stage, p.build(g.text()).map(|b| b.1))
             })
         };
         key(self)
@@ -370,7 +403,8 @@ impl GenericTag {
         let tag = self.tag().map(|t| match &self.reading {
             // `v2025-3-4` and `v2025-03-04`: one date, whatever its zeros.
             Reading::Positioned(p) if p.calendar && t[..p.version_end as usize].contains('-') => {
-                let [y, m, d] = [0, 1, 2].map(|i| p.parts.parts()[i]);
+                let date = p.parts(t);
+                let [y, m, d] = [0, 1, 2].map(|i| date.parts()[i]);
                 TagKey::Date(
                     &t[..usize::from(p.v)],
                     [y, m, d],
@@ -511,14 +545,14 @@ impl Tagged for GenericTag {
             ));
             if p.calendar {
                 // What queries read as the version: the date's numbers.
-                f.push(Field::text("version", p.parts));
+                f.push(Field::text("version", p.parts(self.text())));
             }
             match p.stage {
                 Stage::Pre(..) => f.push(Field::flag("prerelease", true)),
                 Stage::Post(n) => f.push(Field::number("post", u64::from(n))),
                 Stage::Final => {}
             }
-            if let Some((kind, n)) = p.build {
+            if let Some((kind, n)) = p.build(self.text()) {
                 let key = match kind {
                     BuildKind::Revision => "revision",
                     BuildKind::Number => "build",
@@ -609,7 +643,8 @@ impl Indexed for GenericTag {
 
 /// How position `a` (of tag text `ta`) relates to `b` (of `tb`).
 fn rel(a: &Pos, b: &Pos, ta: &str, tb: &str) -> Rel {
-    let (pa, pb) = (a.parts.parts(), b.parts.parts());
+    let (va, vb) = (a.parts(ta), b.parts(tb));
+    let (pa, pb) = (va.parts(), vb.parts());
     let n = pa.len().min(pb.len());
     if let Some(o) = pa[..n]
         .iter()
@@ -643,15 +678,15 @@ fn rel(a: &Pos, b: &Pos, ta: &str, tb: &str) -> Rel {
     // `3.12.0rc1`, below `3.12rc2`: unknown. A bare version of three
     // numbers or more is a release (`3.13.0b2 < 3.13.0 < 3.13.0.post1`).
     let staged = |p: &Pos| p.stage != Stage::Final;
-    let short_bare = |p: &Pos| bare(p) && p.parts.parts().len() < 3;
-    if (short_bare(a) && staged(b)) || (short_bare(b) && staged(a)) {
+    let short_bare = |p: &Pos, v: &Version| bare(p) && v.parts().len() < 3;
+    if (short_bare(a, &va) && staged(b)) || (short_bare(b, &vb) && staged(a)) {
         return Rel::Unknown;
     }
     if a.stage != b.stage {
         return Rel::Order(a.stage.cmp(&b.stage));
     }
     let same_len = pa.len() == pb.len();
-    match (a.build, b.build) {
+    match (a.build(ta), b.build(tb)) {
         (None, Some(_)) if same_len && a.hash.is_none() => return Rel::Covers,
         (Some(_), None) if same_len && b.hash.is_none() => return Rel::CoveredBy,
         (None, None) => {}
@@ -772,16 +807,16 @@ fn read_position(t: &str) -> Option<Pos> {
     let v = matches!(b.first(), Some(b'v' | b'V')) && b.get(1).is_some_and(u8::is_ascii_digit);
     let body = &t[usize::from(v)..];
     let off = |rest: &str| (t.len() - rest.len()) as u8;
-    let (calendar, parts, mut rest) = match calendar(body) {
-        Some((d, rest)) => (true, d, rest),
+    let (calendar, mut rest) = match calendar(body) {
+        Some((_, rest)) => (true, rest),
         None => {
-            let (rest, parts) = Version::prefix_lenient(body, Component::Tag).ok()?;
+            let (rest, _) = Version::prefix_lenient(body, Component::Tag).ok()?;
             // A version number too long to be one (`1.2.3.4.5`), or text
             // glued to it that is no stage (`8u422`): no position.
             if rest.as_bytes().first().is_some_and(u8::is_ascii_digit) {
                 return None;
             }
-            (false, parts, rest)
+            (false, rest)
         }
     };
     let version_end = off(rest);
@@ -793,8 +828,9 @@ fn read_position(t: &str) -> Option<Pos> {
         }
     }
     let mut build = None;
-    if let Some((b, r)) = read_build(rest, calendar) {
-        build = Some(b);
+    if let Some((kind, digits, r)) = read_build(rest, calendar) {
+        let at = crate::parse::offset_in(t, digits) as u8;
+        build = Some((kind, at, at + digits.len() as u8));
         rest = r;
     }
     let mut hash = None;
@@ -817,7 +853,8 @@ fn read_position(t: &str) -> Option<Pos> {
         if let Some(i) = flavour.as_bytes().windows(2).rposition(|w| w == b"-r") {
             let n = &flavour[i + 2..];
             if i > 0 && !n.is_empty() && n.len() <= 19 && n.bytes().all(|c| c.is_ascii_digit()) {
-                build = Some((BuildKind::Revision, n.parse().ok()?));
+                let at = off(n);
+                build = Some((BuildKind::Revision, at, at + n.len() as u8));
                 flavour = &flavour[..i];
             }
         }
@@ -831,7 +868,6 @@ fn read_position(t: &str) -> Option<Pos> {
     Some(Pos {
         v,
         calendar,
-        parts,
         version_end,
         stage,
         build,
@@ -951,24 +987,28 @@ fn read_stage(s: &str) -> Option<(Stage, &str)> {
 }
 
 /// A build revision or number right after the version (or stage).
-fn read_build(s: &str, calendar: bool) -> Option<((BuildKind, u64), &str)> {
+/// Its kind, its digits and what follows.
+fn read_build(s: &str, calendar: bool) -> Option<(BuildKind, &str, &str)> {
     if let Some(r) = s.strip_prefix("-r") {
-        let (n, rest) = num(r)?;
-        return (rest.is_empty() || starts_with_any(rest, b"-_"))
-            .then_some(((BuildKind::Revision, n), rest));
+        let (_, rest) = num(r)?;
+        return (rest.is_empty() || starts_with_any(rest, b"-_")).then_some((
+            BuildKind::Revision,
+            &r[..r.len() - rest.len()],
+            rest,
+        ));
     }
     let r = s
         .strip_prefix('-')
         .or_else(|| s.strip_prefix('_'))
         .or_else(|| s.strip_prefix('.').filter(|_| calendar))?;
-    let (n, rest) = num(r)?;
+    let (_, rest) = num(r)?;
     // `-12` of `-debian-12` never gets here: a build follows the version.
     if !(rest.is_empty() || starts_with_any(rest, b"-_")) {
         return None;
     }
     // A hash of digits only is a number; a long run of digits after a
     // version is more likely a hash or a date than a build: still a build.
-    Some(((BuildKind::Number, n), rest))
+    Some((BuildKind::Number, &r[..r.len() - rest.len()], rest))
 }
 
 /// A commit hash word: 7 to 40 hex digits with at least one letter and
@@ -996,12 +1036,18 @@ mod tests {
     #[test]
     fn reads_the_parts() {
         let p = pos("7.2.4-debian-12-r7");
-        assert_eq!(p.build, Some((BuildKind::Revision, 7)));
+        assert_eq!(
+            p.build("7.2.4-debian-12-r7"),
+            Some((BuildKind::Revision, 7))
+        );
         assert_eq!(
             &"7.2.4-debian-12-r7"[p.flavour.0 as usize..p.flavour.1 as usize],
             "-debian-12"
         );
-        assert_eq!(pos("9.4-1123").build, Some((BuildKind::Number, 1123)));
+        assert_eq!(
+            pos("9.4-1123").build("9.4-1123"),
+            Some((BuildKind::Number, 1123))
+        );
         assert_eq!(pos("3.13.0b2").stage, Stage::Pre(2, Some(2)));
         assert_eq!(pos("1.0.0-rc.1").stage, Stage::Pre(3, Some(1)));
         assert_eq!(pos("2.1.0.post1").stage, Stage::Post(1));
@@ -1010,7 +1056,11 @@ mod tests {
         assert!(pos("v0.5.0-g1a2b3c4").hash.is_some());
         assert!(pos("1.0-cuda12-runtime").cuda_major);
         assert!(!pos("1.0-cuda12.8-runtime").cuda_major);
-        assert_eq!(pos("250304").parts, Version::new(&[2025, 3, 4]));
+        assert_eq!(pos("250304").parts("250304"), Version::new(&[2025, 3, 4]));
+        assert_eq!(
+            pos("v1.20.3-r2").parts("v1.20.3-r2"),
+            Version::new(&[1, 20, 3])
+        );
         assert!(read_position("8u422-b05").is_none());
         assert!(read_position("1.2.3.4.5").is_none());
         assert!(read_position("2025-13-01").is_none_or(|p| !p.calendar));

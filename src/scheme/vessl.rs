@@ -53,7 +53,7 @@ use crate::error::{Component, Error, ErrorKind};
 use crate::parse::{class, number, PErr, Res, Why};
 use crate::reference::Reference;
 use crate::scheme::{Facts, Field, Indexed, RevisionBase, Scheme, Tagged, Track};
-use crate::version::Version;
+use crate::version::{cmp_written, Version};
 
 const SUBJECT: &str = "VESSL tag";
 
@@ -117,12 +117,17 @@ pub struct VesslTag {
     colon: u32,
     kind: Kind,
     /// The leading version (framework, Python or CUDA version), or an NGC
-    /// release as numbers: the position on the track.
-    lead: Option<Version>,
+    /// release as numbers: the position on the track. Versions are kept as
+    /// their place in the tag (2 bytes where an `Option<Version>` takes 20:
+    /// a catalog holds many values, and their size is most of its memory),
+    /// read when asked for, and compared as written
+    /// ([`cmp_written`]).
+    lead: Option<Span>,
     /// The framework of a legacy `hub` tag (`torch` of `torch2.1.0`); that
     /// of an `ngc-*-kernel` tag is read off the repository.
     framework: Option<Span>,
-    cuda: Option<Version>,
+    /// The CUDA version after `cuda`.
+    cuda: Option<Span>,
     /// The cuDNN version and the revision, 0 where absent: see `present`.
     /// Two `Option<u32>`s would take 8 bytes more (a catalog holds many
     /// values, and their size is most of its memory).
@@ -131,7 +136,9 @@ pub struct VesslTag {
     /// Which of `cudnn` ([`CUDNN`]) and `revision` ([`REVISION`]) the tag
     /// has, and whether the name has a digest ([`DIGEST`]).
     present: u8,
-    python: Option<Version>,
+    /// The Python version after `py` (a legacy `kernels` tag's digits
+    /// `310`: see [`VesslTag::python`]).
+    python: Option<Span>,
     /// The Python part as written, where it is not a version (`py3`).
     python_text: Option<Span>,
     variant: Option<Span>,
@@ -202,13 +209,16 @@ struct Span(u8, u8);
 /// What the grammar read, borrowed from the tag.
 #[derive(Default)]
 struct Parts<'a> {
-    lead: Option<Version>,
+    /// The leading version's text.
+    lead: Option<&'a str>,
     /// The length of the leading version, in the standard grammar.
     lead_len: usize,
     framework: Option<&'a str>,
-    cuda: Option<Version>,
+    /// The CUDA version's text.
+    cuda: Option<&'a str>,
     cudnn: Option<u32>,
-    python: Option<Version>,
+    /// The Python version's text.
+    python: Option<&'a str>,
     python_text: Option<&'a str>,
     variant: Option<&'a str>,
     revision: Option<u32>,
@@ -267,7 +277,7 @@ impl VesslTag {
     /// CUDA version, and for legacy kernels.
     pub fn version(&self) -> Option<Version> {
         match self.kind {
-            Kind::Framework { .. } | Kind::Hub => self.lead,
+            Kind::Framework { .. } | Kind::Hub => self.lead(),
             _ => None,
         }
     }
@@ -275,7 +285,7 @@ impl VesslTag {
     /// The leading version of the tag, whatever it means (framework, Python
     /// or CUDA version, NGC release): the position on the track.
     pub fn lead(&self) -> Option<Version> {
-        self.lead
+        self.read_version(self.lead?)
     }
 
     /// The NGC release of a legacy `ngc-*-kernel` tag (`22.12`).
@@ -298,8 +308,8 @@ impl VesslTag {
     /// The CUDA version (`12.4`; the leading version of a `cuda` image).
     pub fn cuda(&self) -> Option<Version> {
         match self.kind {
-            Kind::Cuda => self.lead,
-            _ => self.cuda,
+            Kind::Cuda => self.lead(),
+            _ => self.read_version(self.cuda?),
         }
     }
 
@@ -312,8 +322,13 @@ impl VesslTag {
     /// `3` of a legacy `py3`).
     pub fn python(&self) -> Option<Version> {
         match self.kind {
-            Kind::Python => self.lead,
-            _ => self.python,
+            Kind::Python => self.lead(),
+            // `py310` is 3.10, `py3.7` 3.7: the grammar's own reading.
+            Kind::Kernels => match py_version(self.at(self.python?)) {
+                Ok(("", v)) => Some(v),
+                _ => None,
+            },
+            _ => self.read_version(self.python?),
         }
     }
 
@@ -383,9 +398,12 @@ impl VesslTag {
             out.push(' ');
             out.push_str(self.at(fw));
         }
-        // Writing to a String cannot fail.
+        // A version after `cuda` or `py` is written as it reads (no
+        // leading zero), but for a legacy `py310`. Writing to a String
+        // cannot fail.
         if let Some(v) = self.cuda {
-            let _ = write!(out, " cuda{v}");
+            out.push_str(" cuda");
+            out.push_str(self.at(v));
         }
         if let Some(n) = self.cudnn() {
             let _ = write!(out, " cudnn{n}");
@@ -395,8 +413,14 @@ impl VesslTag {
                 out.push(' ');
                 out.push_str(self.at(s));
             }
+            (None, Some(_)) if self.kind == Kind::Kernels => {
+                if let Some(v) = self.python() {
+                    let _ = write!(out, " py{v}");
+                }
+            }
             (None, Some(v)) => {
-                let _ = write!(out, " py{v}");
+                out.push_str(" py");
+                out.push_str(self.at(v));
             }
             (None, None) => {}
         }
@@ -427,6 +451,20 @@ impl VesslTag {
         &self.tag()[usize::from(s.0)..usize::from(s.1)]
     }
 
+    /// The leading version as written.
+    fn lead_text(&self) -> Option<&str> {
+        self.lead.map(|s| self.at(s))
+    }
+
+    /// The version at `s` in the tag, which the grammar read (an NGC
+    /// release may have a leading zero: `22.04`).
+    fn read_version(&self, s: Span) -> Option<Version> {
+        match Version::prefix_lenient(self.at(s), Component::Version) {
+            Ok(("", v)) => Some(v),
+            _ => None,
+        }
+    }
+
     /// The framework of a legacy `hub` or `ngc-*-kernel` tag.
     fn legacy_framework(&self) -> Option<&str> {
         match self.kind {
@@ -441,6 +479,16 @@ impl VesslTag {
     fn repo_name(&self) -> &str {
         let repo = self.repository();
         repo.rfind('/').map_or(repo, |i| &repo[i + 1..])
+    }
+
+    /// Whether the Python versions are the same: as written (without
+    /// leading zeros, so the same text is the same version), but for a
+    /// legacy `kernels` tag, whose `py37` and `py3.7` are one version.
+    fn same_python(&self, o: &VesslTag) -> bool {
+        if self.kind == Kind::Kernels {
+            return self.python() == o.python();
+        }
+        self.python.map(|s| self.at(s)) == o.python.map(|s| o.at(s))
     }
 
     /// The pin on a position: the revision, or a legacy build stamp.
@@ -533,9 +581,9 @@ impl VesslTag {
         Some(VesslTag {
             colon,
             kind,
-            lead: parts.lead,
+            lead: parts.lead.map(span),
             framework: parts.framework.map(span),
-            cuda: parts.cuda,
+            cuda: parts.cuda.map(span),
             cudnn: parts.cudnn.unwrap_or(0),
             revision: parts.revision.unwrap_or(0),
             present: if parts.cudnn.is_some() { CUDNN } else { 0 }
@@ -545,7 +593,7 @@ impl VesslTag {
                     0
                 }
                 | if digest.is_some() { DIGEST } else { 0 },
-            python: parts.python,
+            python: parts.python.map(span),
             python_text: parts.python_text.map(span),
             variant: parts.variant.map(span),
             build: parts.build.map(span),
@@ -630,9 +678,9 @@ impl Tagged for VesslTag {
         self.repository() == o.repository()
             && self.kind == o.kind
             && self.legacy_framework() == o.legacy_framework()
-            && self.cuda == o.cuda
+            && self.cuda.map(|s| self.at(s)) == o.cuda.map(|s| o.at(s))
             && self.cudnn() == o.cudnn()
-            && self.python == o.python
+            && self.same_python(o)
             && self.python_text.map(|s| self.at(s)) == o.python_text.map(|s| o.at(s))
             && self.variant() == o.variant()
     }
@@ -728,7 +776,11 @@ impl Tagged for VesslTag {
         if !self.same_track(other) {
             return None;
         }
-        match self.lead.cmp(&other.lead) {
+        let by_lead = match (self.lead_text(), other.lead_text()) {
+            (Some(a), Some(b)) => cmp_written(a, b),
+            (a, b) => a.is_some().cmp(&b.is_some()),
+        };
+        match by_lead {
             Ordering::Equal => match (self.pin(), other.pin()) {
                 (Some(a), Some(b)) if a != b => Some(a.cmp(&b)),
                 _ => None,
@@ -908,10 +960,11 @@ fn standard(t: &str, kind: Kind) -> Res<'_, Parts<'_>> {
     if !starts_with_digit(t) {
         return fail(t, lead_component, lead_expected);
     }
-    let (mut rest, lead) = version(t, lead_component)?;
+    let (mut rest, _) = version(t, lead_component)?;
+    let lead_len = t.len() - rest.len();
     let mut p = Parts {
-        lead: Some(lead),
-        lead_len: t.len() - rest.len(),
+        lead: Some(&t[..lead_len]),
+        lead_len,
         ..Parts::default()
     };
     let mut stage = Stage::Lead;
@@ -952,16 +1005,17 @@ fn standard(t: &str, kind: Kind) -> Res<'_, Parts<'_>> {
     Ok((rest, p))
 }
 
-/// One `-`-separated part after the leading version.
-enum Part {
-    Cuda(Version),
+/// One `-`-separated part after the leading version (a version as its
+/// text).
+enum Part<'a> {
+    Cuda(&'a str),
     Cudnn(u32),
-    Python(Version),
+    Python(&'a str),
     Variant,
     Revision(u32),
 }
 
-impl Part {
+impl Part<'_> {
     fn stage(&self) -> Stage {
         match self {
             Part::Cuda(_) => Stage::Cuda,
@@ -1014,21 +1068,22 @@ fn keyword_version<'a>(
     component: Component,
     twice: &'static str,
     missing: &'static str,
-) -> Res<'a, Version> {
+) -> Res<'a, &'a str> {
     if leading {
         return fail(part, component, twice);
     }
     if !starts_with_digit(after) {
         return fail(after, component, missing);
     }
-    let (rest, v) = version(after, component)?;
+    let (rest, _) = version(after, component)?;
+    let text = &after[..after.len() - rest.len()];
     let (rest, ()) = part_end(rest, component)?;
-    Ok((rest, v))
+    Ok((rest, text))
 }
 
 // part     ::= "cuda" version | "cudnn" number | "py" version | "r" number | word
 // word     ::= [a-z] [a-z0-9]*
-fn segment(s: &str, kind: Kind) -> Res<'_, Part> {
+fn segment(s: &str, kind: Kind) -> Res<'_, Part<'_>> {
     if let Some(after) = keyword(s, "cudnn") {
         if !starts_with_digit(after) {
             return fail(
@@ -1117,6 +1172,23 @@ fn py_digits(i: &str) -> Res<'_, Version> {
     Ok((&i[n..], Version::new(&[major, minor])))
 }
 
+// py-version ::= py-digits ( "." number )?
+//   (`py3.12`: the Python version written with its dot; not after two
+//   digits: `py37.1` is 3.7, then `.1`)
+fn py_version(i: &str) -> Res<'_, Version> {
+    let (i, python) = py_digits(i)?;
+    if python.parts().len() == 1 && i.len() > 1 && i.starts_with('.') && starts_with_digit(&i[1..])
+    {
+        let (r, minor) = plain_number(
+            &i[1..],
+            Component::Python,
+            "a Python minor version must not have a leading zero",
+        )?;
+        return Ok((r, Version::new(&[python.major(), minor])));
+    }
+    Ok((i, python))
+}
+
 // build ::= [0-9]{12}
 fn build(i: &str) -> Res<'_, &str> {
     let n = class::span(i, class::DIGIT);
@@ -1131,7 +1203,7 @@ fn build(i: &str) -> Res<'_, &str> {
 }
 
 /// `"-cuda" version`, if present.
-fn legacy_cuda(i: &str) -> Res<'_, Option<Version>> {
+fn legacy_cuda(i: &str) -> Res<'_, Option<&str>> {
     match tag::<_, _, PErr<'_>>("-cuda").parse(i) {
         Ok((after, _)) => {
             if !starts_with_digit(after) {
@@ -1141,8 +1213,8 @@ fn legacy_cuda(i: &str) -> Res<'_, Option<Version>> {
                     "expected a CUDA version right after 'cuda', as in cuda12.4",
                 );
             }
-            let (rest, v) = version(after, Component::Cuda)?;
-            Ok((rest, Some(v)))
+            let (rest, _) = version(after, Component::Cuda)?;
+            Ok((rest, Some(&after[..after.len() - rest.len()])))
         }
         Err(_) => Ok((i, None)),
     }
@@ -1194,20 +1266,9 @@ fn kernels(t: &str) -> Res<'_, Parts<'_>> {
             "expected 'py' and the Python version, as in py310",
         );
     };
-    let (i, mut python) = py_digits(i)?;
-    // `py3.12`: the Python version written with its dot.
-    let mut i = i;
-    if python.parts().len() == 1 && i.len() > 1 && i.starts_with('.') && starts_with_digit(&i[1..])
-    {
-        let (r, minor) = plain_number(
-            &i[1..],
-            Component::Python,
-            "a Python minor version must not have a leading zero",
-        )?;
-        python = Version::new(&[python.major(), minor]);
-        i = r;
-    }
-    let (i, cuda) = legacy_cuda(i)?;
+    let (rest, _) = py_version(i)?;
+    let python = &i[..i.len() - rest.len()];
+    let (i, cuda) = legacy_cuda(rest)?;
     let (i, build) = legacy_build(i)?;
     let (i, variant) = match i.strip_prefix('.') {
         Some(v) => {
@@ -1255,8 +1316,7 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
             "expected an NGC release at the start of the tag, as in 22.12",
         );
     }
-    let num = |s: &[u8]| u32::from(s[0] - b'0') * 10 + u32::from(s[1] - b'0');
-    let release = Version::new(&[num(&b[..2]), num(&b[3..5])]);
+    let release = &t[..5];
     let mut i = &t[5..];
     // Variant words before Python (`22.12-tf1-py3`).
     // Byte offsets in `t` of the first variant word and of the end of the
@@ -1282,7 +1342,7 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
     };
     let n = class::span(py, class::DIGIT);
     let python_text = &i[1..3 + n];
-    let (_, py_major) = plain_number(
+    plain_number(
         &py[..n],
         Component::Python,
         "a Python version must not have a leading zero",
@@ -1293,7 +1353,7 @@ fn ngc_kernel(t: &str) -> Res<'_, Parts<'_>> {
         i,
         Parts {
             lead: Some(release),
-            python: Some(Version::new(&[py_major])),
+            python: Some(&py[..n]),
             python_text: Some(python_text),
             build,
             variant,
@@ -1324,14 +1384,15 @@ fn hub(t: &str) -> Res<'_, Parts<'_>> {
             "expected the framework version right after the framework, as in torch2.1.0",
         );
     }
-    let (i, v) = version(i, Component::Version)?;
-    let (i, cuda) = legacy_cuda(i)?;
+    let (rest, _) = version(i, Component::Version)?;
+    let lead = &i[..i.len() - rest.len()];
+    let (i, cuda) = legacy_cuda(rest)?;
     let (i, build) = legacy_build(i)?;
     let (i, ()) = legacy_end(i)?;
     Ok((
         i,
         Parts {
-            lead: Some(v),
+            lead: Some(lead),
             framework: Some(framework),
             cuda,
             build,
