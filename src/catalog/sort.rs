@@ -2,17 +2,48 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
+use super::hash::Seeded;
 use super::index::TrackGroup;
 use super::Catalog;
 use crate::image::Image;
+use crate::scheme::generic::CoverKey;
 use crate::scheme::Track;
+
+/// The members of one track of [`Catalog::sorted_iter`]'s plan: a track
+/// group as filed, or the groups of one track merged across a TWCC
+/// family's repositories.
+enum Planned<'c> {
+    Filed(&'c TrackGroup),
+    Merged(Vec<usize>),
+}
 
 impl Catalog {
     /// Every image, in order: by repository, then by track (both in natural
     /// order, numbers as numbers), then along the track. A standard alias
     /// comes right after the revision it resolves to.
+    ///
+    /// [`sorted_iter`](Self::sorted_iter) gives the same order one track at
+    /// a time, without a vector of every image.
     pub fn sorted(&self) -> Vec<&Image> {
+        let mut out = Vec::with_capacity(self.images.len());
+        out.extend(self.sorted_iter());
+        out
+    }
+
+    /// [`sorted`](Self::sorted)'s order, sorting one track at a time as the
+    /// iterator reaches it: the extra memory is that of the largest track
+    /// (about 12 bytes an image), not of the whole catalog.
+    pub fn sorted_iter(&self) -> impl Iterator<Item = &Image> + '_ {
+        self.plan().into_iter().flat_map(move |p| match p {
+            Planned::Filed(g) => self.sort_track(&g.members),
+            Planned::Merged(members) => self.sort_track(&members),
+        })
+    }
+
+    /// The tracks in output order.
+    fn plan(&self) -> Vec<Planned<'_>> {
         // A TWCC framework's repositories (one per release) sort as one:
         // its releases are positions on its tracks.
         let mut units: Vec<(String, Vec<usize>)> = Vec::new();
@@ -29,119 +60,258 @@ impl Catalog {
         }
         let mut order: Vec<usize> = (0..units.len()).collect();
         merge_sort(&mut order, |&a, &b| natural_cmp(&units[a].0, &units[b].0));
-        let mut out = Vec::with_capacity(self.images.len());
+        let mut plan = Vec::new();
         for u in order {
             let repos = &units[u].1;
-            let mut merged: Vec<TrackGroup> = Vec::new();
-            if repos.len() > 1 {
+            let tracks: Vec<(&Track, Planned<'_>)> = if repos.len() > 1 {
+                let mut merged: Vec<(&Track, Vec<usize>)> = Vec::new();
                 let mut by_track: HashMap<&Track, usize> = HashMap::new();
                 for &r in repos {
                     for &t in &self.repos[r].tracks {
                         let g = &self.tracks[t];
                         match by_track.get(&g.track) {
-                            Some(&m) => merged[m].members.extend_from_slice(&g.members),
+                            Some(&m) => merged[m].1.extend_from_slice(&g.members),
                             None => {
                                 by_track.insert(&g.track, merged.len());
-                                merged.push(g.clone());
+                                merged.push((&g.track, g.members.clone()));
                             }
                         }
                     }
                 }
-            }
-            let mut tracks: Vec<&TrackGroup> = if repos.len() > 1 {
-                merged.iter().collect()
+                merged
+                    .into_iter()
+                    .map(|(t, m)| (t, Planned::Merged(m)))
+                    .collect()
             } else {
                 self.repos[repos[0]]
                     .tracks
                     .iter()
-                    .map(|&t| &self.tracks[t])
+                    .map(|&t| (&self.tracks[t].track, Planned::Filed(&self.tracks[t])))
                     .collect()
             };
-            merge_sort(&mut tracks, |a, b| {
-                natural_cmp(a.track.as_str(), b.track.as_str())
+            let mut order: Vec<usize> = (0..tracks.len()).collect();
+            merge_sort(&mut order, |&a, &b| {
+                natural_cmp(tracks[a].0.as_str(), tracks[b].0.as_str())
             });
-            for t in tracks {
-                out.extend(self.sort_track(t));
-            }
+            let mut tracks: Vec<Option<Planned<'_>>> =
+                tracks.into_iter().map(|(_, p)| Some(p)).collect();
+            plan.extend(order.into_iter().filter_map(|t| tracks[t].take()));
         }
-        out
+        plan
     }
 
     /// The members of one track in order: the pinned images sorted by
     /// `compare`, then each alias placed right after what it resolves to,
     /// or, with nothing to resolve to, where `compare` puts it.
-    fn sort_track(&self, t: &TrackGroup) -> Vec<&Image> {
+    ///
+    /// Linear in memory and time beyond the sort itself, whatever the
+    /// track holds: the moving tags and what they cover are found in one
+    /// pass ([`Catalog::covering`]), not by resolving each (a scan of the
+    /// repository each: quadratic with many short versions).
+    fn sort_track(&self, members: &[usize]) -> TrackOrder<'_> {
         // The images are compared where they are (no index to look up on
         // each comparison), and incomparable ones by their text, borrowed:
         // a comparison never allocates.
         let cmp = |a: &&Image, b: &&Image| a.sort_cmp(b);
-        let moving = self.moving_members(&t.members);
-        let image = |k: usize| &self.images[t.members[k]];
-        let aliases: Vec<&Image> = (0..t.members.len())
-            .filter(|&k| moving[k])
-            .map(image)
-            .collect();
+        let image = |k: usize| &self.images[members[k]];
+        let covering = self.covering(members);
+        // Debug builds check the one pass against `resolve` on small
+        // tracks (every test catalog): the same newest covered tag, or, when
+        // they do not order, the tag itself.
+        if cfg!(debug_assertions) && members.len() <= 256 {
+            for (&k, &t) in &covering.target {
+                let r = self.resolve(image(k)).ok().and_then(|r| self.find(r));
+                let expected = Some(members[t.unwrap_or(k)]);
+                debug_assert_eq!(r, expected, "{}", image(k));
+            }
+        }
+        let moving = &covering.moving;
+        let aliases: Vec<usize> = (0..members.len()).filter(|&k| moving[k]).collect();
         // Room for exactly the pinned images: collecting a filter would grow
         // the vector by doubling, up to twice what a million tags need.
-        let mut pinned: Vec<&Image> = Vec::with_capacity(t.members.len() - aliases.len());
-        pinned.extend((0..t.members.len()).filter(|&k| !moving[k]).map(image));
+        let mut pinned: Vec<&Image> = Vec::with_capacity(members.len() - aliases.len());
+        pinned.extend((0..members.len()).filter(|&k| !moving[k]).map(image));
         merge_sort(&mut pinned, cmp);
         if aliases.is_empty() {
-            return pinned;
+            return TrackOrder::new(pinned, Vec::new());
         }
-        // Where each pinned image sits, by its address in `images` (which
-        // is what `resolve` returns a reference into).
+        // What each alias resolves to: the newest tag it covers in this
+        // track, found by `covering`, or (an alias by itself, or a
+        // major-only CUDA tag, which covers across tracks) `resolve`.
         let address = |img: &Image| std::ptr::from_ref(img) as usize;
-        let position: HashMap<usize, usize> = pinned
+        let targets: Vec<Option<usize>> = aliases
             .iter()
-            .enumerate()
-            .map(|(p, &img)| (address(img), p))
+            .map(|&k| match covering.target.get(&k) {
+                Some(&t) => t.map(|t| address(image(t))),
+                None => self
+                    .resolve(image(k))
+                    .ok()
+                    .and_then(|r| self.find(r))
+                    .map(|r| address(&self.images[r])),
+            })
             .collect();
+        // Where each target sits among the pinned images.
+        let mut position: HashMap<usize, usize> =
+            targets.iter().flatten().map(|&a| (a, 0)).collect();
+        for (p, &img) in pinned.iter().enumerate() {
+            if let Some(slot) = position.get_mut(&address(img)) {
+                *slot = p + 1;
+            }
+        }
         // (slot, sub, image): pinned image p at (p, 1); an alias after its
         // target p at (p, 2); an alias before pinned image k at (k, 0).
-        let mut keyed: Vec<(usize, u8, &Image)> = pinned
+        let mut keyed: Vec<(usize, u8, &Image)> = aliases
             .iter()
-            .enumerate()
-            .map(|(p, &img)| (p, 1, img))
-            .collect();
-        for a in aliases {
-            let target = self
-                .resolve(a)
-                .ok()
-                .and_then(|r| self.find(r))
-                .and_then(|r| position.get(&address(&self.images[r])).copied());
-            keyed.push(match target {
-                Some(p) => (p, 2, a),
-                None => {
-                    let k = pinned.partition_point(|p| p.compare(a) == Some(Ordering::Less));
-                    (k, 0, a)
+            .zip(&targets)
+            .map(|(&k, target)| {
+                let a = image(k);
+                match target.and_then(|t| position.get(&t)).filter(|&&p| p > 0) {
+                    Some(&p) => (p - 1, 2, a),
+                    None => {
+                        let at = pinned.partition_point(|p| p.compare(a) == Some(Ordering::Less));
+                        (at, 0, a)
+                    }
                 }
-            });
-        }
+            })
+            .collect();
+        drop(position);
         merge_sort(&mut keyed, |x, y| {
             (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| cmp(&x.2, &y.2))
         });
-        keyed.into_iter().map(|(_, _, img)| img).collect()
+        TrackOrder::new(pinned, keyed)
     }
 
-    /// Which members of a track are moving in this catalog: aliases by
-    /// themselves, and tags that cover another tag of the track (a generic
-    /// `3.12` over `3.12.8`).
-    /// One pass over the track, with a set of the keys that cover a tag.
-    fn moving_members(&self, members: &[usize]) -> Vec<bool> {
-        let mut keys = Vec::new();
-        for &i in members {
-            self.images[i].covering_keys(&mut keys);
-        }
-        let keys: std::collections::HashSet<_> = keys.into_iter().collect();
-        members
+    /// Which members of a track are moving in this catalog (aliases by
+    /// themselves, and tags that cover another tag of the track: a generic
+    /// `3.12` over `3.12.8`), and for each covering tag the newest tag it
+    /// covers (`None`: they do not order, so it is unknown).
+    ///
+    /// One pass over the track: the members that may cover are kept by
+    /// the hash of their own key (5 bytes a slot, the key read again from
+    /// the image), and each member looks its covering keys up there.
+    fn covering(&self, members: &[usize]) -> Covering {
+        let mut moving: Vec<bool> = members
             .iter()
-            .map(|&i| {
+            .map(|&i| self.images[i].is_moving())
+            .collect();
+        let seed = Seeded::default();
+        let hash = |k: &CoverKey| seed.hash_one((k.0, k.1));
+        // The positions of the members with own keys, by the hash of what
+        // their two keys share (the `v` and the version).
+        let mut owners: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
+        let own = |k: u32| self.images[members[k as usize]].own_keys();
+        let shared = |keys: &[Option<CoverKey>; 2]| keys.iter().flatten().next().map(hash);
+        for (k, &i) in members.iter().enumerate() {
+            if let Some(h) = shared(&self.images[i].own_keys()) {
+                owners.insert_unique(h, k as u32, |&k| shared(&own(k)).unwrap_or(0));
+            }
+        }
+        // The newest covered tag of each covering member so far, and
+        // whether an incomparable one was seen.
+        let mut best: HashMap<usize, (usize, bool)> = HashMap::new();
+        let mut keys = Vec::new();
+        let mut each_cover = |f: &mut dyn FnMut(usize, usize)| {
+            for (j, &i) in members.iter().enumerate() {
                 let img = &self.images[i];
-                img.is_moving() || img.own_keys().iter().flatten().any(|k| keys.contains(k))
-            })
-            .collect()
+                keys.clear();
+                img.covering_keys(&mut keys);
+                for key in &keys {
+                    for &k in owners.iter_hash(hash(key)) {
+                        let k = k as usize;
+                        if k != j
+                            && own(k as u32).contains(&Some(*key))
+                            && self.images[members[k]].covers(img)
+                        {
+                            f(k, j);
+                        }
+                    }
+                }
+            }
+        };
+        each_cover(&mut |k, j| {
+            moving[k] = true;
+            let img = &self.images[members[j]];
+            match best.get_mut(&k) {
+                None => {
+                    best.insert(k, (j, false));
+                }
+                // As `resolve` does: a newer best clears the tie.
+                Some((b, tie)) => match img.compare(&self.images[members[*b]]) {
+                    Some(Ordering::Greater) => (*b, *tie) = (j, false),
+                    Some(_) => {}
+                    None => *tie = true,
+                },
+            }
+        });
+        // An incomparable candidate may still be below the best: check it,
+        // as `resolve` does.
+        let mut conflict: Vec<usize> = Vec::new();
+        if best.values().any(|&(_, tie)| tie) {
+            each_cover(&mut |k, j| {
+                if let Some(&(b, true)) = best.get(&k) {
+                    let (img, b_img) = (&self.images[members[j]], &self.images[members[b]]);
+                    if j != b && b_img.compare(img) != Some(Ordering::Greater) {
+                        conflict.push(k);
+                    }
+                }
+            });
+        }
+        let mut target: HashMap<usize, Option<usize>> =
+            best.into_iter().map(|(k, (b, _))| (k, Some(b))).collect();
+        for k in conflict {
+            target.insert(k, None);
+        }
+        // A tag that moves by itself resolves as an alias does.
+        target.retain(|&k, _| !self.images[members[k]].is_moving());
+        Covering { moving, target }
     }
+}
+
+/// One track's images in order: its pinned images, sorted, with its
+/// aliases merged in at their slots (`(slot, sub, image)`, sorted: before
+/// pinned image `slot` for `sub` 0, after it for 2), as they are asked for.
+struct TrackOrder<'c> {
+    pinned: std::vec::IntoIter<&'c Image>,
+    /// The position of the next pinned image.
+    at: usize,
+    aliases: std::iter::Peekable<std::vec::IntoIter<(usize, u8, &'c Image)>>,
+}
+
+impl<'c> TrackOrder<'c> {
+    fn new(pinned: Vec<&'c Image>, aliases: Vec<(usize, u8, &'c Image)>) -> Self {
+        TrackOrder {
+            pinned: pinned.into_iter(),
+            at: 0,
+            aliases: aliases.into_iter().peekable(),
+        }
+    }
+}
+
+impl<'c> Iterator for TrackOrder<'c> {
+    type Item = &'c Image;
+
+    fn next(&mut self) -> Option<&'c Image> {
+        let at = self.at;
+        if let Some((_, _, a)) = self.aliases.next_if(|x| (x.0, x.1) < (at, 1)) {
+            return Some(a);
+        }
+        match self.pinned.next() {
+            Some(img) => {
+                self.at += 1;
+                Some(img)
+            }
+            None => self.aliases.next().map(|x| x.2),
+        }
+    }
+}
+
+/// What [`Catalog::covering`] found in one track.
+struct Covering {
+    /// Whether each member is moving.
+    moving: Vec<bool>,
+    /// The newest member each covering member covers (`None`: unknown), by
+    /// member position.
+    target: HashMap<usize, Option<usize>>,
 }
 
 /// Compares text with runs of digits as numbers (`cuda12.4 < cuda12.10`).
@@ -198,22 +368,25 @@ fn merge_sort<T: Copy>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
         if cmp(&v[mid - 1], &v[mid]) != Ordering::Greater {
             return;
         }
+        // The left half is copied out and merged back with the right one
+        // in place: the write position never passes the next right
+        // element, and a buffer of half the slice is enough.
         buf.clear();
-        let (mut i, mut j) = (0, mid);
-        while i < mid && j < n {
-            if cmp(&v[j], &v[i]) == Ordering::Less {
-                buf.push(v[j]);
+        buf.extend_from_slice(&v[..mid]);
+        let (mut i, mut j, mut k) = (0, mid, 0);
+        while i < buf.len() && j < n {
+            if cmp(&v[j], &buf[i]) == Ordering::Less {
+                v[k] = v[j];
                 j += 1;
             } else {
-                buf.push(v[i]);
+                v[k] = buf[i];
                 i += 1;
             }
+            k += 1;
         }
-        buf.extend_from_slice(&v[i..mid]);
-        buf.extend_from_slice(&v[j..n]);
-        v.copy_from_slice(buf);
+        v[k..k + buf.len() - i].copy_from_slice(&buf[i..]);
     }
-    let mut buf = Vec::with_capacity(v.len());
+    let mut buf = Vec::with_capacity(v.len() / 2);
     go(v, &mut buf, &mut cmp);
 }
 

@@ -225,6 +225,31 @@ fn sorted_puts_a_moving_tag_after_its_target() {
     );
 }
 
+/// A moving tag over a tag that is itself moving (`7.2.4-debian-12` over
+/// its `-rN`): both come after the newest revision, which `resolve`
+/// answers for both. The one-pass placement once called this a conflict
+/// (an incomparable candidate seen before the newest one).
+#[test]
+fn sorted_puts_nested_moving_tags_after_the_newest() {
+    let c = Catalog::from_names([
+        "bitnami/redis:7.2.4-debian-12-r7",
+        "bitnami/redis:7.2.4-debian-12",
+        "bitnami/redis:7.2-debian-12",
+        "bitnami/redis:7.2.4-debian-12-r9",
+    ])
+    .unwrap();
+    let got: Vec<String> = c.sorted().iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "docker.io/bitnami/redis:7.2.4-debian-12-r7",
+            "docker.io/bitnami/redis:7.2.4-debian-12-r9",
+            "docker.io/bitnami/redis:7.2-debian-12",
+            "docker.io/bitnami/redis:7.2.4-debian-12",
+        ]
+    );
+}
+
 #[test]
 fn twcc_releases_are_one_track() {
     let names = [

@@ -142,6 +142,22 @@ proptest! {
         let catalog = Catalog::from_names(&names).unwrap();
         let sorted = catalog.sorted();
         prop_assert_eq!(sorted.len(), catalog.len());
+        // One track at a time, the same order.
+        let each: Vec<&Image> = catalog.sorted_iter().collect();
+        prop_assert!(each.iter().zip(&sorted).all(|(a, b)| std::ptr::eq(*a, *b)));
+        prop_assert_eq!(each.len(), sorted.len());
+        // A moving tag comes after what it resolves to in its track.
+        for (i, img) in sorted.iter().enumerate() {
+            let Ok(target) = catalog.resolve(img) else { continue };
+            if std::ptr::eq(target, *img) || target.track() != img.track() {
+                continue;
+            }
+            let at = sorted.iter().position(|x| std::ptr::eq(*x, target)).unwrap();
+            prop_assert!(
+                at < i,
+                "{} sorted before {}, which it resolves to", img, target
+            );
+        }
         for i in 0..sorted.len() {
             for j in i + 1..sorted.len() {
                 prop_assert_ne!(

@@ -73,7 +73,7 @@ pub fn run(args: Args) -> ExitCode {
                 }
             }
             let mut out = String::new();
-            for img in all.sorted() {
+            for img in all.sorted_iter() {
                 out.push_str(&img.to_string());
                 out.push('\n');
             }
@@ -96,8 +96,7 @@ pub fn run(args: Args) -> ExitCode {
     // Written as they come: a million names are not gathered in one string.
     let mut out = io::BufWriter::new(io::stdout().lock());
     let written = catalog
-        .sorted()
-        .into_iter()
+        .sorted_iter()
         .try_for_each(|img| writeln!(out, "{img}"))
         .and_then(|()| out.flush());
     if let Err(e) = written {

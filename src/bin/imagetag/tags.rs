@@ -44,7 +44,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let mut out = String::new();
     let mut track = None;
-    for img in catalog.sorted() {
+    for img in catalog.sorted_iter() {
         let t = img.track();
         if track.as_ref() != Some(&t) {
             out.push_str(&format!("# {t}\n"));
