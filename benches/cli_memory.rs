@@ -73,6 +73,25 @@ fn main() {
     let mut rng = gen::XorShift(0x9E37_79B9_7F4A_7C15);
     let vessl = write("vessl.txt", &mut || gen::vessl_name(&mut rng, 100_000));
     let generic = write("generic.txt", &mut || generic_name(&mut rng));
+    // One repository and one track: the worst case for sorting, which
+    // works a track at a time (short versions among them move over the
+    // long ones, as `python:3.12` over `python:3.12.8`).
+    let one_track = write("one_track.txt", &mut || {
+        if rng.below(100) == 0 {
+            format!(
+                "docker.io/library/python:{}.{}",
+                rng.below(30),
+                rng.below(100)
+            )
+        } else {
+            format!(
+                "docker.io/library/python:{}.{}.{}",
+                rng.below(30),
+                rng.below(100),
+                rng.below(1000)
+            )
+        }
+    });
     // One repository's bare tags, as `latest --tags` reads them.
     let torch = write("torch.txt", &mut || loop {
         let name = gen::vessl_name(&mut rng, 100_000);
@@ -81,7 +100,7 @@ fn main() {
         }
     });
     eprintln!("{n} tags a list; bytes a tag: peak RSS less a one-name run's, then beyond the list's bytes");
-    let runs: [(&str, Vec<&str>, &(String, usize)); 4] = [
+    let runs: [(&str, Vec<&str>, &(String, usize)); 5] = [
         (
             "sort --tags (VESSL full names)",
             vec!["sort", "--tags"],
@@ -91,6 +110,11 @@ fn main() {
             "sort --tags (generic full names)",
             vec!["sort", "--tags"],
             &generic,
+        ),
+        (
+            "sort --tags (generic, one track, 1% short versions)",
+            vec!["sort", "--tags"],
+            &one_track,
         ),
         (
             "latest --tags (bare VESSL tags of one repository)",
