@@ -36,10 +36,24 @@ impl Catalog {
     /// iterator reaches it: the extra memory is that of the largest track
     /// (about 12 bytes an image), not of the whole catalog.
     pub fn sorted_iter(&self) -> impl Iterator<Item = &Image> + '_ {
+        let across = self.covering_across();
+        if cfg!(debug_assertions) && across.len() <= 256 {
+            self.check_targets(&across);
+        }
         self.plan().into_iter().flat_map(move |p| match p {
-            Planned::Filed(g) => self.sort_track(&g.members),
-            Planned::Merged(members) => self.sort_track(&members),
+            Planned::Filed(g) => self.sort_track(&g.members, &across),
+            Planned::Merged(members) => self.sort_track(&members, &across),
         })
+    }
+
+    /// Debug builds: the targets found in one pass are what `resolve`
+    /// answers (the tag itself where the covered tags do not order).
+    fn check_targets(&self, targets: &HashMap<usize, Option<usize>>) {
+        for (&k, &t) in targets {
+            let img = &self.images[k];
+            let r = self.resolve(img).ok().and_then(|r| self.find(r));
+            debug_assert_eq!(r, Some(t.unwrap_or(k)), "{img}");
+        }
     }
 
     /// The tracks in output order.
@@ -108,7 +122,11 @@ impl Catalog {
     /// track holds: the moving tags and what they cover are found in one
     /// pass ([`Catalog::covering`]), not by resolving each (a scan of the
     /// repository each: quadratic with many short versions).
-    fn sort_track(&self, members: &[usize]) -> TrackOrder<'_> {
+    fn sort_track(
+        &self,
+        members: &[usize],
+        across: &HashMap<usize, Option<usize>>,
+    ) -> TrackOrder<'_> {
         // The images are compared where they are (no index to look up on
         // each comparison), and incomparable ones by their text, borrowed:
         // a comparison never allocates.
@@ -119,11 +137,7 @@ impl Catalog {
         // tracks (every test catalog): the same newest covered tag, or, when
         // they do not order, the tag itself.
         if cfg!(debug_assertions) && members.len() <= 256 {
-            for (&k, &t) in &covering.target {
-                let r = self.resolve(image(k)).ok().and_then(|r| self.find(r));
-                let expected = Some(members[t.unwrap_or(k)]);
-                debug_assert_eq!(r, expected, "{}", image(k));
-            }
+            self.check_targets(&covering.target);
         }
         let moving = &covering.moving;
         let aliases: Vec<usize> = (0..members.len()).filter(|&k| moving[k]).collect();
@@ -141,14 +155,16 @@ impl Catalog {
         let address = |img: &Image| std::ptr::from_ref(img) as usize;
         let targets: Vec<Option<usize>> = aliases
             .iter()
-            .map(|&k| match covering.target.get(&k) {
-                Some(&t) => t.map(|t| address(image(t))),
-                None => self
-                    .resolve(image(k))
-                    .ok()
-                    .and_then(|r| self.find(r))
-                    .map(|r| address(&self.images[r])),
-            })
+            .map(
+                |&k| match covering.target.get(&members[k]).or(across.get(&members[k])) {
+                    Some(&t) => t.map(|t| address(&self.images[t])),
+                    None => self
+                        .resolve(image(k))
+                        .ok()
+                        .and_then(|r| self.find(r))
+                        .map(|r| address(&self.images[r])),
+                },
+            )
             .collect();
         // Where each target sits among the pinned images.
         let mut position: HashMap<usize, usize> =
@@ -206,11 +222,8 @@ impl Catalog {
                 owners.insert_unique(h, k as u32, |&k| shared(&own(k)).unwrap_or(0));
             }
         }
-        // The newest covered tag of each covering member so far, and
-        // whether an incomparable one was seen.
-        let mut best: HashMap<usize, (usize, bool)> = HashMap::new();
         let mut keys = Vec::new();
-        let mut each_cover = |f: &mut dyn FnMut(usize, usize)| {
+        let mut target = self.newest_of(|f| {
             for (j, &i) in members.iter().enumerate() {
                 let img = &self.images[i];
                 keys.clear();
@@ -222,35 +235,108 @@ impl Catalog {
                             && own(k as u32).contains(&Some(*key))
                             && self.images[members[k]].covers(img)
                         {
-                            f(k, j);
+                            moving[k] = true;
+                            f(members[k], i);
                         }
                     }
                 }
             }
-        };
-        each_cover(&mut |k, j| {
-            moving[k] = true;
-            let img = &self.images[members[j]];
-            match best.get_mut(&k) {
-                None => {
-                    best.insert(k, (j, false));
-                }
-                // As `resolve` does: a newer best clears the tie.
-                Some((b, tie)) => match img.compare(&self.images[members[*b]]) {
-                    Some(Ordering::Greater) => (*b, *tie) = (j, false),
-                    Some(_) => {}
-                    None => *tie = true,
-                },
-            }
         });
-        // An incomparable candidate may still be below the best: check it,
-        // as `resolve` does.
+        // A major-only CUDA tag covers across tracks: `covering_across`.
+        target.retain(|&k, _| !self.images[k].is_moving());
+        Covering { moving, target }
+    }
+
+    /// What each major-only CUDA tag (`1.0-cuda12`, moving over the tags
+    /// it covers: `1.0-cuda12.8`, `1.0.1-cuda12.4-runtime`, on other
+    /// tracks) resolves to, by image index: one pass over the catalog, by
+    /// the hash of each tag's repository and version (prefixes), where
+    /// `resolve` would scan a repository for each.
+    fn covering_across(&self) -> HashMap<usize, Option<usize>> {
+        let seed = Seeded::default();
+        let hash = |r: usize, k: &CoverKey| seed.hash_one((r, k.0, k.1));
+        let mut owners: hashbrown::HashTable<(u32, u32)> = hashbrown::HashTable::new();
+        let members = |r: usize| {
+            self.repos[r]
+                .tracks
+                .iter()
+                .flat_map(|&t| &self.tracks[t].members)
+                .copied()
+        };
+        let shared = |i: usize| {
+            let img = &self.images[i];
+            if !(img.is_moving() && img.may_cover()) {
+                return None;
+            }
+            img.own_keys().into_iter().flatten().next()
+        };
+        for r in 0..self.repos.len() {
+            for i in members(r) {
+                if let Some(key) = shared(i) {
+                    owners.insert_unique(hash(r, &key), (r as u32, i as u32), |&(r, i)| {
+                        shared(i as usize).map_or(0, |k| hash(r as usize, &k))
+                    });
+                }
+            }
+        }
+        if owners.is_empty() {
+            return HashMap::new();
+        }
+        let mut keys = Vec::new();
+        self.newest_of(|f| {
+            for r in 0..self.repos.len() {
+                for j in members(r) {
+                    let img = &self.images[j];
+                    keys.clear();
+                    img.covering_keys(&mut keys);
+                    keys.extend(img.own_keys().into_iter().flatten().take(1));
+                    for key in &keys {
+                        for &(_, k) in owners.iter_hash(hash(r, key)) {
+                            let k = k as usize;
+                            let alias = &self.images[k];
+                            if shared(k).is_some_and(|o| (o.0, o.1) == (key.0, key.1))
+                                && alias.covers(img)
+                            {
+                                f(k, j);
+                            }
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    /// The newest of the tags each tag covers, chosen as `resolve` chooses
+    /// it: `pairs` calls its argument with each (coverer, covered) pair,
+    /// as image indices, in the order `resolve` would meet them (it is
+    /// called a second time when an incomparable pair needs the check
+    /// `resolve` makes). `None`: the covered tags do not order. Tags that
+    /// are aliases by themselves are left out: they resolve as aliases.
+    fn newest_of(
+        &self,
+        mut pairs: impl FnMut(&mut dyn FnMut(usize, usize)),
+    ) -> HashMap<usize, Option<usize>> {
+        // The newest covered tag of each coverer so far, and whether an
+        // incomparable one was seen since.
+        let mut best: HashMap<usize, (usize, bool)> = HashMap::new();
+        pairs(&mut |k, j| match best.get_mut(&k) {
+            None => {
+                best.insert(k, (j, false));
+            }
+            // As `resolve` does: a newer best clears the tie.
+            Some((b, tie)) => match self.images[j].compare(&self.images[*b]) {
+                Some(Ordering::Greater) => (*b, *tie) = (j, false),
+                Some(_) => {}
+                None => *tie = true,
+            },
+        });
+        // An incomparable candidate may still be below the best: check it.
         let mut conflict: Vec<usize> = Vec::new();
         if best.values().any(|&(_, tie)| tie) {
-            each_cover(&mut |k, j| {
+            pairs(&mut |k, j| {
                 if let Some(&(b, true)) = best.get(&k) {
-                    let (img, b_img) = (&self.images[members[j]], &self.images[members[b]]);
-                    if j != b && b_img.compare(img) != Some(Ordering::Greater) {
+                    if j != b && self.images[b].compare(&self.images[j]) != Some(Ordering::Greater)
+                    {
                         conflict.push(k);
                     }
                 }
@@ -261,9 +347,8 @@ impl Catalog {
         for k in conflict {
             target.insert(k, None);
         }
-        // A tag that moves by itself resolves as an alias does.
-        target.retain(|&k, _| !self.images[members[k]].is_moving());
-        Covering { moving, target }
+        target.retain(|&k, _| !self.images[k].is_alias());
+        target
     }
 }
 
@@ -310,7 +395,7 @@ struct Covering {
     /// Whether each member is moving.
     moving: Vec<bool>,
     /// The newest member each covering member covers (`None`: unknown), by
-    /// member position.
+    /// image index.
     target: HashMap<usize, Option<usize>>,
 }
 
