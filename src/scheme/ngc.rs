@@ -131,12 +131,6 @@ pub struct NgcTag {
     /// allocation, no spare capacity. A catalog holds many images, so the
     /// parts are small offsets into it rather than a box of their own.
     text: Box<str>,
-    position: NgcPosition,
-    /// The pre-release marker of the leading version.
-    marker: Marker,
-    /// A build number right after a product version (`1` of `4.2.1-1`);
-    /// 0: none (a build number never starts with `0`).
-    build: u32,
     /// Where the registry, if written, ends; else where the repository or
     /// the name starts: [`Sp`]s of the name as written count from here.
     base: u32,
@@ -147,25 +141,106 @@ pub struct NgcTag {
     repository: Sp,
     tag: Sp,
     digest: Sp,
-    // The parts of the tag, as offsets into it (see [`Part`]).
+    // The parts of the tag that may lie after the name (see [`Part`]).
     cuda: Part,
-    cudnn: Part,
     variant: Part,
-    package: Part,
-    python: Part,
     suffix: Part,
-    os: Part,
-    compiler: Part,
-    /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
-    lead: Part,
+    /// The length of the leading version or release as written
+    /// (`1.4.0rc2`, `23.08.03`, `v4.0`), which starts the tag; 0: none.
+    /// The position and its marker are read again from it when asked for
+    /// (a few bytes, not the 28 of an [`NgcPosition`]).
+    lead: u8,
+    // The parts of the tag that are whole words or end one (see [`Word`]).
+    cudnn: Word,
+    package: Word,
+    python: Word,
+    os: Word,
+    compiler: Word,
     /// The L4T release after a product version (`r32.7.1`).
-    l4t: Part,
+    l4t: Word,
     /// A pre-release written as a word of its own (`beta2` of `3.0.0-beta2`).
-    pre: Part,
+    pre: Word,
     /// The NGC release after a product version (`22.09` of `6.2-22.09-samples`).
-    release2: Part,
+    release2: Word,
+    /// A build number right after a product version (`1` of `4.2.1-1`).
+    build: Word,
+    /// What the lead is.
+    kind: Kind,
     /// The `X_*` flags below.
     flags: u8,
+}
+
+/// What the lead of a tag is: the kind of its [`NgcPosition`], with the
+/// letter written before a version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// No lead: [`NgcPosition::None`].
+    None,
+    /// An NGC release (`24.01`).
+    Release,
+    /// A version without a letter (`7.0`, `1.4.0rc2`).
+    Version,
+    /// A version after `v` (`v4.0`).
+    VersionV,
+    /// A version after `r` (`r36.4.0`).
+    VersionR,
+    /// A vendor release (`r2020a`).
+    Vendor,
+}
+
+impl Kind {
+    fn of(p: Option<NgcPosition>) -> Kind {
+        match p {
+            Some(NgcPosition::Release(_)) => Kind::Release,
+            Some(NgcPosition::Version(None, _)) => Kind::Version,
+            Some(NgcPosition::Version(Some('v'), _)) => Kind::VersionV,
+            Some(NgcPosition::Version(Some(c), _)) => {
+                debug_assert_eq!(c, 'r');
+                Kind::VersionR
+            }
+            Some(NgcPosition::Vendor(_)) => Kind::Vendor,
+            Some(NgcPosition::None) | None => Kind::None,
+        }
+    }
+
+    /// The letter written before a version.
+    fn letter(self) -> Option<char> {
+        match self {
+            Kind::VersionV => Some('v'),
+            Kind::VersionR => Some('r'),
+            _ => None,
+        }
+    }
+
+    fn is_version(self) -> bool {
+        matches!(self, Kind::Version | Kind::VersionV | Kind::VersionR)
+    }
+}
+
+/// A part of the tag that runs from `at` bytes into it (of at most 128
+/// bytes) to the next `-` or the end of the tag; 0: none (no such part
+/// starts a tag: the lead, or a `cuda` word, does).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Word(u8);
+
+impl Word {
+    /// The part `p` of `tag`, which ends a word of it.
+    fn of(p: Part, tag: &str) -> Word {
+        debug_assert!(
+            p.is_none()
+                || (p.at != 0
+                    && matches!(
+                        tag.as_bytes().get(usize::from(p.at + p.len)),
+                        None | Some(b'-')
+                    )),
+            "{p:?} of {tag:?}"
+        );
+        Word(if p.is_none() { 0 } else { p.at })
+    }
+
+    fn is_some(self) -> bool {
+        self.0 != 0
+    }
 }
 
 /// `cuda` lies in the text after the name, not in the tag.
@@ -307,8 +382,8 @@ struct Words<'a> {
     marker: Option<Marker>,
     release2: Part,
     l4t: Part,
-    /// A build number (0: none).
-    build: u32,
+    /// A build number.
+    build: Part,
     pre: Part,
 }
 
@@ -383,13 +458,31 @@ impl NgcTag {
 
     /// The position on the track.
     pub fn position(&self) -> NgcPosition {
-        self.position
+        // The lead was read as this kind when the tag was: it reads so
+        // again (`None` below is never reached).
+        let lead = self.lead_text().unwrap_or("");
+        let letter = usize::from(self.kind.letter().is_some());
+        match self.kind {
+            Kind::Release => Release::prefix(lead)
+                .ok()
+                .map(|(_, r)| NgcPosition::Release(r)),
+            Kind::Version | Kind::VersionV | Kind::VersionR => {
+                Version::prefix_lenient(&lead[letter..], Component::Version)
+                    .ok()
+                    .map(|(_, v)| NgcPosition::Version(self.kind.letter(), v))
+            }
+            Kind::Vendor => VendorRelease::prefix(lead)
+                .ok()
+                .map(|(_, v)| NgcPosition::Vendor(v)),
+            Kind::None => None,
+        }
+        .unwrap_or(NgcPosition::None)
     }
 
     /// The NGC release (`24.01`; `22.09` of `deepstream:6.2-22.09-samples`,
     /// a product version with the NGC release it shipped in).
     pub fn release(&self) -> Option<Release> {
-        match self.position {
+        match self.position() {
             NgcPosition::Release(r) => Some(r),
             _ => self.release2(),
         }
@@ -398,7 +491,7 @@ impl NgcTag {
     /// The L4T release written after a product version (`r32.7.1` of
     /// `dli-nano-ai:v2.0.2-r32.7.1`).
     pub fn l4t(&self) -> Option<&str> {
-        self.part(self.l4t, 0)
+        self.word(self.l4t)
     }
 
     /// Whether the tag was read as a position (a release or a version), not
@@ -417,7 +510,7 @@ impl NgcTag {
         if self.flags & CUDNN_BARE != 0 {
             return Some("unversioned");
         }
-        self.part(self.cudnn, 0)
+        self.word(self.cudnn)
     }
 
     /// The variant words before Python, joined by `-` (`trtllm-python`, `devel`).
@@ -427,12 +520,12 @@ impl NgcTag {
 
     /// The package DIGITS is built on (`tensorflow`).
     pub fn package(&self) -> Option<&str> {
-        self.part(self.package, 0)
+        self.word(self.package)
     }
 
     /// The Python part as written (`py3`, RAPIDS' `py3.6`).
     pub fn python(&self) -> Option<&str> {
-        self.part(self.python, 0)
+        self.word(self.python)
     }
 
     /// The words after Python, joined by `-` (`sdk`, `igpu-min`).
@@ -442,17 +535,20 @@ impl NgcTag {
 
     /// The operating system (`ubuntu22.04`).
     pub fn os(&self) -> Option<&str> {
-        self.part(self.os, 0)
+        self.word(self.os)
     }
 
     /// The compiler word (`gcc11`), if any.
     pub(crate) fn compiler(&self) -> Option<&str> {
-        self.part(self.compiler, 0)
+        self.word(self.compiler)
     }
 
     /// The leading version or release as written (`1.4.0rc2`, `23.08.03`).
     pub(crate) fn lead_text(&self) -> Option<&str> {
-        self.part(self.lead, 0)
+        if self.lead == 0 {
+            return None;
+        }
+        self.tag().map(|t| &t[..usize::from(self.lead)])
     }
 
     /// The tag as written, if any.
@@ -504,6 +600,54 @@ impl NgcTag {
         Some(&self.text[a..a + usize::from(p.len)])
     }
 
+    /// The text of a part of the tag that ends a word of it.
+    fn word(&self, at: Word) -> Option<&str> {
+        if !at.is_some() {
+            return None;
+        }
+        let tag = self.tag()?;
+        Some(word(&tag[usize::from(at.0)..]).0)
+    }
+
+    /// The numbers of the leading version as written, without its letter
+    /// or marker (`1.4.0` of `1.4.0rc2`, `4.0` of `v4.0`); empty when
+    /// the lead is not a version.
+    fn version_text(&self) -> &str {
+        if !self.kind.is_version() {
+            return "";
+        }
+        let lead = self.lead_text().unwrap_or("");
+        let v = &lead[usize::from(self.kind.letter().is_some()).min(lead.len())..];
+        // Digits, and dots followed by a digit: where `Version` stops.
+        let b = v.as_bytes();
+        let mut n = 0;
+        while n < b.len()
+            && (b[n].is_ascii_digit()
+                || (b[n] == b'.' && b.get(n + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            n += 1;
+        }
+        &v[..n]
+    }
+
+    /// The pre-release marker of the position: a word of its own
+    /// (`beta2` of `3.0.0-beta2`), else the one written after the leading
+    /// version (`rc2` of `1.4.0rc2`), read again from the text.
+    fn marker(&self) -> Marker {
+        if let Some(p) = self.word(self.pre) {
+            return marker_word(p).unwrap_or(Marker::FINAL);
+        }
+        if !matches!(self.kind, Kind::Version | Kind::VersionV) {
+            return Marker::FINAL;
+        }
+        let lead = self.lead_text().unwrap_or("");
+        let at = usize::from(self.kind.letter().is_some()) + self.version_text().len();
+        match lead.get(at..) {
+            Some("") | None => Marker::FINAL,
+            Some(rest) => marker(rest).map_or(Marker::FINAL, |(_, m)| m),
+        }
+    }
+
     /// The repository's namespace, if any, and name.
     fn namespace_name(&self) -> (Option<&str>, &str) {
         let repository = self.repository();
@@ -520,12 +664,14 @@ impl NgcTag {
     /// The NGC release after a product version, read again from its text
     /// (it was read once when the tag was).
     fn release2(&self) -> Option<Release> {
-        let x = self.part(self.release2, 0)?;
+        let x = self.word(self.release2)?;
         Release::prefix(x).ok().map(|(_, r)| r)
     }
 
+    /// The build number, read again from its word (it was read once when
+    /// the tag was).
     fn build_number(&self) -> Option<u32> {
-        (self.build != 0).then_some(self.build)
+        self.word(self.build).and_then(|x| x.parse().ok())
     }
 
     fn cuda_repo(&self) -> bool {
@@ -589,14 +735,14 @@ impl NgcTag {
     /// kind of position (with its letter, or the tag), then the parts that
     /// are not the position.
     fn track_shape(&self) -> (u8, Option<char>, Option<&str>, [Option<&str>; 9]) {
-        let (kind, letter, tag) = match self.position {
-            NgcPosition::Release(_) => (0, None, None),
-            NgcPosition::Version(c, _) => (1, c, None),
-            NgcPosition::Vendor(_) => (2, None, None),
-            NgcPosition::None if self.other() || self.is_latest() => {
+        let (kind, letter, tag) = match self.kind {
+            Kind::Release => (0, None, None),
+            Kind::Version | Kind::VersionV | Kind::VersionR => (1, self.kind.letter(), None),
+            Kind::Vendor => (2, None, None),
+            Kind::None if self.other() || self.is_latest() => {
                 (3, None, Some(self.tag().unwrap_or(DEFAULT_TAG)))
             }
-            NgcPosition::None => (4, None, None),
+            Kind::None => (4, None, None),
         };
         (kind, letter, tag, self.track_parts().map(|(_, v)| v))
     }
@@ -706,15 +852,17 @@ impl Tagged for NgcTag {
 
     fn track(&self) -> Track {
         let mut parts = vec![self.repository_written()];
-        match self.position {
-            NgcPosition::Release(_) => parts.push("release".into()),
-            NgcPosition::Version(Some(c), _) => parts.push(format!("version={c}")),
-            NgcPosition::Version(None, _) => parts.push("version".into()),
-            NgcPosition::Vendor(_) => parts.push("vendor".into()),
-            NgcPosition::None if self.other() || self.is_latest() => {
+        match self.kind {
+            Kind::Release => parts.push("release".into()),
+            Kind::VersionV | Kind::VersionR => {
+                parts.push(format!("version={}", self.kind.letter().unwrap_or('v')))
+            }
+            Kind::Version => parts.push("version".into()),
+            Kind::Vendor => parts.push("vendor".into()),
+            Kind::None if self.other() || self.is_latest() => {
                 parts.push(format!("tag={}", self.tag().unwrap_or(DEFAULT_TAG)))
             }
-            NgcPosition::None => parts.push("cuda-only".into()),
+            Kind::None => parts.push("cuda-only".into()),
         }
         for (k, v) in self.track_parts() {
             if let Some(v) = v {
@@ -744,15 +892,15 @@ impl Tagged for NgcTag {
         push("framework", self.framework());
         push("flavor", self.flavor());
         let lead = self.lead_text();
-        match self.position {
-            NgcPosition::Release(_) => push("release", lead),
-            NgcPosition::Version(_, _) if self.cuda_repo() => {}
-            NgcPosition::Version(_, _) | NgcPosition::Vendor(_) => push("version", lead),
-            NgcPosition::None => {}
+        match self.kind {
+            Kind::Release => push("release", lead),
+            k if k.is_version() && self.cuda_repo() => {}
+            Kind::Version | Kind::VersionV | Kind::VersionR | Kind::Vendor => push("version", lead),
+            Kind::None => {}
         }
         let release2 = self.release2().map(|r| r.to_string());
         push("release", release2.as_deref());
-        push("pre", self.part(self.pre, 0));
+        push("pre", self.word(self.pre));
         push("l4t", self.l4t());
         let build = self.build_number().map(|b| b.to_string());
         push("build", build.as_deref());
@@ -787,7 +935,7 @@ impl Tagged for NgcTag {
     /// (a query ranks every candidate).
     fn facts(&self) -> Facts<'_> {
         let lead = self.lead_text();
-        let version = match self.position {
+        let version = match self.position() {
             NgcPosition::Release(r) => Some(release_version(r)),
             NgcPosition::Version(_, v) if !self.cuda_repo() => Some(v),
             NgcPosition::Vendor(_) => lead.and_then(lenient_version),
@@ -801,7 +949,7 @@ impl Tagged for NgcTag {
             // NGC's suffixes (`-igpu`, `-sdk`) are flavours like a variant:
             // a plain image wins a tie over them.
             variant: self.variant().or(self.suffix()).map(Cow::Borrowed),
-            prerelease: self.pre.is_some() || self.marker.is_pre(),
+            prerelease: self.pre.is_some() || self.marker().is_pre(),
             released: self.release().map(|r| r.date()),
             ..Facts::default()
         }
@@ -819,18 +967,26 @@ impl Tagged for NgcTag {
         if !self.same_track(other) {
             return None;
         }
-        let o = match (self.position, other.position) {
-            (NgcPosition::Release(a), NgcPosition::Release(b)) => {
-                a.cmp_calendar(&b).then(self.marker.cmp(&other.marker))
+        let o = match (self.kind, other.kind) {
+            (Kind::Release, Kind::Release) | (Kind::Vendor, Kind::Vendor) => {
+                match (self.position(), other.position()) {
+                    (NgcPosition::Release(a), NgcPosition::Release(b)) => {
+                        a.cmp_calendar(&b).then(self.marker().cmp(&other.marker()))
+                    }
+                    (NgcPosition::Vendor(a), NgcPosition::Vendor(b)) => a.cmp_calendar(&b),
+                    _ => return None,
+                }
             }
-            (NgcPosition::Version(_, a), NgcPosition::Version(_, b)) => cmp_numbers(&a, &b)
-                .then(self.marker.cmp(&other.marker))
-                .then(match (self.release2(), other.release2()) {
-                    (Some(x), Some(y)) => x.cmp_calendar(&y),
-                    _ => Ordering::Equal,
-                })
-                .then(self.build_number().cmp(&other.build_number())),
-            (NgcPosition::Vendor(a), NgcPosition::Vendor(b)) => a.cmp_calendar(&b),
+            // Versions by their text: a sort compares millions of them.
+            (a, b) if a.is_version() && b.is_version() => {
+                cmp_numbers(self.version_text(), other.version_text())
+                    .then_with(|| self.marker().cmp(&other.marker()))
+                    .then_with(|| match (self.release2(), other.release2()) {
+                        (Some(x), Some(y)) => x.cmp_calendar(&y),
+                        _ => Ordering::Equal,
+                    })
+                    .then_with(|| self.build_number().cmp(&other.build_number()))
+            }
             _ => return None,
         };
         // Equal positions spelled differently (`12.1` and `12.1.0`), or the
@@ -841,17 +997,26 @@ impl Tagged for NgcTag {
 
 impl Indexed for NgcTag {}
 
-/// Numbers compared as numbers, a missing number counting as 0.
-fn cmp_numbers(a: &Version, b: &Version) -> Ordering {
-    let n = a.parts().len().max(b.parts().len());
-    (0..n)
-        .map(|i| {
-            let x = a.parts().get(i).copied().unwrap_or(0);
-            let y = b.parts().get(i).copied().unwrap_or(0);
-            x.cmp(&y)
-        })
-        .find(|o| o.is_ne())
-        .unwrap_or(Ordering::Equal)
+/// Two versions as written (dotted numbers, leading zeros allowed),
+/// compared as their numbers, a missing number counting as 0 (`12.1` and
+/// `12.1.0` are equal here, unlike in [`Version`]'s order), without
+/// reading them: with their trailing zero numbers left out, two versions
+/// equal that way are written with as many numbers, so
+/// [`cmp_written`](crate::version::cmp_written) orders them the same.
+fn cmp_numbers(a: &str, b: &str) -> Ordering {
+    crate::version::cmp_written(trim_zeros(a), trim_zeros(b))
+}
+
+/// `v` without its trailing numbers that are zero, but the first
+/// (`12.1` of `12.1.0.00`, `0` of `0.0`).
+fn trim_zeros(mut v: &str) -> &str {
+    while let Some((head, last)) = v.rsplit_once('.') {
+        if !last.bytes().all(|b| b == b'0') {
+            break;
+        }
+        v = head;
+    }
+    v
 }
 
 impl NgcTag {
@@ -935,9 +1100,6 @@ impl NgcTag {
         }
         let mut v = NgcTag {
             text: Box::default(),
-            position: w.position.unwrap_or(NgcPosition::None),
-            marker: w.marker.unwrap_or(Marker::FINAL),
-            build: w.build,
             base: base as u32,
             registry: registry.map_or(base, |g| offset_in(input, g)) as u32,
             extra: 0,
@@ -945,19 +1107,22 @@ impl NgcTag {
             tag: tag.unwrap_or_default(),
             digest: digest_written.unwrap_or_default(),
             cuda,
-            cudnn: w.cudnn,
             variant: w.variant.part(),
-            package: w.package,
-            python: w.python,
             suffix: w.suffix.part(),
-            os: w.os,
-            compiler: w.compiler,
-            lead: w.lead,
-            l4t: w.l4t,
-            pre: w.pre,
-            release2: w.release2,
+            lead: w.lead.len,
+            cudnn: Word::of(w.cudnn, w.tag),
+            package: Word::of(w.package, w.tag),
+            python: Word::of(w.python, w.tag),
+            os: Word::of(w.os, w.tag),
+            compiler: Word::of(w.compiler, w.tag),
+            l4t: Word::of(w.l4t, w.tag),
+            pre: Word::of(w.pre, w.tag),
+            release2: Word::of(w.release2, w.tag),
+            build: Word::of(w.build, w.tag),
+            kind: Kind::of(w.position),
             flags,
         };
+        debug_assert!(w.lead.is_none() || w.lead.at == 0);
         let spelled = repository.is_some()
             && (t.is_none() || tag.is_some())
             && (digest.is_none() || digest_written.is_some())
@@ -1180,37 +1345,40 @@ fn ends(r: &str) -> bool {
 /// Reads `x` as the pre-release marker of the lead when it is a whole
 /// marker word, in any case (`rc0`, `beta2`, `RC`): `true` when it was one.
 fn pre_word<'a>(x: &'a str, w: &mut Words<'a>) -> bool {
+    match marker_word(x) {
+        Some(m) => {
+            w.marker = Some(m);
+            w.pre = w.part(x);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The marker `x` is when it is a whole marker word, in any case.
+fn marker_word(x: &str) -> Option<Marker> {
     // Only a word that starts as a marker word can be one (most are not:
     // `py3`, `devel`).
     if !matches!(
         x.as_bytes().first().map(u8::to_ascii_lowercase),
         Some(b'a' | b'b' | b'r' | b'd' | b'p')
     ) {
-        return false;
+        return None;
     }
     // Lower case only when it must be (`RC`), on the stack: a word of a
     // tag has at most 128 bytes, and reading a name allocates nothing.
     let mut buf = [0u8; 128];
     let lower = if x.bytes().any(|b| b.is_ascii_uppercase()) {
-        let Some(b) = buf.get_mut(..x.len()) else {
-            return false;
-        };
+        let b = buf.get_mut(..x.len())?;
         b.copy_from_slice(x.as_bytes());
         b.make_ascii_lowercase();
-        match std::str::from_utf8(b) {
-            Ok(l) => l,
-            Err(_) => return false,
-        }
+        std::str::from_utf8(b).ok()?
     } else {
         x
     };
     match Some(lower).filter(|l| is_marker_word(l)).and_then(marker) {
-        Some(("", m)) => {
-            w.marker = Some(m);
-            w.pre = w.part(x);
-            true
-        }
-        _ => false,
+        Some(("", m)) => Some(m),
+        _ => None,
     }
 }
 
@@ -1407,15 +1575,14 @@ fn classify<'a>(x: &'a str, w: &mut Words<'a>, framework: &str) -> Res<'a, ()> {
     let first = w.release2.is_none()
         && w.python.is_none()
         && !w.variant.is_some()
-        && w.build == 0
+        && w.build.is_none()
         && w.cuda.is_none()
         && w.os.is_none();
     // A build number right after a product version (`clara-parabricks:4.2.1-1`).
-    if product && first && !framework.eq("cuda") && !x.starts_with('0') {
-        if let Ok(n) = x.parse::<u32>() {
-            w.build = n;
-            return Ok(("", ()));
-        }
+    if product && first && !framework.eq("cuda") && !x.starts_with('0') && x.parse::<u32>().is_ok()
+    {
+        w.build = w.part(x);
+        return Ok(("", ()));
     }
     if product && w.release2.is_none() && w.python.is_none() && !w.variant.is_some() {
         if let Ok(("", _)) = Release::prefix(x) {
@@ -1491,13 +1658,142 @@ mod tests {
         let largest = size_of::<crate::scheme::vessl::VesslTag>()
             .max(size_of::<crate::scheme::generic::GenericTag>())
             .max(size_of::<crate::scheme::twcc::TwccName>());
-        let _ = largest; // NgcTag is being made smaller: see the compact-ngc branch.
-        assert!(size_of::<NgcTag>() <= 104, "{}", size_of::<NgcTag>());
+        assert!(size_of::<NgcTag>() <= largest, "{}", size_of::<NgcTag>());
+        assert!(size_of::<NgcTag>() <= 56, "{}", size_of::<NgcTag>());
         assert!(
             size_of::<crate::Image>() <= 128,
             "{}",
             size_of::<crate::Image>()
         );
+    }
+
+    /// What a value reads again from its text (the position, its marker,
+    /// the build number) is what reading the tag found, for every name of
+    /// the corpora and for tags that exercise each kind of lead and word.
+    #[test]
+    fn read_again_as_read() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus");
+        let mut names: Vec<String> = ["ngc.tsv", "mined_ngc.tsv", "twcc.tsv", "vessl.tsv"]
+            .iter()
+            .flat_map(|f| {
+                std::fs::read_to_string(root.join(f))
+                    .unwrap()
+                    .lines()
+                    .skip(1)
+                    .filter_map(|l| l.split('\t').next().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for tag in [
+            "1.4.0rc2-py3",
+            "v1.0.0rc1",
+            "v1.0.0.post1-1",
+            "2.1.0.post1",
+            "1.0dev",
+            "3.0.0-beta2",
+            "3.0.0-BETA2-x",
+            "25.01rc1",
+            "25.01-RC",
+            "nemo:24.12.rc0",
+            "24.12.rc0",
+            "26.08dev-py3",
+            "18.08.1-py3",
+            "4.2.1-1",
+            "4.2.1-12-r32.7.1-22.09-x",
+            "v2.0.2-r32.7.1",
+            "6.2-22.09-samples",
+            "r36.4.0",
+            "r2020a",
+            "R2019b-x",
+            "012.01-cudnn8-runtime-ubuntu22.04",
+            "cuda10.1-runtime",
+            "latest",
+            "v2-merged-tf2-py3",
+        ] {
+            for repo in ["nvcr.io/nvidia/clara", "nvcr.io/nvidia/cuda", "ubuntu"] {
+                names.push(format!("{repo}:{tag}"));
+            }
+        }
+        let mut read = 0;
+        for s in &names {
+            let Ok(r) = Reference::parse_normalized(s) else {
+                continue;
+            };
+            let Some(t) = r.tag() else { continue };
+            let Some(v) = NgcTag::read(&r, s) else {
+                continue;
+            };
+            let rapids = r.namespace().is_some_and(|n| n.ends_with("rapidsai"));
+            let framework = if rapids { "rapidsai" } else { r.name() };
+            let mut w = Words {
+                tag: t,
+                ..Words::default()
+            };
+            tag_words(&mut w, framework).unwrap();
+            assert_eq!(v.position(), w.position.unwrap_or(NgcPosition::None), "{s}");
+            assert_eq!(v.marker(), w.marker.unwrap_or(Marker::FINAL), "{s}");
+            let build = Some(w.build).filter(|b| b.is_some()).map(|b| {
+                w.tag[usize::from(b.at)..][..usize::from(b.len)]
+                    .parse::<u32>()
+                    .unwrap()
+            });
+            assert_eq!(v.build_number(), build, "{s}");
+            read += 1;
+        }
+        assert!(read > 400, "{read}");
+    }
+
+    /// Versions compared by their text order as their readings' numbers
+    /// do, a missing number counting as 0.
+    #[test]
+    fn numbers_by_text() {
+        let read = |s: &str| Version::prefix_lenient(s, Component::Version).unwrap().1;
+        let by_reading = |a: &Version, b: &Version| {
+            let n = a.parts().len().max(b.parts().len());
+            (0..n)
+                .map(|i| {
+                    let x = a.parts().get(i).copied().unwrap_or(0);
+                    let y = b.parts().get(i).copied().unwrap_or(0);
+                    x.cmp(&y)
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        };
+        let texts = [
+            "0",
+            "00",
+            "0.0",
+            "0.0.1",
+            "1",
+            "01",
+            "1.0",
+            "1.00",
+            "1.0.0",
+            "1.0.0.0",
+            "1.0.0.1",
+            "3.9",
+            "3.10",
+            "3.10.0",
+            "12.1",
+            "12.1.0",
+            "12.01",
+            "12.10",
+            "22.04",
+            "22.4",
+            "4294967295",
+            "4294967294.1",
+            "999999999",
+            "1000000000",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(
+                    cmp_numbers(a, b),
+                    by_reading(&read(a), &read(b)),
+                    "{a} vs {b}"
+                );
+            }
+        }
     }
 
     /// Parts the name does not spell lie after it, in the one text: a
