@@ -637,20 +637,12 @@ impl Tagged for TwccName {
         if !self.same_track(other) {
             return None;
         }
-        // The same track has the same kind of position. Versions compare
-        // on their text, as `Version` orders them; releases are read back
-        // (a few bytes each, no allocation).
-        let o = match self.kind {
-            Kind::Version | Kind::Cuda => cmp_written(
-                self.part(self.position).unwrap_or_default(),
-                other.part(other.position).unwrap_or_default(),
-            ),
-            Kind::Release => self.release()?.cmp_calendar(&other.release()?),
-            Kind::Vendor => self
-                .vendor_release()?
-                .cmp_calendar(&other.vendor_release()?),
-            Kind::None => return None,
-        };
+        // The same track has the same kind of position.
+        let o = cmp_position(
+            self.kind,
+            self.part(self.position)?,
+            other.part(other.position)?,
+        );
         // The same release: `latest` against a custom tag (or two custom
         // tags) may be the same image or not.
         (o != Ordering::Equal).then_some(o)
@@ -658,6 +650,29 @@ impl Tagged for TwccName {
 }
 
 impl Indexed for TwccName {}
+
+/// The order of two positions of kind `kind`, from their texts as the
+/// grammar read them, without reading them (a sort compares each name many
+/// times): exactly the order of their values, by calendar for releases
+/// ([`Release::cmp_calendar`], [`VendorRelease::cmp_calendar`]) and by
+/// [`Version`]'s order for versions.
+fn cmp_position(kind: Kind, a: &str, b: &str) -> Ordering {
+    match kind {
+        Kind::Version | Kind::Cuda => cmp_written(a, b),
+        // `yy.m[m][.point][dev]`: year, month and point compare as a
+        // version's numbers (no point before `.0`, `24.5` equal to
+        // `24.05`), then a `dev` build before its release.
+        Kind::Release => {
+            let (a, a_dev) = a.strip_suffix("dev").map_or((a, false), |a| (a, true));
+            let (b, b_dev) = b.strip_suffix("dev").map_or((b, false), |b| (b, true));
+            cmp_written(a, b).then(b_dev.cmp(&a_dev))
+        }
+        // `r` or `R`, four digits of year, `a` or `b`: the year, then the
+        // half, compare as bytes after the `r`.
+        Kind::Vendor => a.get(1..).cmp(&b.get(1..)),
+        Kind::None => Ordering::Equal,
+    }
+}
 
 #[cfg(feature = "serde")]
 crate::release::string_serde!(TwccName, "a TWCC image name");
@@ -966,6 +981,63 @@ mod tests {
         assert!(n.is_optimized());
         let n = TwccName::parse("tensorflow-20.11-tf2-py3").unwrap();
         assert_eq!((n.registry(), n.path()), (None, None));
+    }
+
+    /// Positions compare on their texts exactly as their values compare.
+    #[test]
+    fn positions_compare_on_text_as_their_values() {
+        let releases = [
+            "17.01",
+            "18.08",
+            "18.8",
+            "18.08.0",
+            "18.08.1",
+            "18.08.01",
+            "18.08.10",
+            "18.08.9",
+            "18.08dev",
+            "18.08.1dev",
+            "18.8dev",
+            "19.12",
+            "20.01",
+            "24.5",
+            "24.05",
+            "24.10",
+            "26.08dev",
+            "26.08",
+            "99.12.4294967295",
+        ];
+        for a in releases {
+            for b in releases {
+                let (ra, rb) = (Release::parse(a).unwrap(), Release::parse(b).unwrap());
+                let o = cmp_position(Kind::Release, a, b);
+                assert_eq!(o, ra.cmp_calendar(&rb), "{a} vs {b}");
+            }
+        }
+        let vendors = [
+            "r2019a", "R2019a", "r2019b", "R2019b", "r2020a", "r1999b", "r9999a",
+        ];
+        for a in vendors {
+            for b in vendors {
+                let (va, vb) = (
+                    VendorRelease::parse(a).unwrap(),
+                    VendorRelease::parse(b).unwrap(),
+                );
+                let o = cmp_position(Kind::Vendor, a, b);
+                assert_eq!(o, va.cmp_calendar(&vb), "{a} vs {b}");
+            }
+        }
+        let versions = [
+            "1.0", "1.0.0", "1.0.0.0", "3.9", "3.10", "3.10.1", "12.4", "12.10",
+        ];
+        for kind in [Kind::Version, Kind::Cuda] {
+            for a in versions {
+                for b in versions {
+                    let (va, vb) = (Version::parse(a).unwrap(), Version::parse(b).unwrap());
+                    assert_eq!(cmp_position(kind, a, b), va.cmp(&vb), "{a} vs {b}");
+                }
+            }
+        }
     }
 
     /// Versions compare as numbers, though their texts are compared.
