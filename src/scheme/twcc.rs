@@ -44,7 +44,7 @@ use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, is_python, w
 use crate::scheme::{
     lenient_version, release_version, Facts, Field, Indexed, Scheme, Tagged, Track,
 };
-use crate::version::Version;
+use crate::version::{cmp_written, Version};
 
 const SUBJECT: &str = "TWCC name";
 /// TWCC's registry.
@@ -115,42 +115,68 @@ pub enum TwccPosition {
 /// `tensorflow_21.11-tf2-py3` (a Taiwania-2 HPC name), `ubuntu:22.04` (no
 /// release), `pytorch-24.13-py3` (no such month), `pytorch-24.01-tf2-foo`
 /// (no Python part after the variant).
+///
+/// A catalog holds many of these: the value is one text and small offsets
+/// into it (48 bytes), and the position is read back from its text when
+/// asked for.
 #[derive(Clone)]
 pub struct TwccName {
     /// The name as written: every part below is a slice of it (one
     /// allocation, no spare capacity; see the [scheme docs](crate::scheme)).
     text: Box<str>,
-    /// The registry, if written, as `text[a..b]`.
-    registry: Option<(u32, u32)>,
-    /// The path before the image, if written, as `text[a..b]`.
-    path: Option<(u32, u32)>,
+    /// The registry, if written, as `text[a..b]`; empty if not (a
+    /// registry is never empty). A registry has no length limit, so these
+    /// are full offsets.
+    registry: (u32, u32),
     /// Where the image name (the last path component) starts in `text`;
     /// the tag and digest follow it.
     name_at: u32,
-    /// Its length: a repository path is at most 255 bytes, so the parts of
-    /// the image name below are `u8` offsets into it.
+    /// The path before the image, if written, as `back` bytes before
+    /// `name_at` and `len` bytes long; `len` 0 if not. The repository path
+    /// (path, `/`, image name) is at most 255 bytes, so both fit a `u8`.
+    path: (u8, u8),
+    /// The image name's length: at most 255 bytes, like the path, so the
+    /// parts of the image name below are `u8` offsets into it.
     name_len: u8,
-    framework: Option<Span>,
-    variant: Option<Span>,
-    python: Option<Span>,
-    package: Option<Span>,
+    framework: Span,
+    variant: Span,
+    python: Span,
+    package: Span,
     /// The cuDNN version of a CUDA image (`7.1`).
-    cudnn: Option<Span>,
+    cudnn: Span,
     /// The OS of a CUDA image (`ubuntu16.04`).
-    os: Option<Span>,
-    position: TwccPosition,
+    os: Span,
+    /// What kind of position the image has, and its text in the image
+    /// name (`20.11`, `r2019b`, `4.0` of `v4.0`, `9.0` of `cuda-9.0`): the
+    /// value is read back from it by [`position`](TwccName::position).
+    kind: Kind,
+    position: Span,
     optimized: bool,
 }
 
-/// A part of the image name, as offsets into it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A part of the image name, as offsets into it; empty when the part is
+/// absent (no part the grammar reads is empty).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Span(u8, u8);
+
+/// The kind of a [`TwccPosition`], without its value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
+enum Kind {
+    Release,
+    Vendor,
+    Version,
+    Cuda,
+    #[default]
+    None,
+}
 
 /// The parts of the image, as slices of the input.
 #[derive(Default)]
 struct Parts<'a> {
     framework: Option<&'a str>,
-    position: Option<TwccPosition>,
+    /// The kind of position and its text (see [`TwccName::position`]).
+    position: Option<(Kind, &'a str)>,
     variant: Option<&'a str>,
     python: Option<&'a str>,
     package: Option<&'a str>,
@@ -172,13 +198,15 @@ impl TwccName {
 impl TwccName {
     /// The registry, if written (`registry.twcc.ai`).
     pub fn registry(&self) -> Option<&str> {
-        self.registry
-            .map(|(a, b)| &self.text[a as usize..b as usize])
+        let (a, b) = self.registry;
+        (a != b).then(|| &self.text[a as usize..b as usize])
     }
 
     /// The path before the image, if written (`ngc/nvidia`).
     pub fn path(&self) -> Option<&str> {
-        self.path.map(|(a, b)| &self.text[a as usize..b as usize])
+        let (back, len) = self.path;
+        let a = self.name_at as usize - usize::from(back);
+        (len != 0).then(|| &self.text[a..a + usize::from(len)])
     }
 
     /// The image name (the last path component): `tensorflow-20.11-tf2-py3`.
@@ -195,21 +223,41 @@ impl TwccName {
 
     /// The position: release, vendor release or none.
     pub fn position(&self) -> TwccPosition {
-        self.position
+        // Read back from the text the grammar read it from, so it reads
+        // again; `None` stands for a failure that cannot happen.
+        let t = self.part(self.position).unwrap_or_default();
+        match self.kind {
+            Kind::Release => {
+                Release::prefix(t).map_or(TwccPosition::None, |(_, r)| TwccPosition::Release(r))
+            }
+            Kind::Vendor => VendorRelease::prefix(t)
+                .map_or(TwccPosition::None, |(_, v)| TwccPosition::Vendor(v)),
+            Kind::Version => Version::prefix(t, Component::Version)
+                .map_or(TwccPosition::None, |(_, v)| TwccPosition::Version(v)),
+            Kind::Cuda => Version::prefix(t, Component::Cuda)
+                .map_or(TwccPosition::None, |(_, v)| TwccPosition::Cuda(v)),
+            Kind::None => TwccPosition::None,
+        }
     }
 
     /// The NGC release the image is built from (`20.11`).
     pub fn release(&self) -> Option<Release> {
-        match self.position {
-            TwccPosition::Release(r) => Some(r),
+        match self.kind {
+            Kind::Release => match self.position() {
+                TwccPosition::Release(r) => Some(r),
+                _ => None,
+            },
             _ => None,
         }
     }
 
     /// The vendor's release (`r2019b` of `matlab-r2019b`).
     pub fn vendor_release(&self) -> Option<VendorRelease> {
-        match self.position {
-            TwccPosition::Vendor(v) => Some(v),
+        match self.kind {
+            Kind::Vendor => match self.position() {
+                TwccPosition::Vendor(v) => Some(v),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -271,9 +319,8 @@ impl TwccName {
         &self.text[self.name_at as usize + usize::from(self.name_len)..]
     }
 
-    fn part(&self, span: Option<Span>) -> Option<&str> {
-        let name = self.name();
-        span.map(|Span(a, b)| &name[usize::from(a)..usize::from(b)])
+    fn part(&self, Span(a, b): Span) -> Option<&str> {
+        (a != b).then(|| &self.name()[usize::from(a)..usize::from(b)])
     }
 }
 
@@ -290,19 +337,27 @@ impl TwccName {
     fn build(r: &Reference<'_>, input: &str, img: &Parts<'_>, framework: Option<&str>) -> TwccName {
         let name = r.name();
         let span = |w: Option<&str>| {
-            w.map(|w| {
+            w.map_or(Span::default(), |w| {
                 let a = offset_in(name, w);
                 // Within the image name, at most 255 bytes long.
                 Span(a as u8, (a + w.len()) as u8)
             })
         };
+        // `check_len` bounds the input to `u32`.
         let at = |w: &str| offset_in(input, w) as u32;
-        let whole = |w: Option<&str>| w.map(|w| (at(w), at(w) + w.len() as u32));
+        let name_at = at(name);
+        let registry =
+            words::written(input, r.domain()).map_or((0, 0), |w| (at(w), at(w) + w.len() as u32));
+        // The path and `/` come before the image name, all within the
+        // repository path's 255 bytes.
+        let path = words::written(input, r.namespace())
+            .map_or((0, 0), |w| ((name_at - at(w)) as u8, w.len() as u8));
+        let (kind, position) = img.position.unwrap_or((Kind::None, ""));
         TwccName {
             text: Box::from(input),
-            registry: whole(words::written(input, r.domain())),
-            path: whole(words::written(input, r.namespace())),
-            name_at: at(name),
+            registry,
+            name_at,
+            path,
             name_len: name.len().min(usize::from(u8::MAX)) as u8,
             framework: span(framework),
             variant: span(img.variant),
@@ -310,7 +365,8 @@ impl TwccName {
             package: span(img.package),
             cudnn: span(img.cudnn),
             os: span(img.os),
-            position: img.position.unwrap_or(TwccPosition::None),
+            kind,
+            position: span((kind != Kind::None).then_some(position)),
             optimized: img.optimized,
         }
     }
@@ -381,12 +437,9 @@ impl TwccName {
     /// the kind of position (and the tag, without one), the parts that are
     /// not the position, and `-v1`.
     fn track_shape(&self) -> (u8, Option<&str>, [Option<&str>; 5], bool) {
-        let (kind, tag) = match self.position {
-            TwccPosition::Release(_) => (0, None),
-            TwccPosition::Vendor(_) => (1, None),
-            TwccPosition::Version(_) => (2, None),
-            TwccPosition::Cuda(_) => (3, None),
-            TwccPosition::None => (4, Some(self.tag())),
+        let (kind, tag) = match self.kind {
+            Kind::None => (self.kind as u8, Some(self.tag())),
+            k => (k as u8, None),
         };
         let parts = [
             self.cudnn(),
@@ -467,12 +520,12 @@ impl Tagged for TwccName {
 
     fn track(&self) -> Track {
         let mut parts = vec![self.repository()];
-        match self.position {
-            TwccPosition::Release(_) => parts.push("release".into()),
-            TwccPosition::Vendor(_) => parts.push("vendor".into()),
-            TwccPosition::Version(_) => parts.push("version".into()),
-            TwccPosition::Cuda(_) => parts.push("cuda".into()),
-            TwccPosition::None => parts.push(format!("tag={}", self.tag())),
+        match self.kind {
+            Kind::Release => parts.push("release".into()),
+            Kind::Vendor => parts.push("vendor".into()),
+            Kind::Version => parts.push("version".into()),
+            Kind::Cuda => parts.push("cuda".into()),
+            Kind::None => parts.push(format!("tag={}", self.tag())),
         }
         for (k, v) in [
             ("cudnn", self.cudnn()),
@@ -509,7 +562,7 @@ impl Tagged for TwccName {
         text("registry", self.registry());
         text("path", self.path());
         text("framework", self.framework());
-        match self.position {
+        match self.position() {
             TwccPosition::Release(r) => f.push(Field::text("release", r)),
             TwccPosition::Vendor(v) => f.push(Field::text("version", v)),
             TwccPosition::Version(v) => f.push(Field::text("version", format!("v{v}"))),
@@ -543,7 +596,7 @@ impl Tagged for TwccName {
     /// Read from the typed parts, without building [`fields`](Tagged::fields)
     /// (a query ranks every candidate): the same facts the fields state.
     fn facts(&self) -> Facts<'_> {
-        let (version, cuda) = match self.position {
+        let (version, cuda) = match self.position() {
             TwccPosition::Release(r) => (Some(release_version(r)), None),
             TwccPosition::Version(v) => (Some(v), None),
             TwccPosition::Cuda(v) => (None, Some(v)),
@@ -566,7 +619,7 @@ impl Tagged for TwccName {
     /// The framework, when the name has a release: its releases are
     /// repositories of their own (`pytorch-21.06-py3`, `pytorch-22.08-py3`).
     fn family(&self) -> Option<&str> {
-        if self.release().is_none() && self.vendor_release().is_none() {
+        if !matches!(self.kind, Kind::Release | Kind::Vendor) {
             return None;
         }
         self.framework()
@@ -584,13 +637,12 @@ impl Tagged for TwccName {
         if !self.same_track(other) {
             return None;
         }
-        let o = match (self.position, other.position) {
-            (TwccPosition::Release(a), TwccPosition::Release(b)) => a.cmp_calendar(&b),
-            (TwccPosition::Vendor(a), TwccPosition::Vendor(b)) => a.cmp_calendar(&b),
-            (TwccPosition::Version(a), TwccPosition::Version(b))
-            | (TwccPosition::Cuda(a), TwccPosition::Cuda(b)) => a.cmp(&b),
-            _ => return None,
-        };
+        // The same track has the same kind of position.
+        let o = cmp_position(
+            self.kind,
+            self.part(self.position)?,
+            other.part(other.position)?,
+        );
         // The same release: `latest` against a custom tag (or two custom
         // tags) may be the same image or not.
         (o != Ordering::Equal).then_some(o)
@@ -598,6 +650,29 @@ impl Tagged for TwccName {
 }
 
 impl Indexed for TwccName {}
+
+/// The order of two positions of kind `kind`, from their texts as the
+/// grammar read them, without reading them (a sort compares each name many
+/// times): exactly the order of their values, by calendar for releases
+/// ([`Release::cmp_calendar`], [`VendorRelease::cmp_calendar`]) and by
+/// [`Version`]'s order for versions.
+fn cmp_position(kind: Kind, a: &str, b: &str) -> Ordering {
+    match kind {
+        Kind::Version | Kind::Cuda => cmp_written(a, b),
+        // `yy.m[m][.point][dev]`: year, month and point compare as a
+        // version's numbers (no point before `.0`, `24.5` equal to
+        // `24.05`), then a `dev` build before its release.
+        Kind::Release => {
+            let (a, a_dev) = a.strip_suffix("dev").map_or((a, false), |a| (a, true));
+            let (b, b_dev) = b.strip_suffix("dev").map_or((b, false), |b| (b, true));
+            cmp_written(a, b).then(b_dev.cmp(&a_dev))
+        }
+        // `r` or `R`, four digits of year, `a` or `b`: the year, then the
+        // half, compare as bytes after the `r`.
+        Kind::Vendor => a.get(1..).cmp(&b.get(1..)),
+        Kind::None => Ordering::Equal,
+    }
+}
 
 #[cfg(feature = "serde")]
 crate::release::string_serde!(TwccName, "a TWCC image name");
@@ -625,15 +700,15 @@ fn image<'a>(name: &'a str, bare_ok: bool, img: &mut Parts<'a>) -> Res<'a, ()> {
     let (rest, (framework, position)) = framework(name)?;
     img.framework = Some(framework);
     match position {
-        Some(p @ (TwccPosition::Release(_) | TwccPosition::Version(_))) => {
+        Some(p @ (Kind::Release | Kind::Version, _)) => {
             img.position = Some(p);
             tail(rest, img)?;
         }
-        Some(c @ TwccPosition::Cuda(_)) => {
+        Some(c @ (Kind::Cuda, _)) => {
             img.position = Some(c);
             cuda_tail(rest, img)?;
         }
-        Some(v @ TwccPosition::Vendor(_)) => {
+        Some(v @ (Kind::Vendor, _)) => {
             if !rest.is_empty() {
                 return fail(
                     rest,
@@ -666,9 +741,9 @@ fn image<'a>(name: &'a str, bare_ok: bool, img: &mut Parts<'a>) -> Res<'a, ()> {
 
 // framework ::= word ( "-" word )*      up to the first "-" followed by a
 //                                       release or a vendor release
-// Returns the framework and the position that ends it (none at the end of
-// the name).
-fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
+// Returns the framework and the position that ends it, as its kind and text
+// (none at the end of the name).
+fn framework(i: &str) -> Res<'_, (&str, Option<(Kind, &str)>)> {
     let mut at = 0;
     loop {
         let w = words::span_plain(&i[at..]);
@@ -703,18 +778,18 @@ fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
         let fw = &i[..at];
         if fw == "cuda" && after.as_bytes().first().is_some_and(u8::is_ascii_digit) {
             // TWCC's CUDA images: `cuda-10.0-cudnn7-devel-ubuntu16.04-v1`.
-            let (r, v) = Version::prefix(after, Component::Cuda).map_err(as_scheme)?;
+            let (r, _) = Version::prefix(after, Component::Cuda).map_err(as_scheme)?;
             if !(r.is_empty() || r.starts_with('-')) {
                 return fail(r, 0, Component::Cuda, "expected '-' after the CUDA version");
             }
-            return Ok((r, (fw, Some(TwccPosition::Cuda(v)))));
+            return Ok((r, (fw, Some((Kind::Cuda, consumed(after, r))))));
         }
         if after.as_bytes().first().is_some_and(u8::is_ascii_digit) {
             let looks_like_release = after.as_bytes().get(2) == Some(&b'.')
                 && after.as_bytes()[..2].iter().all(u8::is_ascii_digit);
             match Release::prefix(after) {
-                Ok((r, rel)) if r.is_empty() || r.starts_with('-') => {
-                    return Ok((r, (fw, Some(TwccPosition::Release(rel)))));
+                Ok((r, _)) if r.is_empty() || r.starts_with('-') => {
+                    return Ok((r, (fw, Some((Kind::Release, consumed(after, r))))));
                 }
                 Ok((r, _)) => {
                     return fail(r, 0, Component::Release, "expected '-' after the release")
@@ -723,9 +798,9 @@ fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
                 Err(_) => {}
             }
         } else if after.starts_with('r') {
-            if let Ok((r, v)) = VendorRelease::prefix(after) {
+            if let Ok((r, _)) = VendorRelease::prefix(after) {
                 if r.is_empty() || r.starts_with('-') {
-                    return Ok((r, (fw, Some(TwccPosition::Vendor(v)))));
+                    return Ok((r, (fw, Some((Kind::Vendor, consumed(after, r))))));
                 }
             }
         } else if let Some(v) = after.strip_prefix('v') {
@@ -733,12 +808,17 @@ fn framework(i: &str) -> Res<'_, (&str, Option<TwccPosition>)> {
             // TWCC's optimised mark, not a version.
             if let Ok((r, ver)) = Version::prefix(v, Component::Version) {
                 if ver.parts().len() >= 2 && (r.is_empty() || r.starts_with('-')) {
-                    return Ok((r, (fw, Some(TwccPosition::Version(ver)))));
+                    return Ok((r, (fw, Some((Kind::Version, consumed(v, r))))));
                 }
             }
         }
         at += 1;
     }
+}
+
+/// What a grammar function read from `i`, leaving `rest`.
+fn consumed<'a>(i: &'a str, rest: &str) -> &'a str {
+    &i[..i.len() - rest.len()]
 }
 
 // tail    ::= ( "-" variant )* "-" python [ "-v1" ] | [ "-" package ] [ "-v1" ]
@@ -852,6 +932,132 @@ fn plain(w: &str, component: Component) -> Res<'_, ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A catalog is mostly images: a TWCC name is one text and offsets.
+    #[test]
+    fn a_name_is_small() {
+        let size = std::mem::size_of::<TwccName>();
+        assert!(size <= 56, "{size}");
+    }
+
+    /// The position, read back from its text, is the value its text reads
+    /// as, and the other parts stay where they were written.
+    #[test]
+    fn the_position_reads_back_from_the_text() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        let cases = [
+            (
+                "tensorflow-20.11-tf2-py3",
+                TwccPosition::Release(Release::parse("20.11").unwrap()),
+            ),
+            (
+                "registry.twcc.ai/ngc/nvidia/pytorch-18.08.1-py3-v1:latest",
+                TwccPosition::Release(Release::parse("18.08.1").unwrap()),
+            ),
+            (
+                "matlab-r2019b",
+                TwccPosition::Vendor(VendorRelease::parse("r2019b").unwrap()),
+            ),
+            ("clara-train-sdk-v4.0", TwccPosition::Version(v("4.0"))),
+            (
+                "cuda-10.0.130-cudnn7-devel-ubuntu16.04-v1",
+                TwccPosition::Cuda(v("10.0.130")),
+            ),
+            ("registry.twcc.ai/ngc/vtr", TwccPosition::None),
+        ];
+        for (s, want) in cases {
+            let n = TwccName::parse(s).unwrap();
+            assert_eq!(n.position(), want, "{s}");
+            assert_eq!(n.to_string(), s);
+        }
+        let digest = format!("sha256:{}", "0".repeat(64));
+        let s = format!("Registry.TWCC.ai/ngc/nvidia/pytorch-18.08.1-py3-v1:x@{digest}");
+        let n = TwccName::parse(&s).unwrap();
+        assert_eq!(n.registry(), Some("Registry.TWCC.ai"));
+        assert_eq!(n.path(), Some("ngc/nvidia"));
+        assert_eq!(n.name(), "pytorch-18.08.1-py3-v1");
+        assert_eq!(n.written_tag(), Some("x"));
+        assert_eq!(n.digest(), Some(digest.as_str()));
+        assert!(n.is_optimized());
+        let n = TwccName::parse("tensorflow-20.11-tf2-py3").unwrap();
+        assert_eq!((n.registry(), n.path()), (None, None));
+    }
+
+    /// Positions compare on their texts exactly as their values compare.
+    #[test]
+    fn positions_compare_on_text_as_their_values() {
+        let releases = [
+            "17.01",
+            "18.08",
+            "18.8",
+            "18.08.0",
+            "18.08.1",
+            "18.08.01",
+            "18.08.10",
+            "18.08.9",
+            "18.08dev",
+            "18.08.1dev",
+            "18.8dev",
+            "19.12",
+            "20.01",
+            "24.5",
+            "24.05",
+            "24.10",
+            "26.08dev",
+            "26.08",
+            "99.12.4294967295",
+        ];
+        for a in releases {
+            for b in releases {
+                let (ra, rb) = (Release::parse(a).unwrap(), Release::parse(b).unwrap());
+                let o = cmp_position(Kind::Release, a, b);
+                assert_eq!(o, ra.cmp_calendar(&rb), "{a} vs {b}");
+            }
+        }
+        let vendors = [
+            "r2019a", "R2019a", "r2019b", "R2019b", "r2020a", "r1999b", "r9999a",
+        ];
+        for a in vendors {
+            for b in vendors {
+                let (va, vb) = (
+                    VendorRelease::parse(a).unwrap(),
+                    VendorRelease::parse(b).unwrap(),
+                );
+                let o = cmp_position(Kind::Vendor, a, b);
+                assert_eq!(o, va.cmp_calendar(&vb), "{a} vs {b}");
+            }
+        }
+        let versions = [
+            "1.0", "1.0.0", "1.0.0.0", "3.9", "3.10", "3.10.1", "12.4", "12.10",
+        ];
+        for kind in [Kind::Version, Kind::Cuda] {
+            for a in versions {
+                for b in versions {
+                    let (va, vb) = (Version::parse(a).unwrap(), Version::parse(b).unwrap());
+                    assert_eq!(cmp_position(kind, a, b), va.cmp(&vb), "{a} vs {b}");
+                }
+            }
+        }
+    }
+
+    /// Versions compare as numbers, though their texts are compared.
+    #[test]
+    fn versions_compare_as_numbers() {
+        let n = |s: &str| TwccName::parse(s).unwrap();
+        for [a, b] in [
+            ["cuda-9.0-devel", "cuda-10.0-devel"],
+            ["cuda-10.0-devel", "cuda-10.0.130-devel"],
+            ["cuda-10.2-devel", "cuda-10.10-devel"],
+            ["clara-train-sdk-v4.0", "clara-train-sdk-v4.0.1"],
+            ["clara-train-sdk-v4.9", "clara-train-sdk-v4.10"],
+            ["matlab-r2019b", "matlab-r2020a"],
+            ["pytorch-18.08-py3", "pytorch-18.08.1-py3"],
+            ["pytorch-26.08dev-py3", "pytorch-26.08-py3"],
+        ] {
+            assert_eq!(n(a).compare(&n(b)), Some(Ordering::Less), "{a} < {b}");
+            assert_eq!(n(b).compare(&n(a)), Some(Ordering::Greater), "{b} > {a}");
+        }
+    }
 
     proptest::proptest! {
         /// The quick rejection in `TwccName::read` never turns away a name
