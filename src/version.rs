@@ -301,6 +301,43 @@ pub(crate) fn cmp_written(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Compares two versions as written, as [`cmp_written`] does, but with
+/// missing numbers as 0 (`3.12` equals `3.12.0`): the order of their
+/// numbers padded to four, as a sort key that ignores how many were
+/// written.
+pub(crate) fn cmp_padded(a: &str, b: &str) -> Ordering {
+    let zero = |s: &str| s.bytes().all(|c| c == b'0' || c == b'.');
+    let (mut a, mut b) = (a, b);
+    loop {
+        match (a.split_once('.'), b.split_once('.')) {
+            _ if a.is_empty() || b.is_empty() => {
+                return match (zero(a), zero(b)) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Less,
+                    (false, _) => Ordering::Greater,
+                };
+            }
+            (x, y) => {
+                let (na, ra) = x.unwrap_or((a, ""));
+                let (nb, rb) = y.unwrap_or((b, ""));
+                let o = cmp_number(na, nb);
+                if o != Ordering::Equal {
+                    return o;
+                }
+                (a, b) = (ra, rb);
+            }
+        }
+    }
+}
+
+/// Two runs of digits as numbers: without leading zeros, the longer is
+/// the greater.
+fn cmp_number(a: &str, b: &str) -> Ordering {
+    let a = a.trim_start_matches('0');
+    let b = b.trim_start_matches('0');
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for Version {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -366,6 +403,43 @@ mod tests {
         }
     }
 
+    /// `cmp_padded` orders texts as their readings' numbers padded to four.
+    #[test]
+    fn padded_order_is_the_order_of_padded_numbers() {
+        let padded = |s: &str| {
+            let v = Version::prefix_lenient(s, Component::Version).unwrap().1;
+            let mut p = [0u32; MAX_PARTS];
+            p[..v.parts().len()].copy_from_slice(v.parts());
+            p
+        };
+        let texts = [
+            "0",
+            "00",
+            "0.0",
+            "1",
+            "01",
+            "1.0",
+            "1.00",
+            "1.0.0",
+            "1.0.0.0",
+            "1.0.0.1",
+            "3.9",
+            "3.10",
+            "3.10.0",
+            "12.4",
+            "12.04",
+            "12.40",
+            "4294967295",
+            "2.3.0.1",
+            "2.3",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(cmp_padded(a, b), padded(a).cmp(&padded(b)), "{a} vs {b}");
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn written_order_agrees_on_any_version(
@@ -381,6 +455,13 @@ mod tests {
             let (ta, tb) = (text(&a, za), text(&b, zb));
             let read = |s: &str| Version::prefix_lenient(s, Component::Version).unwrap().1;
             proptest::prop_assert_eq!(cmp_written(&ta, &tb), read(&ta).cmp(&read(&tb)));
+            let padded = |s: &str| {
+                let v = read(s);
+                let mut p = [0u32; MAX_PARTS];
+                p[..v.parts().len()].copy_from_slice(v.parts());
+                p
+            };
+            proptest::prop_assert_eq!(cmp_padded(&ta, &tb), padded(&ta).cmp(&padded(&tb)));
         }
     }
 

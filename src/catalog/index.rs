@@ -43,7 +43,9 @@ pub(super) struct Repo {
 #[derive(Clone, Debug)]
 pub(super) struct TrackGroup {
     pub(super) track: Track,
-    pub(super) members: Vec<usize>,
+    /// Image indices (`u32`, as everywhere in the index: 4 bytes a tag
+    /// less than `usize`).
+    pub(super) members: Vec<u32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -133,6 +135,49 @@ impl Default for NumberedBase {
     }
 }
 
+/// The numbered bases whose key packs into a `u64` ([`pack_base`]), in
+/// the order they came, and a table of their indices by the hash of their
+/// key: 5 bytes a slot, reserved once for as many bases as the announced
+/// images could make (half of them), beside 32 bytes a base that exists.
+/// A map of 32-byte entries reserved the same way took 35 bytes a tag of a
+/// list of ten tags a base (an alias and nine revisions).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Bases {
+    slots: hashbrown::HashTable<u32>,
+    entries: Vec<(u64, NumberedBase)>,
+}
+
+impl Bases {
+    pub(super) fn reserve(&mut self, n: usize, hasher: &Seeded) {
+        let entries = &self.entries;
+        self.slots
+            .reserve(n, |&i| hasher.hash_one(entries[i as usize].0));
+    }
+
+    pub(super) fn get(&self, key: u64, hasher: &Seeded) -> Option<&NumberedBase> {
+        let i = self
+            .slots
+            .find(hasher.hash_one(key), |&i| self.entries[i as usize].0 == key)?;
+        Some(&self.entries[*i as usize].1)
+    }
+
+    /// The base of `key`, new (empty) if there is none.
+    fn entry(&mut self, key: u64, hasher: &Seeded) -> &mut NumberedBase {
+        let Bases { slots, entries } = self;
+        let hash = hasher.hash_one(key);
+        let i = match slots.find(hash, |&i| entries[i as usize].0 == key) {
+            Some(&i) => i,
+            None => {
+                let i = index32(entries.len());
+                entries.push((key, NumberedBase::default()));
+                slots.insert_unique(hash, i, |&i| hasher.hash_one(entries[i as usize].0));
+                i
+            }
+        };
+        &mut entries[i as usize].1
+    }
+}
+
 /// A revision of a numbered base other than its newest.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Older {
@@ -147,7 +192,7 @@ pub(super) struct Older {
 /// # Panics
 ///
 /// When the catalog already holds `u32::MAX` images.
-fn index32(idx: usize) -> u32 {
+pub(super) fn index32(idx: usize) -> u32 {
     u32::try_from(idx)
         .ok()
         .filter(|&i| i != NONE)
@@ -229,7 +274,7 @@ impl Catalog {
 
         let repo = self.repo_id(&image.reference());
         let track = self.track_id(repo, &image);
-        self.tracks[track].members.push(idx);
+        self.tracks[track].members.push(index32(idx));
 
         if let Some(alias) = image.alias_key() {
             let bases = &mut self.repos[repo].bases;
@@ -265,11 +310,11 @@ impl Catalog {
         let idx = index32(self.images.len());
         if self.numbered_hint > 0 {
             self.numbered
-                .reserve(std::mem::take(&mut self.numbered_hint));
+                .reserve(std::mem::take(&mut self.numbered_hint), &self.hasher);
         }
         // Track groups are far fewer than images.
         let base = match pack_base(track as u32, lead) {
-            Some(k) => self.numbered.entry(k).or_default(),
+            Some(k) => self.numbered.entry(k, &self.hasher),
             None => self.numbered_wide.entry((track as u32, lead)).or_default(),
         };
         match revision {
@@ -334,7 +379,7 @@ impl Catalog {
                 }
             }
         }
-        self.tracks[track].members.push(idx as usize);
+        self.tracks[track].members.push(idx);
         self.images.push(image);
         true
     }
@@ -478,7 +523,7 @@ impl Catalog {
         let repo = self.repo_of(&image.reference())?;
         let track = *self.repos[repo].numbered_tracks.get(key.track)? as u32;
         let base = match pack_base(track, key.lead) {
-            Some(k) => self.numbered.get(&k),
+            Some(k) => self.numbered.get(k, &self.hasher),
             None => self.numbered_wide.get(&(track, key.lead)),
         };
         Some((track, base?))

@@ -68,7 +68,7 @@ use crate::error::Error;
 use crate::image::Image;
 use crate::version::Version;
 use hash::{Map, Seeded};
-use index::{NumberedBase, Older, Repo, TrackGroup};
+use index::{Bases, NumberedBase, Older, Repo, TrackGroup};
 pub use query::{Choice, Newest, Query};
 pub(crate) use sort::natural_cmp;
 
@@ -100,10 +100,9 @@ pub struct Catalog {
     ///
     /// The key is packed into a `u64` ([`pack_base`]) whenever its numbers
     /// are small, as they nearly always are: 32-byte entries rather than
-    /// 48, so the table (one random access per insert, the build's main
-    /// cache miss) is two thirds the size. Other keys live in
-    /// `numbered_wide`.
-    numbered: Map<u64, NumberedBase>,
+    /// 48, kept apart from the table of their indices (see [`Bases`]).
+    /// Other keys live in `numbered_wide`.
+    numbered: Bases,
     /// The bases whose key does not pack into a `u64`.
     numbered_wide: Map<(u32, Version), NumberedBase>,
     /// The revisions below 64 of numbered bases, other than

@@ -38,7 +38,7 @@ impl Catalog {
                     .as_ref()
                     .is_none_or(|ft| self.tracks[t].track == *ft)
             })
-            .flat_map(|&t| self.tracks[t].members.iter().map(move |&i| (t, i)));
+            .flat_map(|&t| self.tracks[t].members.iter().map(move |&i| (t, i as usize)));
         let mut best: Option<(Rank, usize, usize)> = None;
         for (t, i) in members {
             let img = &self.images[i];
@@ -84,7 +84,7 @@ impl Catalog {
     pub(super) fn repo_family(&self, repo: usize) -> Option<String> {
         let t = *self.repos[repo].tracks.first()?;
         let i = *self.tracks[t].members.first()?;
-        self.images[i].family()
+        self.images[i as usize].family()
     }
 }
 

@@ -80,7 +80,7 @@ impl Catalog {
                 .tracks
                 .iter()
                 .flat_map(|&t| &self.tracks[t].members)
-                .map(|&i| &self.images[i])
+                .map(|&i| &self.images[i as usize])
                 .filter(|img| alias.covers(img))
         };
         let mut candidates = covered();

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use super::hash::Seeded;
+use super::index::index32;
 use super::index::TrackGroup;
 use super::Catalog;
 use crate::image::Image;
@@ -16,7 +17,7 @@ use crate::scheme::Track;
 /// family's repositories.
 enum Planned<'c> {
     Filed(&'c TrackGroup),
-    Merged(Vec<usize>),
+    Merged(Vec<u32>),
 }
 
 impl Catalog {
@@ -78,7 +79,7 @@ impl Catalog {
         for u in order {
             let repos = &units[u].1;
             let tracks: Vec<(&Track, Planned<'_>)> = if repos.len() > 1 {
-                let mut merged: Vec<(&Track, Vec<usize>)> = Vec::new();
+                let mut merged: Vec<(&Track, Vec<u32>)> = Vec::new();
                 let mut by_track: HashMap<&Track, usize> = HashMap::new();
                 for &r in repos {
                     for &t in &self.repos[r].tracks {
@@ -124,14 +125,15 @@ impl Catalog {
     /// repository each: quadratic with many short versions).
     fn sort_track(
         &self,
-        members: &[usize],
+        members: &[u32],
         across: &HashMap<usize, Option<usize>>,
     ) -> TrackOrder<'_> {
-        // The images are compared where they are (no index to look up on
-        // each comparison), and incomparable ones by their text, borrowed:
-        // a comparison never allocates.
-        let cmp = |a: &&Image, b: &&Image| a.sort_cmp(b);
-        let image = |k: usize| &self.images[members[k]];
+        // Images are kept as `u32` indices (4 bytes each, where a reference
+        // takes 8: a track may hold a million), compared where they are in
+        // `images`, and incomparable ones by their text, borrowed: a
+        // comparison never allocates.
+        let images = &self.images[..];
+        let cmp = |a: &u32, b: &u32| images[*a as usize].sort_cmp(&images[*b as usize]);
         let covering = self.covering(members);
         // Debug builds check the one pass against `resolve` on small
         // tracks (every test catalog): the same newest covered tag, or, when
@@ -140,61 +142,67 @@ impl Catalog {
             self.check_targets(&covering.target);
         }
         let moving = &covering.moving;
-        let aliases: Vec<usize> = (0..members.len()).filter(|&k| moving[k]).collect();
+        let aliases: Vec<u32> = (0..members.len())
+            .filter(|&k| moving[k])
+            .map(|k| members[k])
+            .collect();
         // Room for exactly the pinned images: collecting a filter would grow
         // the vector by doubling, up to twice what a million tags need.
-        let mut pinned: Vec<&Image> = Vec::with_capacity(members.len() - aliases.len());
-        pinned.extend((0..members.len()).filter(|&k| !moving[k]).map(image));
+        let mut pinned: Vec<u32> = Vec::with_capacity(members.len() - aliases.len());
+        pinned.extend(
+            (0..members.len())
+                .filter(|&k| !moving[k])
+                .map(|k| members[k]),
+        );
+        drop(covering.moving);
         merge_sort(&mut pinned, cmp);
         if aliases.is_empty() {
-            return TrackOrder::new(pinned, Vec::new());
+            return TrackOrder::new(images, pinned, Vec::new());
         }
         // What each alias resolves to: the newest tag it covers in this
         // track, found by `covering`, or (an alias by itself, or a
         // major-only CUDA tag, which covers across tracks) `resolve`.
-        let address = |img: &Image| std::ptr::from_ref(img) as usize;
         let targets: Vec<Option<usize>> = aliases
             .iter()
-            .map(
-                |&k| match covering.target.get(&members[k]).or(across.get(&members[k])) {
-                    Some(&t) => t.map(|t| address(&self.images[t])),
-                    None => self
-                        .resolve(image(k))
-                        .ok()
-                        .and_then(|r| self.find(r))
-                        .map(|r| address(&self.images[r])),
-                },
-            )
+            .map(|&a| {
+                let a = a as usize;
+                match covering.target.get(&a).or(across.get(&a)) {
+                    Some(&t) => t,
+                    None => self.resolve(&images[a]).ok().and_then(|r| self.find(r)),
+                }
+            })
             .collect();
-        // Where each target sits among the pinned images.
+        // Where each target sits among the pinned images (0: not there).
         let mut position: HashMap<usize, usize> =
-            targets.iter().flatten().map(|&a| (a, 0)).collect();
-        for (p, &img) in pinned.iter().enumerate() {
-            if let Some(slot) = position.get_mut(&address(img)) {
+            targets.iter().flatten().map(|&t| (t, 0)).collect();
+        for (p, &i) in pinned.iter().enumerate() {
+            if let Some(slot) = position.get_mut(&(i as usize)) {
                 *slot = p + 1;
             }
         }
         // (slot, sub, image): pinned image p at (p, 1); an alias after its
         // target p at (p, 2); an alias before pinned image k at (k, 0).
-        let mut keyed: Vec<(usize, u8, &Image)> = aliases
+        let mut keyed: Vec<(u32, u8, u32)> = aliases
             .iter()
             .zip(&targets)
-            .map(|(&k, target)| {
-                let a = image(k);
-                match target.and_then(|t| position.get(&t)).filter(|&&p| p > 0) {
-                    Some(&p) => (p - 1, 2, a),
+            .map(
+                |(&a, target)| match target.and_then(|t| position.get(&t)).filter(|&&p| p > 0) {
+                    Some(&p) => (index32(p - 1), 2, a),
                     None => {
-                        let at = pinned.partition_point(|p| p.compare(a) == Some(Ordering::Less));
-                        (at, 0, a)
+                        let alias = &images[a as usize];
+                        let at = pinned.partition_point(|&p| {
+                            images[p as usize].compare(alias) == Some(Ordering::Less)
+                        });
+                        (index32(at), 0, a)
                     }
-                }
-            })
+                },
+            )
             .collect();
         drop(position);
         merge_sort(&mut keyed, |x, y| {
             (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| cmp(&x.2, &y.2))
         });
-        TrackOrder::new(pinned, keyed)
+        TrackOrder::new(images, pinned, keyed)
     }
 
     /// Which members of a track are moving in this catalog (aliases by
@@ -205,27 +213,27 @@ impl Catalog {
     /// One pass over the track: the members that may cover are kept by
     /// the hash of their own key (5 bytes a slot, the key read again from
     /// the image), and each member looks its covering keys up there.
-    fn covering(&self, members: &[usize]) -> Covering {
+    fn covering(&self, members: &[u32]) -> Covering {
         let mut moving: Vec<bool> = members
             .iter()
-            .map(|&i| self.images[i].is_moving())
+            .map(|&i| self.images[i as usize].is_moving())
             .collect();
         let seed = Seeded::default();
         let hash = |k: &CoverKey| seed.hash_one((k.0, k.1));
         // The positions of the members with own keys, by the hash of what
         // their two keys share (the `v` and the version).
         let mut owners: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
-        let own = |k: u32| self.images[members[k as usize]].own_keys();
+        let own = |k: u32| self.images[members[k as usize] as usize].own_keys();
         let shared = |keys: &[Option<CoverKey>; 2]| keys.iter().flatten().next().map(hash);
         for (k, &i) in members.iter().enumerate() {
-            if let Some(h) = shared(&self.images[i].own_keys()) {
+            if let Some(h) = shared(&self.images[i as usize].own_keys()) {
                 owners.insert_unique(h, k as u32, |&k| shared(&own(k)).unwrap_or(0));
             }
         }
         let mut keys = Vec::new();
         let mut target = self.newest_of(|f| {
             for (j, &i) in members.iter().enumerate() {
-                let img = &self.images[i];
+                let img = &self.images[i as usize];
                 keys.clear();
                 img.covering_keys(&mut keys);
                 for key in &keys {
@@ -233,10 +241,10 @@ impl Catalog {
                         let k = k as usize;
                         if k != j
                             && own(k as u32).contains(&Some(*key))
-                            && self.images[members[k]].covers(img)
+                            && self.images[members[k] as usize].covers(img)
                         {
                             moving[k] = true;
-                            f(members[k], i);
+                            f(members[k] as usize, i as usize);
                         }
                     }
                 }
@@ -261,7 +269,7 @@ impl Catalog {
                 .tracks
                 .iter()
                 .flat_map(|&t| &self.tracks[t].members)
-                .copied()
+                .map(|&i| i as usize)
         };
         let shared = |i: usize| {
             let img = &self.images[i];
@@ -356,15 +364,17 @@ impl Catalog {
 /// aliases merged in at their slots (`(slot, sub, image)`, sorted: before
 /// pinned image `slot` for `sub` 0, after it for 2), as they are asked for.
 struct TrackOrder<'c> {
-    pinned: std::vec::IntoIter<&'c Image>,
+    images: &'c [Image],
+    pinned: std::vec::IntoIter<u32>,
     /// The position of the next pinned image.
-    at: usize,
-    aliases: std::iter::Peekable<std::vec::IntoIter<(usize, u8, &'c Image)>>,
+    at: u32,
+    aliases: std::iter::Peekable<std::vec::IntoIter<(u32, u8, u32)>>,
 }
 
 impl<'c> TrackOrder<'c> {
-    fn new(pinned: Vec<&'c Image>, aliases: Vec<(usize, u8, &'c Image)>) -> Self {
+    fn new(images: &'c [Image], pinned: Vec<u32>, aliases: Vec<(u32, u8, u32)>) -> Self {
         TrackOrder {
+            images,
             pinned: pinned.into_iter(),
             at: 0,
             aliases: aliases.into_iter().peekable(),
@@ -377,16 +387,15 @@ impl<'c> Iterator for TrackOrder<'c> {
 
     fn next(&mut self) -> Option<&'c Image> {
         let at = self.at;
-        if let Some((_, _, a)) = self.aliases.next_if(|x| (x.0, x.1) < (at, 1)) {
-            return Some(a);
-        }
-        match self.pinned.next() {
-            Some(img) => {
-                self.at += 1;
-                Some(img)
-            }
-            None => self.aliases.next().map(|x| x.2),
-        }
+        let i = if let Some((_, _, a)) = self.aliases.next_if(|x| (x.0, x.1) < (at, 1)) {
+            a
+        } else if let Some(p) = self.pinned.next() {
+            self.at += 1;
+            p
+        } else {
+            self.aliases.next()?.2
+        };
+        Some(&self.images[i as usize])
     }
 }
 

@@ -54,7 +54,7 @@ use std::hash::{Hash, Hasher};
 use crate::error::{Component, Error};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::scheme::{Facts, Field, Indexed, Scheme, Tagged, Track};
-use crate::version::Version;
+use crate::version::{cmp_padded, Version};
 
 /// Words that name a moving tag when they start one (`latest`,
 /// `stable-alpine`, `lts-slim`).
@@ -149,15 +149,17 @@ impl Pos {
         let read = if self.calendar {
             calendar(body).map(|(v, _)| v)
         } else {
-            Version::prefix_lenient(
-                &t[usize::from(self.v)..usize::from(self.version_end)],
-                Component::Tag,
-            )
-            .ok()
-            .map(|(_, v)| v)
+            Version::prefix_lenient(self.version_text(t), Component::Tag)
+                .ok()
+                .map(|(_, v)| v)
         };
         debug_assert!(read.is_some(), "{t}: the position no longer reads");
         read.unwrap_or_else(|| Version::new(&[0]))
+    }
+
+    /// The version of tag `t` as written (not for a calendar date).
+    fn version_text<'t>(&self, t: &'t str) -> &'t str {
+        &t[usize::from(self.v)..usize::from(self.version_end)]
     }
 
     /// The build of tag `t`: its kind and number.
@@ -377,18 +379,32 @@ impl GenericTag {
     /// track: the version with missing numbers as 0, the stage, the build,
     /// then the text. Sorting by it never puts a tag after one it is
     /// below, where sorting by `compare` with a fallback could.
+    ///
+    /// A sort calls it millions of times: versions compare as written
+    /// ([`cmp_padded`]), without reading them, but for calendar dates,
+    /// whose spellings differ (`250304`, `2025-3-4`).
     pub(crate) fn linear_cmp(&self, other: &GenericTag) -> Ordering {
-        let key = |g: &GenericTag| {
-            g.pos().map(|p| {
-                let version = p.parts(g.text());
-                let mut parts = [0u32; 4];
-                parts[..version.parts().len()].copy_from_slice(version.parts());
-                (parts, p.stage, p.build(g.text()).map(|b| b.1))
-            })
+        let (ta, tb) = (self.text(), other.text());
+        let by_position = match (self.pos(), other.pos()) {
+            (Some(p), Some(q)) => {
+                let version = if p.calendar || q.calendar {
+                    let padded = |p: &Pos, t: &str| {
+                        let version = p.parts(t);
+                        let mut parts = [0u32; 4];
+                        parts[..version.parts().len()].copy_from_slice(version.parts());
+                        parts
+                    };
+                    padded(p, ta).cmp(&padded(q, tb))
+                } else {
+                    cmp_padded(p.version_text(ta), q.version_text(tb))
+                };
+                version
+                    .then(p.stage.cmp(&q.stage))
+                    .then_with(|| p.build(ta).map(|b| b.1).cmp(&q.build(tb).map(|b| b.1)))
+            }
+            (p, q) => p.is_some().cmp(&q.is_some()),
         };
-        key(self)
-            .cmp(&key(other))
-            .then_with(|| self.text().cmp(other.text()))
+        by_position.then_with(|| ta.cmp(tb))
     }
 
     /// Whether this tag is moving by itself: no tag or a moving word. A
