@@ -179,6 +179,47 @@ impl Version {
         Ok((rest, Version { parts, len }))
     }
 
+    /// Reads a version a grammar has already read (a place in a scheme
+    /// value's text): dotted numbers, at most four, each within `u32`,
+    /// leading zeros allowed, as [`prefix_lenient`](Self::prefix_lenient)
+    /// reads the whole of it, without its error paths (a catalog reads
+    /// one a tag it files). `None` for any other text.
+    #[inline]
+    pub(crate) fn read_written(s: &str) -> Option<Version> {
+        let mut parts = [0u32; MAX_PARTS];
+        let mut len = 0;
+        let mut number: u64 = 0;
+        let mut digits = 0;
+        for b in s.bytes() {
+            match b {
+                b'0'..=b'9' => {
+                    number = number * 10 + u64::from(b - b'0');
+                    digits += 1;
+                    if number > u64::from(u32::MAX) {
+                        return None;
+                    }
+                }
+                b'.' if digits > 0 && len + 1 < MAX_PARTS => {
+                    parts[len] = number as u32;
+                    len += 1;
+                    (number, digits) = (0, 0);
+                }
+                _ => return None,
+            }
+        }
+        if digits == 0 {
+            return None;
+        }
+        parts[len] = number as u32;
+        let len = match len {
+            0 => Len::One,
+            1 => Len::Two,
+            2 => Len::Three,
+            _ => Len::Four,
+        };
+        Some(Version { parts, len })
+    }
+
     /// The numbers as written.
     pub fn parts(&self) -> &[u32] {
         &self.parts[..self.len.get()]
@@ -400,6 +441,39 @@ mod tests {
             for b in texts {
                 assert_eq!(cmp_written(a, b), read(a).cmp(&read(b)), "{a} vs {b}");
             }
+        }
+    }
+
+    /// `read_written` reads what `prefix_lenient` reads whole, and nothing
+    /// else.
+    #[test]
+    fn read_written_agrees_with_the_grammar() {
+        for s in [
+            "0",
+            "00",
+            "1",
+            "01.02",
+            "3.10",
+            "12.4.1",
+            "1.2.3.4",
+            "1.2.3.4.5",
+            "4294967295",
+            "4294967296",
+            "",
+            ".",
+            "1.",
+            ".1",
+            "1..2",
+            "1a",
+            "v1",
+            "1.2-3",
+            "99999999999999999999",
+        ] {
+            let whole = match Version::prefix_lenient(s, Component::Version) {
+                Ok(("", v)) => Some(v),
+                _ => None,
+            };
+            assert_eq!(Version::read_written(s), whole, "{s}");
         }
     }
 

@@ -135,49 +135,6 @@ impl Default for NumberedBase {
     }
 }
 
-/// The numbered bases whose key packs into a `u64` ([`pack_base`]), in
-/// the order they came, and a table of their indices by the hash of their
-/// key: 5 bytes a slot, reserved once for as many bases as the announced
-/// images could make (half of them), beside 32 bytes a base that exists.
-/// A map of 32-byte entries reserved the same way took 35 bytes a tag of a
-/// list of ten tags a base (an alias and nine revisions).
-#[derive(Clone, Debug, Default)]
-pub(super) struct Bases {
-    slots: hashbrown::HashTable<u32>,
-    entries: Vec<(u64, NumberedBase)>,
-}
-
-impl Bases {
-    pub(super) fn reserve(&mut self, n: usize, hasher: &Seeded) {
-        let entries = &self.entries;
-        self.slots
-            .reserve(n, |&i| hasher.hash_one(entries[i as usize].0));
-    }
-
-    pub(super) fn get(&self, key: u64, hasher: &Seeded) -> Option<&NumberedBase> {
-        let i = self
-            .slots
-            .find(hasher.hash_one(key), |&i| self.entries[i as usize].0 == key)?;
-        Some(&self.entries[*i as usize].1)
-    }
-
-    /// The base of `key`, new (empty) if there is none.
-    fn entry(&mut self, key: u64, hasher: &Seeded) -> &mut NumberedBase {
-        let Bases { slots, entries } = self;
-        let hash = hasher.hash_one(key);
-        let i = match slots.find(hash, |&i| entries[i as usize].0 == key) {
-            Some(&i) => i,
-            None => {
-                let i = index32(entries.len());
-                entries.push((key, NumberedBase::default()));
-                slots.insert_unique(hash, i, |&i| hasher.hash_one(entries[i as usize].0));
-                i
-            }
-        };
-        &mut entries[i as usize].1
-    }
-}
-
 /// A revision of a numbered base other than its newest.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Older {
@@ -308,13 +265,10 @@ impl Catalog {
         high: Option<u64>,
     ) -> bool {
         let idx = index32(self.images.len());
-        if self.numbered_hint > 0 {
-            self.numbered
-                .reserve(std::mem::take(&mut self.numbered_hint), &self.hasher);
-        }
+        self.reserve_numbered();
         // Track groups are far fewer than images.
         let base = match pack_base(track as u32, lead) {
-            Some(k) => self.numbered.entry(k, &self.hasher),
+            Some(k) => self.numbered.entry(k).or_default(),
             None => self.numbered_wide.entry((track as u32, lead)).or_default(),
         };
         match revision {
@@ -382,6 +336,29 @@ impl Catalog {
         self.tracks[track].members.push(idx);
         self.images.push(image);
         true
+    }
+
+    /// Reserves `numbered` once, for as many bases as the announced images
+    /// will make at the rate the first [`SAMPLE`] numbered images made them:
+    /// a list of one alias and one revision a base needs room for half its
+    /// images, one of ten revisions a base a tenth. (Reserved for half of
+    /// them from the start, the table of 32-byte entries took 35 bytes a
+    /// tag of the second kind of list; grown from empty, it rehashes and
+    /// holds two tables at once near the end.) Entries stay in the table,
+    /// one random access per insert.
+    fn reserve_numbered(&mut self) {
+        const SAMPLE: usize = 1024;
+        self.numbered_seen += 1;
+        if self.numbered_hint == 0 || self.numbered_seen < SAMPLE {
+            return;
+        }
+        let hint = std::mem::take(&mut self.numbered_hint);
+        let bases = self.numbered.len() + self.numbered_wide.len();
+        // A quarter more than the rate says, and no more than the hint.
+        let expected = (hint * 2).saturating_mul(bases) / self.numbered_seen;
+        let room = (expected + expected / 4).min(hint);
+        self.numbered
+            .reserve(room.saturating_sub(self.numbered.len()));
     }
 
     fn repo_id(&mut self, r: &Reference<'_>) -> usize {
@@ -523,7 +500,7 @@ impl Catalog {
         let repo = self.repo_of(&image.reference())?;
         let track = *self.repos[repo].numbered_tracks.get(key.track)? as u32;
         let base = match pack_base(track, key.lead) {
-            Some(k) => self.numbered.get(k, &self.hasher),
+            Some(k) => self.numbered.get(&k),
             None => self.numbered_wide.get(&(track, key.lead)),
         };
         Some((track, base?))

@@ -68,7 +68,7 @@ use crate::error::Error;
 use crate::image::Image;
 use crate::version::Version;
 use hash::{Map, Seeded};
-use index::{Bases, NumberedBase, Older, Repo, TrackGroup};
+use index::{NumberedBase, Older, Repo, TrackGroup};
 pub use query::{Choice, Newest, Query};
 pub(crate) use sort::natural_cmp;
 
@@ -100,9 +100,10 @@ pub struct Catalog {
     ///
     /// The key is packed into a `u64` ([`pack_base`]) whenever its numbers
     /// are small, as they nearly always are: 32-byte entries rather than
-    /// 48, kept apart from the table of their indices (see [`Bases`]).
-    /// Other keys live in `numbered_wide`.
-    numbered: Bases,
+    /// 48, so the table (one random access per insert, the build's main
+    /// cache miss) is two thirds the size. Other keys live in
+    /// `numbered_wide`.
+    numbered: Map<u64, NumberedBase>,
     /// The bases whose key does not pack into a `u64`.
     numbered_wide: Map<(u32, Version), NumberedBase>,
     /// The revisions below 64 of numbered bases, other than
@@ -121,10 +122,13 @@ pub struct Catalog {
     /// How many images the caller announced, for `seen`, which only
     /// images without numbered revisions use: reserved on first use.
     hint: usize,
-    /// The same for `numbered`, which holds half as many: most bases
-    /// hold one to three revisions, and reserving spares the table the
-    /// rehashes (and the fresh pages) of growing from empty.
+    /// The same for `numbered`, which holds at most half as many (a base
+    /// with numbered revisions holds an alias or a revision, or both):
+    /// reserved once its numbered images so far say how many bases a tag
+    /// makes (see `Catalog::reserve_numbered`).
     numbered_hint: usize,
+    /// How many images with numbered revisions came so far.
+    numbered_seen: usize,
     /// The same for `high_revisions`, reserved when the first high
     /// revision comes (most lists have none).
     high_hint: usize,

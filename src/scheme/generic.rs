@@ -149,9 +149,7 @@ impl Pos {
         let read = if self.calendar {
             calendar(body).map(|(v, _)| v)
         } else {
-            Version::prefix_lenient(self.version_text(t), Component::Tag)
-                .ok()
-                .map(|(_, v)| v)
+            Version::read_written(self.version_text(t))
         };
         debug_assert!(read.is_some(), "{t}: the position no longer reads");
         read.unwrap_or_else(|| Version::new(&[0]))

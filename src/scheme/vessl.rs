@@ -459,10 +459,7 @@ impl VesslTag {
     /// The version at `s` in the tag, which the grammar read (an NGC
     /// release may have a leading zero: `22.04`).
     fn read_version(&self, s: Span) -> Option<Version> {
-        match Version::prefix_lenient(self.at(s), Component::Version) {
-            Ok(("", v)) => Some(v),
-            _ => None,
-        }
+        Version::read_written(self.at(s))
     }
 
     /// The framework of a legacy `hub` or `ngc-*-kernel` tag.
