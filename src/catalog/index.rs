@@ -232,6 +232,7 @@ impl Catalog {
         let repo = self.repo_id(&image.reference());
         let track = self.track_id(repo, &image);
         self.tracks[track].members.push(index32(idx));
+        self.moving_covers |= image.is_moving() && image.may_cover();
 
         if let Some(alias) = image.alias_key() {
             let bases = &mut self.repos[repo].bases;

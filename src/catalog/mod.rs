@@ -133,6 +133,10 @@ pub struct Catalog {
     /// revision comes (most lists have none).
     high_hint: usize,
     hasher: Seeded,
+    /// Whether an image moves over what it covers on other tracks (a
+    /// generic major-only CUDA tag): only then does sorting make a pass
+    /// over every image for them (`Catalog::covering_across`).
+    moving_covers: bool,
     /// Reused for look-ups by repository and track text, so that known
     /// repositories and tracks cost no allocation.
     scratch: String,

@@ -214,10 +214,22 @@ impl Catalog {
     /// the hash of their own key (5 bytes a slot, the key read again from
     /// the image), and each member looks its covering keys up there.
     fn covering(&self, members: &[u32]) -> Covering {
+        let mut may_cover = false;
         let mut moving: Vec<bool> = members
             .iter()
-            .map(|&i| self.images[i as usize].is_moving())
+            .map(|&i| {
+                let img = &self.images[i as usize];
+                may_cover |= img.may_cover();
+                img.is_moving()
+            })
             .collect();
+        // Only generic versions cover others: other tracks are done.
+        if !may_cover {
+            return Covering {
+                moving,
+                target: HashMap::new(),
+            };
+        }
         let seed = Seeded::default();
         let hash = |k: &CoverKey| seed.hash_one((k.0, k.1));
         // The positions of the members with own keys, by the hash of what
@@ -261,6 +273,9 @@ impl Catalog {
     /// the hash of each tag's repository and version (prefixes), where
     /// `resolve` would scan a repository for each.
     fn covering_across(&self) -> HashMap<usize, Option<usize>> {
+        if !self.moving_covers {
+            return HashMap::new();
+        }
         let seed = Seeded::default();
         let hash = |r: usize, k: &CoverKey| seed.hash_one((r, k.0, k.1));
         let mut owners: hashbrown::HashTable<(u32, u32)> = hashbrown::HashTable::new();
