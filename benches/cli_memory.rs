@@ -1,5 +1,7 @@
 //! Peak memory of `imagetag sort` and `imagetag latest` on tag lists of
-//! 1 000 000 names (issue 12: at most 128 bytes a tag beyond the tag text).
+//! 1 000 000 names (issue 12: at most 128 bytes a tag beyond the tag text):
+//! VESSL and generic names of several repositories, and the worst cases
+//! for a sort that works a track at a time, one track of each.
 //! Not a timing: each command runs once under `/usr/bin/time -f %M` (GNU
 //! time; the bench says so and stops when it is missing) and the peak RSS,
 //! less that of the same command on a one-name list, is printed per tag,
@@ -92,6 +94,19 @@ fn main() {
             )
         }
     });
+    // One VESSL track, each base an alias and nine revisions: a catalog
+    // must not reserve a base a tag.
+    let mut k = 0u64;
+    let vessl_track = write("vessl_track.txt", &mut || {
+        let (base, r) = (k / 10, k % 10);
+        k += 1;
+        let lead = format!("{}.{}.{}", base / 2000, base / 100 % 20, base % 100);
+        if r == 0 {
+            format!("quay.io/vessl-ai/torch:{lead}-cuda12.4-py3.11")
+        } else {
+            format!("quay.io/vessl-ai/torch:{lead}-cuda12.4-py3.11-r{r}")
+        }
+    });
     // One repository's bare tags, as `latest --tags` reads them.
     let torch = write("torch.txt", &mut || loop {
         let name = gen::vessl_name(&mut rng, 100_000);
@@ -100,7 +115,7 @@ fn main() {
         }
     });
     eprintln!("{n} tags a list; bytes a tag: peak RSS less a one-name run's, then beyond the list's bytes");
-    let runs: [(&str, Vec<&str>, &(String, usize)); 5] = [
+    let runs: [(&str, Vec<&str>, &(String, usize)); 6] = [
         (
             "sort --tags (VESSL full names)",
             vec!["sort", "--tags"],
@@ -115,6 +130,11 @@ fn main() {
             "sort --tags (generic, one track, 1% short versions)",
             vec!["sort", "--tags"],
             &one_track,
+        ),
+        (
+            "sort --tags (VESSL, one track, an alias and nine revisions a base)",
+            vec!["sort", "--tags"],
+            &vessl_track,
         ),
         (
             "latest --tags (bare VESSL tags of one repository)",
