@@ -979,7 +979,7 @@ impl Tagged for NgcTag {
             }
             // Versions by their text: a sort compares millions of them.
             (a, b) if a.is_version() && b.is_version() => {
-                cmp_numbers(self.version_text(), other.version_text())
+                crate::version::cmp_padded(self.version_text(), other.version_text())
                     .then_with(|| self.marker().cmp(&other.marker()))
                     .then_with(|| match (self.release2(), other.release2()) {
                         (Some(x), Some(y)) => x.cmp_calendar(&y),
@@ -996,28 +996,6 @@ impl Tagged for NgcTag {
 }
 
 impl Indexed for NgcTag {}
-
-/// Two versions as written (dotted numbers, leading zeros allowed),
-/// compared as their numbers, a missing number counting as 0 (`12.1` and
-/// `12.1.0` are equal here, unlike in [`Version`]'s order), without
-/// reading them: with their trailing zero numbers left out, two versions
-/// equal that way are written with as many numbers, so
-/// [`cmp_written`](crate::version::cmp_written) orders them the same.
-fn cmp_numbers(a: &str, b: &str) -> Ordering {
-    crate::version::cmp_written(trim_zeros(a), trim_zeros(b))
-}
-
-/// `v` without its trailing numbers that are zero, but the first
-/// (`12.1` of `12.1.0.00`, `0` of `0.0`).
-fn trim_zeros(mut v: &str) -> &str {
-    while let Some((head, last)) = v.rsplit_once('.') {
-        if !last.bytes().all(|b| b == b'0') {
-            break;
-        }
-        v = head;
-    }
-    v
-}
 
 impl NgcTag {
     /// The value of `r`, read from `input`, with the words of its tag: one
@@ -1741,59 +1719,6 @@ mod tests {
             read += 1;
         }
         assert!(read > 400, "{read}");
-    }
-
-    /// Versions compared by their text order as their readings' numbers
-    /// do, a missing number counting as 0.
-    #[test]
-    fn numbers_by_text() {
-        let read = |s: &str| Version::prefix_lenient(s, Component::Version).unwrap().1;
-        let by_reading = |a: &Version, b: &Version| {
-            let n = a.parts().len().max(b.parts().len());
-            (0..n)
-                .map(|i| {
-                    let x = a.parts().get(i).copied().unwrap_or(0);
-                    let y = b.parts().get(i).copied().unwrap_or(0);
-                    x.cmp(&y)
-                })
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal)
-        };
-        let texts = [
-            "0",
-            "00",
-            "0.0",
-            "0.0.1",
-            "1",
-            "01",
-            "1.0",
-            "1.00",
-            "1.0.0",
-            "1.0.0.0",
-            "1.0.0.1",
-            "3.9",
-            "3.10",
-            "3.10.0",
-            "12.1",
-            "12.1.0",
-            "12.01",
-            "12.10",
-            "22.04",
-            "22.4",
-            "4294967295",
-            "4294967294.1",
-            "999999999",
-            "1000000000",
-        ];
-        for a in texts {
-            for b in texts {
-                assert_eq!(
-                    cmp_numbers(a, b),
-                    by_reading(&read(a), &read(b)),
-                    "{a} vs {b}"
-                );
-            }
-        }
     }
 
     /// Parts the name does not spell lie after it, in the one text: a
