@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use super::hash::Seeded;
-use super::index::index32;
-use super::index::TrackGroup;
+use super::index::{index32, TrackGroup};
 use super::Catalog;
 use crate::image::Image;
 use crate::scheme::generic::CoverKey;
