@@ -306,18 +306,6 @@ impl FromStr for Version {
 /// scheme values keep a version as its place in their text (2 bytes, not
 /// 20), and a sort compares millions of them.
 pub(crate) fn cmp_written(a: &str, b: &str) -> Ordering {
-    /// The first number of `s` and what follows its `.`.
-    fn number(s: &[u8]) -> (&[u8], &[u8]) {
-        let n = s.iter().position(|&c| c == b'.').unwrap_or(s.len());
-        (&s[..n], s.get(n + 1..).unwrap_or_default())
-    }
-    /// `s` without leading zeros.
-    fn trim(mut s: &[u8]) -> &[u8] {
-        while let [b'0', rest @ ..] = s {
-            s = rest;
-        }
-        s
-    }
     // Bytes, not `split('.')` and `trim_start_matches`: a sort compares
     // millions of versions, and those cost 20 ns a comparison more.
     let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
@@ -331,10 +319,8 @@ pub(crate) fn cmp_written(a: &str, b: &str) -> Ordering {
             (false, true) => return Ordering::Greater,
             (false, false) => {}
         }
-        let ((x, ra), (y, rb)) = (number(a), number(b));
-        let (x, y) = (trim(x), trim(y));
-        // Without leading zeros, the longer number is the greater.
-        let o = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
+        let ((x, ra), (y, rb)) = (first_number(a), first_number(b));
+        let o = cmp_digits(x, y);
         if o != Ordering::Equal {
             return o;
         }
@@ -347,35 +333,45 @@ pub(crate) fn cmp_written(a: &str, b: &str) -> Ordering {
 /// numbers padded to four, as a sort key that ignores how many were
 /// written.
 pub(crate) fn cmp_padded(a: &str, b: &str) -> Ordering {
-    let zero = |s: &str| s.bytes().all(|c| c == b'0' || c == b'.');
-    let (mut a, mut b) = (a, b);
+    // Bytes, as in `cmp_written`: a sort of generic tags calls this for
+    // every comparison.
+    let zero = |s: &[u8]| s.iter().all(|&c| c == b'0' || c == b'.');
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
     loop {
-        match (a.split_once('.'), b.split_once('.')) {
-            _ if a.is_empty() || b.is_empty() => {
-                return match (zero(a), zero(b)) {
-                    (true, true) => Ordering::Equal,
-                    (true, false) => Ordering::Less,
-                    (false, _) => Ordering::Greater,
-                };
-            }
-            (x, y) => {
-                let (na, ra) = x.unwrap_or((a, ""));
-                let (nb, rb) = y.unwrap_or((b, ""));
-                let o = cmp_number(na, nb);
-                if o != Ordering::Equal {
-                    return o;
-                }
-                (a, b) = (ra, rb);
-            }
+        if a.is_empty() || b.is_empty() {
+            // The numbers so far are equal; the other's next ones are
+            // compared with 0.
+            return match (zero(a), zero(b)) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Less,
+                (false, _) => Ordering::Greater,
+            };
         }
+        let ((x, ra), (y, rb)) = (first_number(a), first_number(b));
+        let o = cmp_digits(x, y);
+        if o != Ordering::Equal {
+            return o;
+        }
+        (a, b) = (ra, rb);
     }
+}
+
+/// The first number of a dotted version and what follows its `.`.
+fn first_number(s: &[u8]) -> (&[u8], &[u8]) {
+    let n = s.iter().position(|&c| c == b'.').unwrap_or(s.len());
+    (&s[..n], s.get(n + 1..).unwrap_or_default())
 }
 
 /// Two runs of digits as numbers: without leading zeros, the longer is
 /// the greater.
-fn cmp_number(a: &str, b: &str) -> Ordering {
-    let a = a.trim_start_matches('0');
-    let b = b.trim_start_matches('0');
+fn cmp_digits(a: &[u8], b: &[u8]) -> Ordering {
+    fn trim(mut s: &[u8]) -> &[u8] {
+        while let [b'0', rest @ ..] = s {
+            s = rest;
+        }
+        s
+    }
+    let (a, b) = (trim(a), trim(b));
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
