@@ -35,6 +35,23 @@ impl Catalog {
     /// [`sorted`](Self::sorted)'s order, sorting one track at a time as the
     /// iterator reaches it: the extra memory is that of the largest track
     /// (about 12 bytes an image), not of the whole catalog.
+    ///
+    /// ```
+    /// use imagetag::Catalog;
+    ///
+    /// let c = Catalog::from_names(["python:3.12.8", "python:3.12", "python:3.11.9"])?;
+    /// let names: Vec<String> = c.sorted_iter().map(|i| i.to_string()).collect();
+    /// // `3.12` moves over the `3.12.x` tags: it comes after the newest.
+    /// assert_eq!(
+    ///     names,
+    ///     [
+    ///         "docker.io/library/python:3.11.9",
+    ///         "docker.io/library/python:3.12.8",
+    ///         "docker.io/library/python:3.12",
+    ///     ]
+    /// );
+    /// # Ok::<(), imagetag::Error>(())
+    /// ```
     pub fn sorted_iter(&self) -> impl Iterator<Item = &Image> + '_ {
         let across = self.covering_across();
         if cfg!(debug_assertions) && across.len() <= 256 {
