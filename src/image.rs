@@ -440,9 +440,9 @@ impl Image {
 }
 
 /// The positions of `r`'s parts in `name`, a VESSL or generic value's
-/// canonical name, when `name` is `r`'s `Display` text byte for byte
-/// The common shape (a
-/// registry, a tag, no digest) is told by flags; others by comparing.
+/// canonical name, when `name` is `r`'s `Display` text byte for byte. The
+/// common shape (a registry, a tag, no digest) is told by flags; others by
+/// comparing.
 fn canonical_spans(r: &Reference<'_>, name: &str) -> Option<Spans> {
     let (spans, len) = Spans::of(r);
     if name.len() != len {
