@@ -106,6 +106,12 @@ impl<'a> ParseError<&'a str> for PErr<'a> {
 /// The result type of every grammar function.
 pub(crate) type Res<'a, T> = IResult<&'a str, T, PErr<'a>>;
 
+/// What a grammar function read of `i`, given what it left (`rest`, a
+/// suffix of `i`): `2.3.0` of `2.3.0-cuda12.4` and `-cuda12.4`.
+pub(crate) fn consumed<'a>(i: &'a str, rest: &str) -> &'a str {
+    &i[..i.len() - rest.len()]
+}
+
 /// The byte offset of `part` in `whole`, where `part` is a sub-slice of
 /// `whole` (as every slice a parser returns is). Safe pointer arithmetic on
 /// addresses only; a slice from elsewhere gives a clamped offset, not a panic.

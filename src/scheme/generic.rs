@@ -1007,7 +1007,7 @@ fn read_build(s: &str, calendar: bool) -> Option<(BuildKind, &str, &str)> {
         let (_, rest) = num(r)?;
         return (rest.is_empty() || starts_with_any(rest, b"-_")).then_some((
             BuildKind::Revision,
-            &r[..r.len() - rest.len()],
+            crate::parse::consumed(r, rest),
             rest,
         ));
     }
@@ -1022,7 +1022,7 @@ fn read_build(s: &str, calendar: bool) -> Option<(BuildKind, &str, &str)> {
     }
     // A hash of digits only is a number; a long run of digits after a
     // version is more likely a hash or a date than a build: still a build.
-    Some((BuildKind::Number, &r[..r.len() - rest.len()], rest))
+    Some((BuildKind::Number, crate::parse::consumed(r, rest), rest))
 }
 
 /// A commit hash word: 7 to 40 hex digits with at least one letter and

@@ -1377,7 +1377,7 @@ fn lead<'a>(t: &'a str, cuda_repo: bool) -> LeadRes<'a> {
         Ok(Some(Lead {
             rest,
             position,
-            text: &t[..t.len() - rest.len()],
+            text: crate::parse::consumed(t, rest),
             marker,
         }))
     };

@@ -37,7 +37,7 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use crate::error::{Component, Error};
-use crate::parse::{offset_in, Res};
+use crate::parse::{consumed, offset_in, Res};
 use crate::reference::{Reference, DEFAULT_TAG};
 use crate::release::{Release, VendorRelease};
 use crate::scheme::words::{self, as_scheme, fail, finish, is_plain, is_python, word};
@@ -817,10 +817,6 @@ fn framework(i: &str) -> Res<'_, (&str, Option<(Kind, &str)>)> {
 }
 
 /// What a grammar function read from `i`, leaving `rest`.
-fn consumed<'a>(i: &'a str, rest: &str) -> &'a str {
-    &i[..i.len() - rest.len()]
-}
-
 // tail    ::= ( "-" variant )* "-" python [ "-v1" ] | [ "-" package ] [ "-v1" ]
 // variant ::= word      python ::= "py" version      package ::= word
 fn tail<'a>(whole: &'a str, img: &mut Parts<'a>) -> Res<'a, ()> {

@@ -50,7 +50,7 @@ use nom::bytes::complete::tag;
 use nom::Parser;
 
 use crate::error::{Component, Error, ErrorKind};
-use crate::parse::{class, number, PErr, Res, Why};
+use crate::parse::{class, consumed, number, PErr, Res, Why};
 use crate::reference::Reference;
 use crate::scheme::{Facts, Field, Indexed, RevisionBase, Scheme, Tagged, Track};
 use crate::version::{cmp_written, Version};
@@ -1073,7 +1073,7 @@ fn keyword_version<'a>(
         return fail(after, component, missing);
     }
     let (rest, _) = version(after, component)?;
-    let text = &after[..after.len() - rest.len()];
+    let text = consumed(after, rest);
     let (rest, ()) = part_end(rest, component)?;
     Ok((rest, text))
 }
@@ -1211,7 +1211,7 @@ fn legacy_cuda(i: &str) -> Res<'_, Option<&str>> {
                 );
             }
             let (rest, _) = version(after, Component::Cuda)?;
-            Ok((rest, Some(&after[..after.len() - rest.len()])))
+            Ok((rest, Some(consumed(after, rest))))
         }
         Err(_) => Ok((i, None)),
     }
@@ -1264,7 +1264,7 @@ fn kernels(t: &str) -> Res<'_, Parts<'_>> {
         );
     };
     let (rest, _) = py_version(i)?;
-    let python = &i[..i.len() - rest.len()];
+    let python = consumed(i, rest);
     let (i, cuda) = legacy_cuda(rest)?;
     let (i, build) = legacy_build(i)?;
     let (i, variant) = match i.strip_prefix('.') {
@@ -1382,7 +1382,7 @@ fn hub(t: &str) -> Res<'_, Parts<'_>> {
         );
     }
     let (rest, _) = version(i, Component::Version)?;
-    let lead = &i[..i.len() - rest.len()];
+    let lead = consumed(i, rest);
     let (i, cuda) = legacy_cuda(rest)?;
     let (i, build) = legacy_build(i)?;
     let (i, ()) = legacy_end(i)?;

@@ -185,28 +185,12 @@ impl<'a> Finder<'a> {
         // variable `{name: BASE_IMAGE, value: ...}`.
         if get(entries, "name").is_some_and(|n| imageish(&n.value)) {
             for k in ["default", "value"] {
-                if let Some(i) = find(entries, k) {
-                    if let Some(s) = value(entries, i).filter(|s| valid(&s.value)) {
-                        self.image(s);
-                        used[i] = true;
-                    }
-                }
+                self.valid_value(entries, k, &mut used);
             }
         }
         // Compose's `build.cache_from`: images whose layers the build may
         // reuse (a BuildKit `type=...,ref=...` entry is not a name).
-        if let Some(i) = find(entries, "cache_from") {
-            if let Node::Seq(items) = &entries[i].1 {
-                for item in items {
-                    if let Node::Scalar(s) = item {
-                        if valid(&s.value) && !s.value.contains('=') {
-                            self.image(s);
-                        }
-                    }
-                }
-                used[i] = true;
-            }
-        }
+        self.valid_items(entries, "cache_from", &mut used, |v| !v.contains('='));
         // An action's `runs: {using: docker, image: Dockerfile}` names a
         // file to build, unless it is `docker://...`.
         if let (Some(i), Some(u)) = (find(entries, "image"), get(entries, "using")) {
@@ -263,24 +247,8 @@ impl<'a> Finder<'a> {
         // Kubeflow's notebook spawner config: `image: {value: default,
         // options: [...]}` (also `imageGroupOne`), each a valid reference.
         if key.is_some_and(has_image_word) {
-            if let Some(i) = find(entries, "value") {
-                if let Some(s) = value(entries, i).filter(|s| valid(&s.value)) {
-                    self.image(s);
-                    used[i] = true;
-                }
-            }
-            if let Some(i) = find(entries, "options") {
-                if let Node::Seq(items) = &entries[i].1 {
-                    for item in items {
-                        if let Node::Scalar(s) = item {
-                            if valid(&s.value) {
-                                self.image(s);
-                            }
-                        }
-                    }
-                    used[i] = true;
-                }
-            }
+            self.valid_value(entries, "value", &mut used);
+            self.valid_items(entries, "options", &mut used, |_| true);
         }
         // A Tekton bundle (an OCI image of Tasks): the bundles resolver's
         // `params: [{name: bundle, value: ...}]`, or `taskRef.bundle`.
@@ -495,6 +463,39 @@ impl<'a> Finder<'a> {
     }
 
     /// A scalar that is a reference as a whole.
+    /// The scalar of `key` in `entries`, when it is a valid reference: an
+    /// image, and the entry used.
+    fn valid_value(&mut self, entries: &[(Option<Scalar>, Node)], key: &str, used: &mut [bool]) {
+        if let Some(i) = find(entries, key) {
+            if let Some(s) = value(entries, i).filter(|s| valid(&s.value)) {
+                self.image(s);
+                used[i] = true;
+            }
+        }
+    }
+
+    /// The scalar items of `key`'s sequence in `entries` that are valid
+    /// references and pass `keep`: images, and the entry used.
+    fn valid_items(
+        &mut self,
+        entries: &[(Option<Scalar>, Node)],
+        key: &str,
+        used: &mut [bool],
+        keep: impl Fn(&str) -> bool,
+    ) {
+        let Some(i) = find(entries, key) else { return };
+        if let Node::Seq(items) = &entries[i].1 {
+            for item in items {
+                if let Node::Scalar(s) = item {
+                    if valid(&s.value) && keep(&s.value) {
+                        self.image(s);
+                    }
+                }
+            }
+            used[i] = true;
+        }
+    }
+
     fn image(&mut self, s: &Scalar) {
         let scheme = if s.value.starts_with("docker://") {
             "docker://"
