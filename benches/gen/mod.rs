@@ -72,3 +72,24 @@ pub fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     t.sort();
     t[runs / 2]
 }
+
+/// The median time of each of `fs`, run in turn `runs` times (after one
+/// round to warm up), so that every one sees the same load and the same
+/// heap: a machine whose load changes, or an allocator that hands memory
+/// back after one kind of run, moves them all alike.
+pub fn interleaved<const N: usize>(runs: usize, mut fs: [&mut dyn FnMut(); N]) -> [Duration; N] {
+    fs.iter_mut().for_each(|f| f());
+    let mut t = vec![[Duration::ZERO; N]; runs];
+    for round in &mut t {
+        for (f, d) in fs.iter_mut().zip(round.iter_mut()) {
+            let s = Instant::now();
+            f();
+            *d = s.elapsed();
+        }
+    }
+    std::array::from_fn(|i| {
+        let mut col: Vec<Duration> = t.iter().map(|r| r[i]).collect();
+        col.sort();
+        col[runs / 2]
+    })
+}
