@@ -417,6 +417,11 @@ impl Image {
         each!(&self.value, v => Indexed::own_keys(v))
     }
 
+    /// The scheme's sort key ([`Indexed::sort_key`]).
+    pub(crate) fn sort_key(&self) -> Option<u32> {
+        each!(&self.value, v => Indexed::sort_key(v))
+    }
+
     /// A total order for sorting: the scheme's own where it has one, else
     /// [`compare`](Self::compare), and for incomparable images the
     /// normalized name part by part (registry, repository, tag, digest;

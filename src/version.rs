@@ -356,6 +356,56 @@ pub(crate) fn cmp_padded(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Writes a version as written (as [`cmp_written`] takes it) into `out`,
+/// a byte a number, so that the bytes order as `cmp_written` does wherever
+/// they differ: a sort compares such keys, held in a compact vector, rather
+/// than reading two versions out of two scattered values each time.
+///
+/// A number `n` is the byte `n + 1`, a missing one `0` (fewer numbers come
+/// first). A number from 254 up, or a version with more numbers than `out`
+/// has bytes, cannot be written exactly: from there on every byte is
+/// `0xFF`, above every exact key with the same leading bytes, and the
+/// answer is `false` (equal keys then say nothing, and the caller compares
+/// the values). `true`: the key is exact, and the caller may append bytes
+/// of its own that order after the version.
+pub(crate) fn write_key(version: &str, out: &mut [u8]) -> bool {
+    let mut rest = version.as_bytes();
+    for i in 0..out.len() {
+        if rest.is_empty() {
+            out[i] = 0;
+            continue;
+        }
+        let (digits, r) = first_number(rest);
+        rest = r;
+        // Up to 253 (three digits, as numbers go) fits a byte below 0xFF.
+        let digits = trim_zeros(digits);
+        let n = (digits.len() <= 3 && digits.iter().all(u8::is_ascii_digit))
+            .then(|| {
+                digits
+                    .iter()
+                    .fold(0u16, |n, &c| n * 10 + u16::from(c - b'0'))
+            })
+            .and_then(|n| u8::try_from(n + 1).ok())
+            .filter(|&b| b < u8::MAX);
+        match n {
+            Some(b) => out[i] = b,
+            None => {
+                out[i..].fill(u8::MAX);
+                return false;
+            }
+        }
+    }
+    rest.is_empty()
+}
+
+/// A run of digits without its leading zeros.
+fn trim_zeros(mut s: &[u8]) -> &[u8] {
+    while let [b'0', rest @ ..] = s {
+        s = rest;
+    }
+    s
+}
+
 /// The first number of a dotted version and what follows its `.`.
 fn first_number(s: &[u8]) -> (&[u8], &[u8]) {
     let n = s.iter().position(|&c| c == b'.').unwrap_or(s.len());
@@ -365,13 +415,7 @@ fn first_number(s: &[u8]) -> (&[u8], &[u8]) {
 /// Two runs of digits as numbers: without leading zeros, the longer is
 /// the greater.
 fn cmp_digits(a: &[u8], b: &[u8]) -> Ordering {
-    fn trim(mut s: &[u8]) -> &[u8] {
-        while let [b'0', rest @ ..] = s {
-            s = rest;
-        }
-        s
-    }
-    let (a, b) = (trim(a), trim(b));
+    let (a, b) = (trim_zeros(a), trim_zeros(b));
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
@@ -456,6 +500,75 @@ mod tests {
         }
     }
 
+    /// `write_key`'s bytes order as `cmp_written` wherever they differ,
+    /// with a byte appended after an exact key (as a sort appends a
+    /// revision), and exactly where no number passes 253.
+    #[test]
+    fn keys_order_as_written() {
+        let texts = [
+            "0",
+            "00",
+            "0.0",
+            "0.0.1",
+            "1",
+            "01",
+            "1.0",
+            "1.00",
+            "1.0.0",
+            "1.0.0.0",
+            "1.0.0.1",
+            "3.9",
+            "3.10",
+            "3.10.0",
+            "12.4",
+            "12.04",
+            "12.10",
+            "22.04",
+            "252",
+            "253",
+            "253.1",
+            "254",
+            "254.0",
+            "255",
+            "999",
+            "1000",
+            "4294967295",
+            "2.3",
+            "2.3.0",
+            "2.3.0.1",
+            "2.3.1",
+            "2.4",
+            "2.253.9",
+            "2.254",
+            "2.254.0",
+            "2.300.1",
+        ];
+        let key = |s: &str, tail: u8| {
+            let mut k = [0u8; 4];
+            let exact = write_key(s, &mut k[..3]);
+            k[3] = if exact { tail } else { u8::MAX };
+            (k, exact)
+        };
+        for a in texts {
+            let exact = key(a, 0).1;
+            let fits =
+                a.split('.').count() <= 3 && a.split('.').all(|n| n.parse::<u64>().unwrap() < 254);
+            assert_eq!(exact, fits, "{a}");
+            for b in texts {
+                for (ta, tb) in [(0, 0), (0, 9), (9, 0), (200, 201)] {
+                    let (ka, kb) = (key(a, ta).0, key(b, tb).0);
+                    // Ties of the version go to the appended byte.
+                    let want = cmp_written(a, b).then(ta.cmp(&tb));
+                    if ka != kb {
+                        assert_eq!(ka.cmp(&kb), want, "{a} ({ta}) vs {b} ({tb})");
+                    } else if key(a, 0).1 && key(b, 0).1 {
+                        assert_eq!(want, Ordering::Equal, "{a} ({ta}) vs {b} ({tb})");
+                    }
+                }
+            }
+        }
+    }
+
     /// `read_written` reads what `prefix_lenient` reads whole, and nothing
     /// else.
     #[test]
@@ -511,6 +624,12 @@ mod tests {
                 p
             };
             proptest::prop_assert_eq!(cmp_padded(&ta, &tb), padded(&ta).cmp(&padded(&tb)));
+            let (mut ka, mut kb) = ([0u8; 3], [0u8; 3]);
+            write_key(&ta, &mut ka);
+            write_key(&tb, &mut kb);
+            if ka != kb {
+                proptest::prop_assert_eq!(ka.cmp(&kb), cmp_written(&ta, &tb));
+            }
         }
     }
 

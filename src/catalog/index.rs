@@ -135,13 +135,17 @@ impl Default for NumberedBase {
     }
 }
 
-/// A revision of a numbered base other than its newest.
+/// A revision of a numbered base other than its newest. Packed: 9 bytes,
+/// where alignment made 12 (most tags of a long-lived base are older
+/// revisions; fields are only ever copied out, never borrowed).
 #[derive(Clone, Copy, Debug)]
+#[repr(C, packed)]
 pub(super) struct Older {
-    revision: u32,
     image: u32,
     /// The next one of the same base, or `NONE`.
     next: u32,
+    /// Below [`LOW_REVISIONS`].
+    revision: u8,
 }
 
 /// The index of the next image, as a `u32`.
@@ -326,7 +330,7 @@ impl Catalog {
                 }
                 if old_revision < LOW_REVISIONS {
                     self.older.push(Older {
-                        revision: old_revision,
+                        revision: old_revision as u8,
                         image: old_image,
                         next: base.older,
                     });
@@ -469,7 +473,7 @@ impl Catalog {
                         let mut at = base.older;
                         while at != NONE {
                             let o = self.older[at as usize];
-                            if o.revision == r {
+                            if u32::from(o.revision) == r {
                                 return Some(o.image as usize);
                             }
                             at = o.next;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use super::hash::Seeded;
-use super::index::{index32, TrackGroup};
+use super::index::{index32, TrackGroup, NONE};
 use super::Catalog;
 use crate::image::Image;
 use crate::scheme::generic::CoverKey;
@@ -162,48 +162,46 @@ impl Catalog {
             .filter(|&k| moving[k])
             .map(|k| members[k])
             .collect();
-        // Room for exactly the pinned images: collecting a filter would grow
-        // the vector by doubling, up to twice what a million tags need.
-        let mut pinned: Vec<u32> = Vec::with_capacity(members.len() - aliases.len());
-        pinned.extend(
-            (0..members.len())
-                .filter(|&k| !moving[k])
-                .map(|k| members[k]),
-        );
+        let pinned = sort_pinned(images, members, moving);
         drop(covering.moving);
-        merge_sort(&mut pinned, cmp);
         if aliases.is_empty() {
             return TrackOrder::new(images, pinned, Vec::new());
         }
         // What each alias resolves to: the newest tag it covers in this
         // track, found by `covering`, or (an alias by itself, or a
         // major-only CUDA tag, which covers across tracks) `resolve`.
-        let targets: Vec<Option<usize>> = aliases
+        // Image indices as `u32` (`NONE`: none) here and below: a track
+        // may hold a million tags, and these live beside the sorted ones.
+        let targets: Vec<u32> = aliases
             .iter()
             .map(|&a| {
                 let a = a as usize;
-                match covering.target.get(&a).or(across.get(&a)) {
+                let t = match covering.target.get(&a).or(across.get(&a)) {
                     Some(&t) => t,
                     None => self.resolve(&images[a]).ok().and_then(|r| self.find(r)),
-                }
+                };
+                t.map_or(NONE, index32)
             })
             .collect();
         // Where each target sits among the pinned images (0: not there).
-        let mut position: HashMap<usize, usize> =
-            targets.iter().flatten().map(|&t| (t, 0)).collect();
+        let mut position: HashMap<u32, u32> = targets
+            .iter()
+            .filter(|&&t| t != NONE)
+            .map(|&t| (t, 0))
+            .collect();
         for (p, &i) in pinned.iter().enumerate() {
-            if let Some(slot) = position.get_mut(&(i as usize)) {
-                *slot = p + 1;
+            if let Some(slot) = u32::try_from(i).ok().and_then(|i| position.get_mut(&i)) {
+                *slot = index32(p + 1);
             }
         }
         // (slot, sub, image): pinned image p at (p, 1); an alias after its
         // target p at (p, 2); an alias before pinned image k at (k, 0).
         let mut keyed: Vec<(u32, u8, u32)> = aliases
-            .iter()
-            .zip(&targets)
+            .into_iter()
+            .zip(targets)
             .map(
-                |(&a, target)| match target.and_then(|t| position.get(&t)).filter(|&&p| p > 0) {
-                    Some(&p) => (index32(p - 1), 2, a),
+                |(a, target)| match position.get(&target).filter(|&&p| p > 0) {
+                    Some(&p) => (p - 1, 2, a),
                     None => {
                         let alias = &images[a as usize];
                         let at = pinned.partition_point(|&p| {
@@ -391,19 +389,66 @@ impl Catalog {
     }
 }
 
+/// The pinned members of a track (those not `moving`), sorted by
+/// [`Image::sort_cmp`], as image indices.
+///
+/// Each is first given its scheme's sort key ([`Image::sort_key`]), in one
+/// pass in the order the images lie in memory, and the sort compares the
+/// keys, held with each member's position in one `u64` (8 bytes a member,
+/// where the indices and the merge sort's buffer took 6): at a million tags
+/// a track can be larger than the processor's caches, and comparing the
+/// images themselves waited on memory for most of the sort. Only members
+/// with equal keys are then compared as images, run by run, stably. A
+/// track where some member has no key is sorted as one run.
+fn sort_pinned(images: &[Image], members: &[u32], moving: &[bool]) -> Vec<u64> {
+    const POSITION: u64 = u32::MAX as u64;
+    // Room for exactly the pinned images: collecting a filter would grow
+    // the vector by doubling, up to twice what a million tags need.
+    let n = moving.iter().filter(|&&m| !m).count();
+    let mut order: Vec<u64> = Vec::with_capacity(n);
+    let mut keyed = true;
+    for (k, &m) in members.iter().enumerate() {
+        if !moving[k] {
+            let key = images[m as usize].sort_key();
+            keyed &= key.is_some();
+            order.push((u64::from(key.unwrap_or(0)) << 32) | k as u64);
+        }
+    }
+    if keyed {
+        order.sort_unstable();
+    } else {
+        order.iter_mut().for_each(|o| *o &= POSITION);
+    }
+    let image = |o: &u64| &images[members[(o & POSITION) as usize] as usize];
+    for run in order.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+        merge_sort(run, |a, b| image(a).sort_cmp(image(b)));
+    }
+    if cfg!(debug_assertions) {
+        for w in order.windows(2) {
+            let (a, b) = (image(&w[0]), image(&w[1]));
+            debug_assert_ne!(a.sort_cmp(b), Ordering::Greater, "{a} before {b}");
+        }
+    }
+    order
+        .iter_mut()
+        .for_each(|o| *o = u64::from(members[(*o & POSITION) as usize]));
+    order
+}
+
 /// One track's images in order: its pinned images, sorted, with its
 /// aliases merged in at their slots (`(slot, sub, image)`, sorted: before
 /// pinned image `slot` for `sub` 0, after it for 2), as they are asked for.
 struct TrackOrder<'c> {
     images: &'c [Image],
-    pinned: std::vec::IntoIter<u32>,
+    /// Image indices, from [`sort_pinned`].
+    pinned: std::vec::IntoIter<u64>,
     /// The position of the next pinned image.
     at: u32,
     aliases: std::iter::Peekable<std::vec::IntoIter<(u32, u8, u32)>>,
 }
 
 impl<'c> TrackOrder<'c> {
-    fn new(images: &'c [Image], pinned: Vec<u32>, aliases: Vec<(u32, u8, u32)>) -> Self {
+    fn new(images: &'c [Image], pinned: Vec<u64>, aliases: Vec<(u32, u8, u32)>) -> Self {
         TrackOrder {
             images,
             pinned: pinned.into_iter(),
@@ -419,14 +464,14 @@ impl<'c> Iterator for TrackOrder<'c> {
     fn next(&mut self) -> Option<&'c Image> {
         let at = self.at;
         let i = if let Some((_, _, a)) = self.aliases.next_if(|x| (x.0, x.1) < (at, 1)) {
-            a
+            a as usize
         } else if let Some(p) = self.pinned.next() {
             self.at += 1;
-            p
+            p as usize
         } else {
-            self.aliases.next()?.2
+            self.aliases.next()?.2 as usize
         };
-        Some(&self.images[i as usize])
+        Some(&self.images[i])
     }
 }
 

@@ -653,6 +653,27 @@ impl Indexed for GenericTag {
     fn linear_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(GenericTag::linear_cmp(self, other))
     }
+
+    /// `linear_cmp`'s first word: no version (0) before a version, whose
+    /// four numbers padded with 0 take a byte each (`n + 1`); from a number
+    /// of 254 up, every byte is `0xFF` (equal keys say nothing).
+    fn sort_key(&self) -> Option<u32> {
+        let Some(p) = self.pos() else {
+            return Some(0);
+        };
+        let version = p.parts(self.text());
+        let mut k = [1u8; 4];
+        for (i, &n) in version.parts().iter().enumerate().take(4) {
+            match u8::try_from(n).ok().filter(|&n| n < 254) {
+                Some(n) => k[i] = n + 1,
+                None => {
+                    k[i..].fill(u8::MAX);
+                    break;
+                }
+            }
+        }
+        Some(u32::from_be_bytes(k))
+    }
 }
 
 /// How position `a` (of tag text `ta`) relates to `b` (of `tb`).

@@ -478,6 +478,15 @@ pub(crate) trait Indexed: Tagged {
     fn linear_cmp(&self, _other: &Self) -> Option<Ordering> {
         None
     }
+
+    /// A key that a sort of one track may compare before the values: where
+    /// two values' keys differ, they order as the values do
+    /// ([`Image::sort_cmp`](crate::Image)); equal keys say nothing. `None`
+    /// when the scheme or the value has none (the sort then compares
+    /// values only).
+    fn sort_key(&self) -> Option<u32> {
+        None
+    }
 }
 
 #[cfg(test)]

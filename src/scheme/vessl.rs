@@ -773,6 +773,14 @@ impl Tagged for VesslTag {
         if !self.same_track(other) {
             return None;
         }
+        self.compare_on_track(other)
+    }
+}
+
+impl VesslTag {
+    /// [`Tagged::compare`] of two tags known to be on one track: by the
+    /// leading version, then the revision.
+    fn compare_on_track(&self, other: &Self) -> Option<Ordering> {
         let by_lead = match (self.lead_text(), other.lead_text()) {
             (Some(a), Some(b)) => cmp_written(a, b),
             (a, b) => a.is_some().cmp(&b.is_some()),
@@ -817,6 +825,33 @@ impl Indexed for VesslTag {
 
     fn alias_key(&self) -> Option<Cow<'_, str>> {
         self.alias().map(Cow::Borrowed)
+    }
+
+    /// `compare` without asking whether the two are on one track, which a
+    /// sort asks of tags of one track group: the catalog groups tags by
+    /// their track's text, which tells their tracks apart (debug builds
+    /// check it). `None` where `compare` has no answer either (two digests
+    /// of one revision): the sort orders them by their text.
+    fn linear_cmp(&self, other: &Self) -> Option<Ordering> {
+        debug_assert!(self.same_track(other), "{self} and {other} on one track");
+        self.compare_on_track(other)
+    }
+
+    /// The leading version in three bytes ([`crate::version::write_key`]),
+    /// then the revision (or build stamp) up to 254: `compare_on_track`'s
+    /// order. A tag with no pin (a standard alias, sorted apart) has none.
+    fn sort_key(&self) -> Option<u32> {
+        let pin = self.pin()?;
+        let mut k = [0u8; 4];
+        let exact = self
+            .lead_text()
+            .is_none_or(|lead| crate::version::write_key(lead, &mut k[..3]));
+        k[3] = if exact {
+            u8::try_from(pin).unwrap_or(u8::MAX)
+        } else {
+            u8::MAX
+        };
+        Some(u32::from_be_bytes(k))
     }
 }
 

@@ -1,5 +1,7 @@
 //! The catalog: resolving aliases, the newest match, sorting.
 
+use std::cmp::Ordering;
+
 use crate::util;
 
 use imagetag::{Catalog, ErrorKind, Image, Query};
@@ -317,6 +319,70 @@ fn sorted_by_track() {
             "quay.io/vessl-ai/torch:2.3.0-cuda12.4.1-r2",
             "quay.io/vessl-ai/torch:2.9.1-cuda13.0.1-py3.13-slim",
         ]
+    );
+}
+
+/// The sort compares packed keys before images: a byte a leading number
+/// and one for the revision, exact below 254. Past those edges (numbers
+/// and revisions from 253 up, four-number versions, a revision pinned by
+/// digest) the order is still `compare`'s, and sorting the same tags in
+/// another order gives the same list.
+#[test]
+fn sorted_agrees_with_compare_past_the_sort_keys_edges() {
+    let mut names = Vec::new();
+    for lead in [
+        "1.2.3", "1.2.3.4", "1.2.3.0", "1.2.4", "1.253.0", "1.254.0", "1.300.1", "253.0.0",
+        "254.1.0", "1.2",
+    ] {
+        for r in [1, 2, 9, 10, 63, 64, 253, 254, 255, 256, 300, 1000] {
+            names.push(format!("quay.io/vessl-ai/torch:{lead}-cuda12.4-r{r}"));
+        }
+        names.push(format!("quay.io/vessl-ai/torch:{lead}-cuda12.4"));
+    }
+    names.push(format!(
+        "quay.io/vessl-ai/torch:1.2.3-cuda12.4-r9@sha256:{}",
+        "a".repeat(64)
+    ));
+    names.push(format!(
+        "quay.io/vessl-ai/torch:1.2.3-cuda12.4-r9@sha256:{}",
+        "b".repeat(64)
+    ));
+    for v in [
+        "3.12.253", "3.12.254", "3.12.300", "3.12", "3.12.0", "3.12.0.1", "3.254.1", "300.1",
+    ] {
+        names.push(format!("docker.io/library/python:{v}"));
+        names.push(format!("docker.io/library/python:{v}-slim"));
+    }
+    let sorted = |names: &[String]| -> Vec<String> {
+        let c = Catalog::from_names(names).unwrap();
+        let sorted = c.sorted();
+        for (i, a) in sorted.iter().enumerate() {
+            for b in &sorted[i + 1..] {
+                assert_ne!(
+                    a.compare(b),
+                    Some(Ordering::Greater),
+                    "{a} sorted before {b}"
+                );
+            }
+        }
+        sorted.iter().map(|i| i.to_string()).collect()
+    };
+    let forward = sorted(&names);
+    assert_eq!(forward.len(), names.len());
+    names.reverse();
+    assert_eq!(sorted(&names), forward);
+    // The revisions of one base in number order, past 255.
+    let base: Vec<&String> = forward
+        .iter()
+        .filter(|n| n.starts_with("quay.io/vessl-ai/torch:1.300.1-cuda12.4-r"))
+        .collect();
+    let revisions: Vec<u32> = base
+        .iter()
+        .map(|n| n.rsplit("-r").next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(
+        revisions,
+        [1, 2, 9, 10, 63, 64, 253, 254, 255, 256, 300, 1000]
     );
 }
 
