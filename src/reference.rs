@@ -727,6 +727,15 @@ impl<'a> Reference<'a> {
             let at = out.len();
             out.push_str(d);
             out[at..].make_ascii_lowercase();
+            // A host spelled as a case variant of Docker Hub's (`docKer.io`)
+            // is another registry to the grammar, as to Docker: no
+            // `library/`. Lowercased, its one-component repositories would
+            // read back as Hub's official images; in capitals they read back
+            // as themselves, and every spelling of the host gives the same.
+            if !library && self.name_at == 0 && matches!(&out[at..], DEFAULT_DOMAIN | LEGACY_DOMAIN)
+            {
+                out[at..].make_ascii_uppercase();
+            }
             out.push('/');
         }
         if library {

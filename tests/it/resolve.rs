@@ -386,6 +386,56 @@ fn sorted_agrees_with_compare_past_the_sort_keys_edges() {
     );
 }
 
+/// A host spelled as a case variant of Docker Hub's is another registry,
+/// as to Docker (no `library/`): its repository is listed so that it reads
+/// back as itself, not as Hub's official image, and asking for the newest
+/// of each listing answers that repository's image.
+#[test]
+fn repositories_read_back_as_themselves() {
+    let c = Catalog::from_names([
+        "docKer.io/foo:1.0",
+        "Index.docker.io/foo:2.0",
+        "docker.io/foo:3.0",
+        "DOCKER.IO/foo:4.0",
+        "docKer.io/team/app:1.0",
+        "docker.io/team/app:2.0",
+    ])
+    .unwrap();
+    let listed: Vec<&str> = c.repositories().collect();
+    assert_eq!(
+        listed,
+        [
+            "DOCKER.IO/foo",
+            "INDEX.DOCKER.IO/foo",
+            "docker.io/library/foo",
+            "docker.io/team/app",
+        ]
+    );
+    for repo in listed {
+        let r = imagetag::Reference::parse_normalized(repo).unwrap();
+        assert_eq!(r.canonical().to_string(), repo);
+        let newest = c.newest(&Query::new(repo).unwrap()).unwrap();
+        let image = newest
+            .image()
+            .reference()
+            .without_tag_or_digest()
+            .canonical()
+            .to_string();
+        assert!(image.eq_ignore_ascii_case(repo), "{image} for {repo}");
+    }
+    // `docKer.io` and `DOCKER.IO` are one host; a path of two components is
+    // the same repository under either spelling.
+    let newest = |repo: &str| {
+        c.newest(&Query::new(repo).unwrap())
+            .unwrap()
+            .image()
+            .to_string()
+    };
+    assert_eq!(newest("DOCKER.IO/foo"), "DOCKER.IO/foo:4.0");
+    assert_eq!(newest("docker.io/foo"), "docker.io/library/foo:3.0");
+    assert_eq!(newest("docker.io/team/app"), "docker.io/team/app:2.0");
+}
+
 #[test]
 fn sorted_places_aliases_without_revisions_by_version() {
     let c = Catalog::from_names([
