@@ -727,13 +727,15 @@ impl<'a> Reference<'a> {
             let at = out.len();
             out.push_str(d);
             out[at..].make_ascii_lowercase();
-            // A host spelled as a case variant of Docker Hub's (`docKer.io`)
-            // is another registry to the grammar, as to Docker: no
-            // `library/`. Lowercased, its one-component repositories would
-            // read back as Hub's official images; in capitals they read back
-            // as themselves, and every spelling of the host gives the same.
-            if !library && self.name_at == 0 && matches!(&out[at..], DEFAULT_DOMAIN | LEGACY_DOMAIN)
-            {
+            // Lowercase must not change how the name reads: a host that is
+            // one only for its capitals (`MyHost/app`), or a case variant of
+            // Docker Hub's (`docKer.io/app`: another registry to the
+            // grammar, as to Docker, with no `library/`), would read back
+            // as a Docker Hub repository. Those are written in capitals,
+            // which read back as themselves, the same for every spelling.
+            let host = &out[at..];
+            let hub = matches!(host, DEFAULT_DOMAIN | LEGACY_DOMAIN);
+            if !looks_like_domain(host) || (hub && !library && self.name_at == 0) {
                 out[at..].make_ascii_uppercase();
             }
             out.push('/');

@@ -234,7 +234,14 @@ impl Catalog {
         self.images.iter()
     }
 
-    /// The repositories, in canonical form, in the order first seen.
+    /// The repositories, in canonical form, in the order first seen. The
+    /// registry host is lowercase (one host, whatever its spelling), but
+    /// where lowercase would name another repository: a host that is one
+    /// only for its capitals (`MyHost/app`; `myhost/app` is on Docker Hub),
+    /// or a case variant of Docker Hub's before a one-component path
+    /// (`docKer.io/app`, another registry to the grammar, as to Docker,
+    /// where `docker.io/app` is `docker.io/library/app`). Those are written
+    /// in capitals. Each listing reads back as the repository it names.
     pub fn repositories(&self) -> impl Iterator<Item = &str> {
         self.repos.iter().map(|r| r.name.as_str())
     }

@@ -387,9 +387,10 @@ fn sorted_agrees_with_compare_past_the_sort_keys_edges() {
 }
 
 /// A host spelled as a case variant of Docker Hub's is another registry,
-/// as to Docker (no `library/`): its repository is listed so that it reads
-/// back as itself, not as Hub's official image, and asking for the newest
-/// of each listing answers that repository's image.
+/// as to Docker (no `library/`), and a first component with capitals is a
+/// host: each repository is listed so that it reads back as itself, not as
+/// a Docker Hub repository, and asking for the newest of each listing
+/// answers that repository's image.
 #[test]
 fn repositories_read_back_as_themselves() {
     let c = Catalog::from_names([
@@ -399,6 +400,11 @@ fn repositories_read_back_as_themselves() {
         "DOCKER.IO/foo:4.0",
         "docKer.io/team/app:1.0",
         "docker.io/team/app:2.0",
+        // A host only for its capitals (as to Docker); lowercase, it would
+        // be a Docker Hub namespace.
+        "MyHost/app:1.0",
+        "myhost/app:2.0",
+        "Myhost:5000/app:3.0",
     ])
     .unwrap();
     let listed: Vec<&str> = c.repositories().collect();
@@ -409,6 +415,9 @@ fn repositories_read_back_as_themselves() {
             "INDEX.DOCKER.IO/foo",
             "docker.io/library/foo",
             "docker.io/team/app",
+            "MYHOST/app",
+            "docker.io/myhost/app",
+            "myhost:5000/app",
         ]
     );
     for repo in listed {
@@ -434,6 +443,8 @@ fn repositories_read_back_as_themselves() {
     assert_eq!(newest("DOCKER.IO/foo"), "DOCKER.IO/foo:4.0");
     assert_eq!(newest("docker.io/foo"), "docker.io/library/foo:3.0");
     assert_eq!(newest("docker.io/team/app"), "docker.io/team/app:2.0");
+    assert_eq!(newest("MYHOST/app"), "MyHost/app:1.0");
+    assert_eq!(newest("myhost/app"), "docker.io/myhost/app:2.0");
 }
 
 #[test]
