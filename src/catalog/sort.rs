@@ -202,7 +202,15 @@ impl Catalog {
             .zip(targets)
             .map(
                 |(a, target)| match position.get(&target).filter(|&&p| p > 0) {
-                    Some(&p) => (p - 1, 2, a),
+                    Some(&p) => {
+                        let alias = &images[a as usize];
+                        if alias.may_cover() {
+                            before_newer(images, &pinned, p as usize - 1, alias)
+                                .map_or((p - 1, 2, a), |k| (index32(k), 0, a))
+                        } else {
+                            (p - 1, 2, a)
+                        }
+                    }
                     None => {
                         let alias = &images[a as usize];
                         let at = pinned.partition_point(|&p| {
@@ -388,6 +396,31 @@ impl Catalog {
         target.retain(|&k, _| !self.images[k].is_alias());
         target
     }
+}
+
+/// Where a moving tag that covers others must go before its target, at
+/// `target` among the sorted `pinned` images: before the first of them it
+/// is older than, if that is not after the target. A generic `1.2.3`
+/// resolves to the newest `1.2.3.x` it covers, but is older than
+/// `1.2.3.post1`, which sorts before `1.2.3.5`: `compare`'s order wins.
+///
+/// Walks back from the target over what the tag does not come after (the
+/// tags it covers, and those at its own version with a hash, a later stage
+/// or build), up to the first it is newer than, and over at most 256 tags:
+/// a list of many spellings of one version (`1.2.3`, `01.2.3`, ...) over
+/// many builds of it would otherwise walk the builds once a spelling. Past
+/// that the tag stays after its target.
+fn before_newer(images: &[Image], pinned: &[u64], target: usize, alias: &Image) -> Option<usize> {
+    const WALK: usize = 256;
+    let mut first = None;
+    for k in (0..=target).rev().take(WALK) {
+        match images[pinned[k] as usize].compare(alias) {
+            Some(Ordering::Less | Ordering::Equal) => break,
+            Some(Ordering::Greater) => first = Some(k),
+            None => {}
+        }
+    }
+    first
 }
 
 /// The pinned members of a track (those not `moving`), sorted by

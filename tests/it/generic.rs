@@ -225,6 +225,48 @@ fn sorted_puts_a_moving_tag_after_its_target() {
     );
 }
 
+/// A moving tag goes after what it resolves to only where `compare` allows
+/// it: `1.2.3` resolves to `1.2.3.123-de5678a`, the newest `1.2.3.x`, but
+/// is older than `1.2.3.post1`, which sorts before that target. It goes
+/// before the post-release (found by `cargo fuzz run catalog`: the sort put
+/// it after).
+#[test]
+fn sorted_keeps_a_moving_tag_before_a_newer_tag_of_its_own_version() {
+    let names = [
+        "x:1.2.3-abc1234f",
+        "x:1.2.3.123-de5678a",
+        "x:1.2.3",
+        "x:1.2.3.post1",
+        "x:1.2.3-def5678a",
+    ];
+    let c = Catalog::from_names(names).unwrap();
+    assert_eq!(
+        c.resolve_name("x:1.2.3").unwrap().to_string(),
+        "docker.io/library/x:1.2.3.123-de5678a"
+    );
+    let sorted = c.sorted();
+    for (i, a) in sorted.iter().enumerate() {
+        for b in &sorted[i + 1..] {
+            assert_ne!(
+                a.compare(b),
+                Some(Ordering::Greater),
+                "{a} sorted before {b}"
+            );
+        }
+    }
+    let got: Vec<String> = sorted.iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        got,
+        [
+            "docker.io/library/x:1.2.3-abc1234f",
+            "docker.io/library/x:1.2.3-def5678a",
+            "docker.io/library/x:1.2.3",
+            "docker.io/library/x:1.2.3.post1",
+            "docker.io/library/x:1.2.3.123-de5678a",
+        ]
+    );
+}
+
 /// A moving tag over a tag that is itself moving (`7.2.4-debian-12` over
 /// its `-rN`): both come after the newest revision, which `resolve`
 /// answers for both. The one-pass placement once called this a conflict
