@@ -3,10 +3,14 @@
 //! - a scalar under a key `image` (`image: nginx:1.27`, `"image": ...`,
 //!   `- image: ...`, flow style), and under a key that ends in `Image`
 //!   (`initImage: busybox:1.36`) or in `docker` (`..._BASE_DOCKER:
-//!   ubuntu:18.04`) when it is a valid reference;
+//!   ubuntu:18.04`) when it is a valid reference (also the items of a
+//!   list, and a declared parameter's `default`, under such a key); not
+//!   under a key whose last word names a part (`IMAGE_PLATFORMS`), nor
+//!   CircleCI's `machine.image` (a VM image);
 //! - Helm values: a mapping of parts (`registry`, `repository`, `image`,
 //!   `name`, `tag`, `version`, `digest`), one reference at the part that
-//!   names the repository, its tag written in `tag_span`;
+//!   names the repository, its tag written in `tag_span` (under any key,
+//!   `imageName` beside `imageTag`);
 //! - GitHub Actions: `jobs.<id>.container` written as a name, and `uses:
 //!   docker://...`; an action's `image: Dockerfile` is a path, not an image;
 //! - SkyPilot tasks: `resources.image_id: docker:<image>` (another
