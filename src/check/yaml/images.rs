@@ -3,10 +3,14 @@
 //! - a scalar under a key `image` (`image: nginx:1.27`, `"image": ...`,
 //!   `- image: ...`, flow style), and under a key that ends in `Image`
 //!   (`initImage: busybox:1.36`) or in `docker` (`..._BASE_DOCKER:
-//!   ubuntu:18.04`) when it is a valid reference;
+//!   ubuntu:18.04`) when it is a valid reference (also the items of a
+//!   list, and a declared parameter's `default`, under such a key); not
+//!   under a key whose last word names a part (`IMAGE_PLATFORMS`), nor
+//!   CircleCI's `machine.image` (a VM image);
 //! - Helm values: a mapping of parts (`registry`, `repository`, `image`,
 //!   `name`, `tag`, `version`, `digest`), one reference at the part that
-//!   names the repository, its tag written in `tag_span`;
+//!   names the repository, its tag written in `tag_span` (under any key,
+//!   `imageName` beside `imageTag`);
 //! - GitHub Actions: `jobs.<id>.container` written as a name, and `uses:
 //!   docker://...`; an action's `image: Dockerfile` is a path, not an image;
 //! - SkyPilot tasks: `resources.image_id: docker:<image>` (another
@@ -47,6 +51,8 @@ pub(crate) struct Finder<'a> {
     reported: HashSet<usize>,
     gitlab: bool,
     cloudbuild: bool,
+    /// The file is in a `.circleci` directory.
+    circleci: bool,
     nesting: usize,
 }
 
@@ -66,6 +72,7 @@ impl<'a> Finder<'a> {
             reported: HashSet::new(),
             gitlab,
             cloudbuild,
+            circleci: path.components().any(|c| c.as_os_str() == ".circleci"),
             nesting,
         };
         let mut stack: Vec<&'a Node> = docs.iter().collect();
@@ -104,8 +111,12 @@ impl<'a> Finder<'a> {
                     }
                 }
                 // A GitHub Actions matrix of containers for
-                // `container: ${{ matrix.container }}`.
-                if parent == Some("matrix") && key.is_some_and(has_container_or_image_word) {
+                // `container: ${{ matrix.container }}`, and a list under a
+                // key that names images (`builder-base-image: [ghcr.io/...]`
+                // of a build matrix's settings), when valid references.
+                if (parent == Some("matrix") && key.is_some_and(has_container_or_image_word))
+                    || key.is_some_and(names_an_image)
+                {
                     for item in items {
                         if let Node::Scalar(s) = item {
                             if valid(&s.value) {
@@ -178,6 +189,25 @@ impl<'a> Finder<'a> {
             if let Some(i) = find(entries, "image") {
                 used[i] = true;
             }
+        }
+        // CircleCI's `machine:` executor names a VM image (`image:
+        // ubuntu-2204:current`, `windows-server-2019-nvidia:stable`), not a
+        // container image: in `.circleci/`, or beside the executor's own keys.
+        if key == Some("machine")
+            && (self.circleci
+                || ["resource_class", "docker_layer_caching", "shell"]
+                    .iter()
+                    .any(|k| find(entries, k).is_some()))
+        {
+            if let Some(i) = find(entries, "image") {
+                used[i] = true;
+            }
+        }
+        // A declared parameter or input that holds an image: CircleCI's
+        // `parameters: {pytorch_image: {type: string, default: ...}}`, an
+        // Actions workflow's `inputs`.
+        if key.is_some_and(names_an_image) && find(entries, "type").is_some() {
+            self.valid_value(entries, "default", &mut used);
         }
         // A parameter whose name ends in `image` and whose default or value
         // is a name: Tekton's `params: [{name: gitInitImage, default: ...}]`,
@@ -300,7 +330,7 @@ impl<'a> Finder<'a> {
                 // `defaultImages: {postgreSQL: postgres:14}`: read when the
                 // value is a valid reference with a path or a tag.
                 (Some(k), Node::Scalar(s))
-                    if (has_image_word(k)
+                    if (names_an_image(k)
                         || k.eq_ignore_ascii_case("container")
                         || names_a_docker(k)
                         || key.is_some_and(names_images))
@@ -348,7 +378,13 @@ impl<'a> Finder<'a> {
                 // A Kubernetes image volume: `image: {reference: ...}`.
                 .or_else(|| find(e, "reference"))
         } else {
-            repository
+            // `ngcInit: {imageName: nvcr.io/..., imageTag: 23.12.a}`: the
+            // name without a tag of its own, beside its tag.
+            repository.or_else(|| {
+                find(e, "imageName").filter(|&i| {
+                    tag.is_some() && value(e, i).is_some_and(|s| !has_version(&s.value))
+                })
+            })
         };
         let Some(n) = name else { return };
         let Some(ns) = value(e, n) else { return };
@@ -699,6 +735,56 @@ fn has_image_word(k: &str) -> bool {
     k.as_bytes()
         .windows(5)
         .any(|w| w.eq_ignore_ascii_case(b"image"))
+}
+
+/// Whether a key names a whole image: it mentions one (`initImage`,
+/// `BASE_IMAGE`, `builder-base-image`) and its last word does not name a
+/// part or a property of one (`IMAGE_NAMESPACE: neggles/tensorpods`,
+/// `IMAGE_PLATFORMS: linux/amd64`, `imageRegistry: localhost:5000` read as
+/// references but are not images).
+fn names_an_image(k: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "namespace",
+        "namespaces",
+        "platform",
+        "platforms",
+        "registry",
+        "registries",
+        "arch",
+        "architecture",
+        "os",
+        "org",
+        "owner",
+        "user",
+        "path",
+        "dir",
+        "file",
+        "url",
+        "policy",
+        "secret",
+        "secrets",
+        "tags",
+        "digest",
+        "size",
+        "format",
+        "type",
+    ];
+    has_image_word(k) && !PARTS.iter().any(|p| last_word(k).eq_ignore_ascii_case(p))
+}
+
+/// The last word of a key: after its last `_`, `-` or `.`, or its last
+/// capital in camel case (`IMAGE_PLATFORMS`, `imageRegistry`).
+fn last_word(k: &str) -> &str {
+    let k = &k[k.rfind(['_', '-', '.']).map_or(0, |i| i + 1)..];
+    let b = k.as_bytes();
+    let lower = b.iter().any(u8::is_ascii_lowercase);
+    match (1..b.len())
+        .rev()
+        .find(|&i| lower && b[i].is_ascii_uppercase())
+    {
+        Some(i) => &k[i..],
+        None => k,
+    }
 }
 
 /// Whether a key ends in `docker` (ClearML's
