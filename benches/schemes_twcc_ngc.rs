@@ -35,6 +35,44 @@ fn names(file: &str) -> Vec<String> {
         .collect()
 }
 
+#[path = "gen/mod.rs"]
+mod gen;
+
+/// `Image::parse` against the reference parse of the same names, timed in
+/// turn (`gen::interleaved`: medians of 21 rounds, each round parsing the
+/// corpus 200 times with each): the load of a shared machine moves both
+/// alike, where criterion's separate figures, timed a few seconds apart,
+/// swing the ratio by half.
+fn interleaved_ratio(label: &str, corpus: &[String]) {
+    let reps = 200;
+    let [reference, image] = gen::interleaved(
+        21,
+        [
+            &mut || {
+                for _ in 0..reps {
+                    for s in corpus {
+                        let _ = black_box(Reference::parse_normalized(black_box(s)));
+                    }
+                }
+            },
+            &mut || {
+                for _ in 0..reps {
+                    for s in corpus {
+                        let _ = black_box(Image::parse(black_box(s)));
+                    }
+                }
+            },
+        ],
+    );
+    let per = |d: Duration| d.as_secs_f64() * 1e9 / (reps * corpus.len()) as f64;
+    eprintln!(
+        "{label}: Image::parse {:.0} ns, reference {:.0} ns a name; ratio {:.2} (interleaved)",
+        per(image),
+        per(reference),
+        image.as_secs_f64() / reference.as_secs_f64()
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let twcc = names("twcc.tsv");
     let ngc = names("ngc.tsv");
@@ -55,6 +93,7 @@ fn bench(c: &mut Criterion) {
         ("vessl", &vessl),
         ("generic", &generic),
     ] {
+        interleaved_ratio(label, corpus);
         let mut g = c.benchmark_group(label);
         g.throughput(Throughput::Elements(corpus.len() as u64))
             .warm_up_time(Duration::from_millis(500))
