@@ -445,6 +445,58 @@ mod tests {
         assert!(!v("12.4").has_prefix(&v("12.4.0")));
     }
 
+    /// Versions as written, for the orders' tests: leading zeros, missing
+    /// and extra numbers, `u32`'s edges, and numbers around 254 (where a
+    /// sort key's byte saturates).
+    const TEXTS: [&str; 46] = [
+        "0",
+        "00",
+        "0.0",
+        "0.0.1",
+        "1",
+        "01",
+        "1.0",
+        "1.00",
+        "1.0.0",
+        "1.0.0.0",
+        "1.0.0.1",
+        "3.9",
+        "3.10",
+        "3.10.0",
+        "12.1",
+        "12.1.0",
+        "12.01",
+        "12.4",
+        "12.04",
+        "12.10",
+        "12.40",
+        "22.04",
+        "22.4",
+        "4294967295",
+        "4294967294.1",
+        "999999999",
+        "1000000000",
+        "2.3.0",
+        "2.3",
+        "2.3.0.1",
+        "2.3.1",
+        "2.4",
+        "252",
+        "253",
+        "253.1",
+        "254",
+        "254.0",
+        "255",
+        "999",
+        "1000",
+        "2.253.9",
+        "2.254",
+        "2.254.0",
+        "2.300.1",
+        "1.2.3.4",
+        "1.2.3",
+    ];
+
     /// `cmp_written` orders texts as `Version` orders their readings, and
     /// `cmp_padded` as their numbers padded to four (`12.1` equals
     /// `12.1.0`), leading zeros and all.
@@ -460,40 +512,8 @@ mod tests {
             p[..v.parts().len()].copy_from_slice(v.parts());
             p
         };
-        let texts = [
-            "0",
-            "00",
-            "0.0",
-            "0.0.1",
-            "1",
-            "01",
-            "1.0",
-            "1.00",
-            "1.0.0",
-            "1.0.0.0",
-            "1.0.0.1",
-            "3.9",
-            "3.10",
-            "3.10.0",
-            "12.1",
-            "12.1.0",
-            "12.01",
-            "12.4",
-            "12.04",
-            "12.10",
-            "12.40",
-            "22.04",
-            "22.4",
-            "4294967295",
-            "4294967294.1",
-            "999999999",
-            "1000000000",
-            "2.3.0",
-            "2.3",
-            "2.3.0.1",
-        ];
-        for a in texts {
-            for b in texts {
+        for a in TEXTS {
+            for b in TEXTS {
                 assert_eq!(cmp_written(a, b), read(a).cmp(&read(b)), "{a} vs {b}");
                 assert_eq!(cmp_padded(a, b), padded(a).cmp(&padded(b)), "{a} vs {b}");
             }
@@ -505,56 +525,18 @@ mod tests {
     /// revision), and exactly where no number passes 253.
     #[test]
     fn keys_order_as_written() {
-        let texts = [
-            "0",
-            "00",
-            "0.0",
-            "0.0.1",
-            "1",
-            "01",
-            "1.0",
-            "1.00",
-            "1.0.0",
-            "1.0.0.0",
-            "1.0.0.1",
-            "3.9",
-            "3.10",
-            "3.10.0",
-            "12.4",
-            "12.04",
-            "12.10",
-            "22.04",
-            "252",
-            "253",
-            "253.1",
-            "254",
-            "254.0",
-            "255",
-            "999",
-            "1000",
-            "4294967295",
-            "2.3",
-            "2.3.0",
-            "2.3.0.1",
-            "2.3.1",
-            "2.4",
-            "2.253.9",
-            "2.254",
-            "2.254.0",
-            "2.300.1",
-        ];
         let key = |s: &str, tail: u8| {
             let mut k = [0u8; 4];
             let exact = write_key(s, &mut k[..3]);
             k[3] = if exact { tail } else { u8::MAX };
             (k, exact)
         };
-        for a in texts {
+        for a in TEXTS {
             let exact = key(a, 0).1;
             let fits =
                 a.split('.').count() <= 3 && a.split('.').all(|n| n.parse::<u64>().unwrap() < 254);
             assert_eq!(exact, fits, "{a}");
-            for b in texts {
+            for b in TEXTS {
                 for (ta, tb) in [(0, 0), (0, 9), (9, 0), (200, 201)] {
                     let (ka, kb) = (key(a, ta).0, key(b, tb).0);
                     // Ties of the version go to the appended byte.

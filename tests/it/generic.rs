@@ -245,15 +245,7 @@ fn sorted_keeps_a_moving_tag_before_a_newer_tag_of_its_own_version() {
         "docker.io/library/x:1.2.3.123-de5678a"
     );
     let sorted = c.sorted();
-    for (i, a) in sorted.iter().enumerate() {
-        for b in &sorted[i + 1..] {
-            assert_ne!(
-                a.compare(b),
-                Some(Ordering::Greater),
-                "{a} sorted before {b}"
-            );
-        }
-    }
+    crate::util::assert_sorted_agrees_with_compare(&sorted);
     let got: Vec<String> = sorted.iter().map(|i| i.to_string()).collect();
     assert_eq!(
         got,

@@ -1,7 +1,5 @@
 //! The catalog: resolving aliases, the newest match, sorting.
 
-use std::cmp::Ordering;
-
 use crate::util;
 
 use imagetag::{Catalog, ErrorKind, Image, Query};
@@ -356,15 +354,7 @@ fn sorted_agrees_with_compare_past_the_sort_keys_edges() {
     let sorted = |names: &[String]| -> Vec<String> {
         let c = Catalog::from_names(names).unwrap();
         let sorted = c.sorted();
-        for (i, a) in sorted.iter().enumerate() {
-            for b in &sorted[i + 1..] {
-                assert_ne!(
-                    a.compare(b),
-                    Some(Ordering::Greater),
-                    "{a} sorted before {b}"
-                );
-            }
-        }
+        util::assert_sorted_agrees_with_compare(&sorted);
         sorted.iter().map(|i| i.to_string()).collect()
     };
     let forward = sorted(&names);

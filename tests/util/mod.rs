@@ -144,3 +144,16 @@ pub fn expect_in(dir: &std::path::Path, args: &[&str], code: i32, stdout: &str, 
     assert_eq!(e, stderr, "{args:?}");
     assert_eq!(out.status.code(), Some(code), "{args:?}");
 }
+
+/// Asserts the sort law: no image comes before one it is newer than.
+pub fn assert_sorted_agrees_with_compare(sorted: &[&imagetag::Image]) {
+    for (i, a) in sorted.iter().enumerate() {
+        for b in &sorted[i + 1..] {
+            assert_ne!(
+                a.compare(b),
+                Some(std::cmp::Ordering::Greater),
+                "{a} sorted before {b}"
+            );
+        }
+    }
+}
