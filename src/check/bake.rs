@@ -585,7 +585,15 @@ impl Parser<'_> {
             _ => None,
         };
         if let Some(v) = simple {
-            if self.ends(ctx) {
+            // In a list, lines may break before the `,` or `]`.
+            let mut k = self.i;
+            while ctx == Ctx::List && self.t.get(k).is_some_and(|t| t.tok == Tok::Newline) {
+                k += 1;
+            }
+            let at = std::mem::replace(&mut self.i, k);
+            let ends = self.ends(ctx);
+            self.i = at;
+            if ends {
                 return Ok(v);
             }
         }
@@ -708,7 +716,7 @@ impl<'a> Finder<'a> {
                                 self.item(item, "a tag", true, false);
                             }
                         }
-                        other => self.expr(other, "the tags"),
+                        other => self.expr(other, "tags"),
                     },
                     "contexts" => {
                         if let Val::Object(members) = v {
@@ -758,7 +766,7 @@ impl<'a> Finder<'a> {
             span: span.start..span.start,
             text: shown.clone(),
             kind: Kind::Skipped(format!(
-                "{what} written as an HCL expression ({shown}) is not filled in here"
+                "{what} written as an HCL expression ({shown}): not filled in here"
             )),
             tag_span: None,
         });
@@ -1083,7 +1091,7 @@ mod tests {
                     8,
                     61,
                     "TAG".into(),
-                    Kind::Skipped("a tag written as an HCL expression (TAG) is not filled in here".into())
+                    Kind::Skipped("a tag written as an HCL expression (TAG): not filled in here".into())
                 ),
                 (9, 6, "app:latest".into(), Kind::Image),
                 (11, 28, "ubuntu:22.04".into(), Kind::Image),
