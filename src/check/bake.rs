@@ -19,7 +19,9 @@
 //! default is a literal ([`Kind::Expanded`], with
 //! [`tag_span`](super::Found::tag_span) the bytes of the tag when the tag is
 //! written whole in one place, so that `pin` rewrites it there, as for a
-//! Dockerfile's `ARG`); a variable without a literal default, an expression
+//! Dockerfile's `ARG`); a variable without a literal default (or whose
+//! default is empty, or a description with spaces: values CI sets when Bake
+//! runs, never part of a name as they stand), an expression
 //! (`${join(",", x)}`, `${notequal(A, "")}`), a directive (`%{ if }`), or a
 //! value that is not a string at all (`tags = [TAG]`, `tags = concat(...)`)
 //! is a note. Comments (`#`, `//`, `/* */`) and heredocs (`<<EOT`) are
@@ -658,18 +660,34 @@ struct Finder<'a> {
     blocks: &'a [BlockVal],
     /// Each variable with a literal default: the token of that default.
     vars: HashMap<&'a str, usize>,
+    /// Variables declared in a way that cannot fill in a name, and why
+    /// (an empty default, a description, two blocks of one name).
+    unusable: HashMap<&'a str, &'static str>,
     out: Vec<Hit>,
 }
 
 impl<'a> Finder<'a> {
     fn new(text: &'a str, (tokens, blocks): &'a (Vec<Token>, Vec<BlockVal>)) -> Self {
         let mut vars = HashMap::new();
-        let mut twice = HashSet::new();
+        let mut unusable = HashMap::new();
         for b in blocks.iter().filter(|b| b.kind == "variable") {
             let [name] = b.labels.as_slice() else {
                 continue;
             };
+            let name = name.as_str();
             let default = b.attrs.iter().rev().find(|(k, _)| k == "default");
+            let literal = |k: usize| -> Result<usize, &'static str> {
+                let v = &text[tokens[k].span.clone()];
+                if v.is_empty() {
+                    // `default = ""`: set when Bake runs, as a rule.
+                    Err("whose default is empty (set when Bake runs)")
+                } else if v.bytes().any(|c| c.is_ascii_whitespace()) {
+                    // `default = "Prefix to prepend to each image name"`.
+                    Err("whose default is a description, not part of a name")
+                } else {
+                    Ok(k)
+                }
+            };
             let tok = match default {
                 Some((_, Val::Str(k)))
                     if tokens[*k].tok
@@ -678,22 +696,22 @@ impl<'a> Finder<'a> {
                             template: false,
                         }) =>
                 {
-                    Some(*k)
+                    literal(*k)
                 }
-                Some((_, Val::Number(k))) => Some(*k),
-                _ => None,
+                Some((_, Val::Number(k))) => Ok(*k),
+                _ => Err("which has no literal default in a variable block of this file"),
             };
-            if vars.contains_key(name.as_str()) || twice.contains(name.as_str()) {
-                vars.remove(name.as_str());
-                twice.insert(name.as_str());
+            if vars.contains_key(name) || unusable.contains_key(name) {
+                vars.remove(name);
+                unusable.insert(name, "which is declared twice in this file");
                 continue;
             }
             match tok {
-                Some(k) => {
-                    vars.insert(name.as_str(), k);
+                Ok(k) => {
+                    vars.insert(name, k);
                 }
-                None => {
-                    twice.insert(name.as_str());
+                Err(why) => {
+                    unusable.insert(name, why);
                 }
             }
         }
@@ -702,6 +720,7 @@ impl<'a> Finder<'a> {
             tokens,
             blocks,
             vars,
+            unusable,
             out: Vec::new(),
         }
     }
@@ -924,9 +943,10 @@ impl<'a> Finder<'a> {
                         ));
                     }
                     let Some(&d) = self.vars.get(inner) else {
-                        return Filled::Not(format!(
-                            "uses ${{{inner}}}, which has no literal default in a variable block of this file"
-                        ));
+                        let why = self.unusable.get(inner).copied().unwrap_or(
+                            "which has no literal default in a variable block of this file",
+                        );
+                        return Filled::Not(format!("uses ${{{inner}}}, {why}"));
                     };
                     let d = &self.tokens[d];
                     let s = value.len();
@@ -1145,6 +1165,30 @@ mod tests {
                 "{f:?}"
             );
         }
+    }
+
+    /// A default that is empty or a description is set when Bake runs:
+    /// a note, never an invalid name.
+    #[test]
+    fn defaults_that_cannot_fill_in_a_name() {
+        let text = "variable \"REGISTRY\" { default = \"\" }\nvariable \"prefix\" {\n  default = \"Prefix to prepend\"\n}\n\
+                    variable \"T\" { default = \"1\" }\nvariable \"T\" { default = \"2\" }\n\
+                    target \"a\" { tags = [\"${REGISTRY}/app:1\", \"${prefix}base:1\", \"app:${T}\"] }\n";
+        let whys: Vec<String> = find(Path::new("docker-bake.hcl"), text)
+            .into_iter()
+            .map(|f| match f.kind {
+                Kind::Skipped(w) => w,
+                k => panic!("{k:?}"),
+            })
+            .collect();
+        assert_eq!(
+            whys,
+            [
+                "\"${REGISTRY}/app:1\" uses ${REGISTRY}, whose default is empty (set when Bake runs)",
+                "\"${prefix}base:1\" uses ${prefix}, whose default is a description, not part of a name",
+                "\"app:${T}\" uses ${T}, which is declared twice in this file",
+            ]
+        );
     }
 
     #[test]
