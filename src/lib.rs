@@ -49,7 +49,8 @@
 //!   tags into a [`Catalog`] and reads manifest digests for pinning.
 //! - `check` (on with `cli`): [`check`], the finder behind `imagetag check`
 //!   and `imagetag pin`: image references in Dockerfiles, YAML files,
-//!   Dev Container definitions (`devcontainer.json`) and name lists, with their positions and byte spans, and a
+//!   Dev Container definitions (`devcontainer.json`), Jenkinsfiles,
+//!   Bake files (`docker-bake.hcl`) and name lists, with their positions and byte spans, and a
 //!   `.gitignore`-aware walk (`ignore`, `saphyr-parser`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -1,6 +1,6 @@
 //! Finding image references where people write them, and checking them.
 //!
-//! The finder reads four kinds of file:
+//! The finder reads six kinds of file:
 //!
 //! - **Dockerfiles** (`Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
 //!   `*.Dockerfile`, templates such as `Dockerfile.j2`, and the same with
@@ -12,6 +12,12 @@
 //! - **Dev Container definitions** (`.devcontainer/devcontainer.json`,
 //!   `.devcontainer/<name>/devcontainer.json`, `.devcontainer.json`): the
 //!   top-level `"image"`, read as JSON with comments ([`devcontainer`]);
+//! - **Jenkins pipelines** (`Jenkinsfile`, `Jenkinsfile.*`, `*.jenkinsfile`):
+//!   the image of a `docker` agent, `docker.image('x')` and `docker.build('x')`
+//!   ([`jenkins`]);
+//! - **Bake files** (`docker-bake.hcl`, `docker-bake.*.hcl`,
+//!   `docker-bake.json`): each target's `tags`, `docker-image://` contexts
+//!   and `*IMAGE` args, with `variable` defaults filled in ([`bake`]);
 //! - **name lists** (`*.txt`): one name per line, `#` starts a comment.
 //!
 //! Each [`Found`] says where the reference is (line, column and the byte span
@@ -47,8 +53,10 @@ use std::path::{Path, PathBuf};
 
 use crate::{Image, Scheme};
 
+pub mod bake;
 pub mod devcontainer;
 pub mod dockerfile;
+pub mod jenkins;
 mod walk;
 pub mod yaml;
 
@@ -103,6 +111,10 @@ pub enum FileKind {
     Yaml,
     /// A Dev Container definition (`devcontainer.json`).
     Devcontainer,
+    /// A Jenkins pipeline (`Jenkinsfile`).
+    Jenkins,
+    /// A Docker Buildx Bake file (`docker-bake.hcl`, `docker-bake.json`).
+    Bake,
     /// A list of names, one a line.
     List,
 }
@@ -127,11 +139,24 @@ impl FileKind {
     /// `.devcontainer/<name>/devcontainer.json` and `.devcontainer.json`
     /// ([`devcontainer`]). A `devcontainer.json` elsewhere is read as one
     /// only when asked (`--kind devcontainer`).
+    ///
+    /// Jenkins pipelines, in any case: `Jenkinsfile`, `Jenkinsfile.EXT`
+    /// (`Jenkinsfile.gpu`, `Jenkinsfile.groovy`; not `Jenkinsfile.md` or
+    /// another kind of file's extension) and `NAME.jenkinsfile`
+    /// ([`jenkins`]).
+    ///
+    /// Bake files, with exactly these names: `docker-bake.hcl`,
+    /// `docker-bake.override.hcl` and `docker-bake.NAME.hcl`,
+    /// `docker-bake.json` and `docker-bake.override.json` ([`bake`]).
     pub fn of(path: &Path, lists: bool) -> Option<FileKind> {
         let name = path.file_name()?.to_str()?;
         let lower = name.to_ascii_lowercase();
         if is_dockerfile_name(&lower) {
             Some(FileKind::Dockerfile)
+        } else if jenkins::is_jenkinsfile_name(&lower) {
+            Some(FileKind::Jenkins)
+        } else if bake::is_bake_name(name) {
+            Some(FileKind::Bake)
         } else if devcontainer::is_devcontainer(path) {
             Some(FileKind::Devcontainer)
         } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
@@ -143,12 +168,14 @@ impl FileKind {
         }
     }
 
-    /// `dockerfile`, `yaml`, `devcontainer` or `list`.
+    /// `dockerfile`, `yaml`, `devcontainer`, `jenkins`, `bake` or `list`.
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Dockerfile => "dockerfile",
             FileKind::Yaml => "yaml",
             FileKind::Devcontainer => "devcontainer",
+            FileKind::Jenkins => "jenkins",
+            FileKind::Bake => "bake",
             FileKind::List => "list",
         }
     }
@@ -157,16 +184,18 @@ impl FileKind {
 impl std::str::FromStr for FileKind {
     type Err = String;
 
-    /// `dockerfile` (or `containerfile`), `yaml` (or `yml`), `devcontainer`
-    /// or `list`, in any case.
+    /// `dockerfile` (or `containerfile`), `yaml` (or `yml`), `devcontainer`,
+    /// `jenkins` (or `jenkinsfile`), `bake` or `list`, in any case.
     fn from_str(s: &str) -> Result<FileKind, String> {
         match s.to_ascii_lowercase().as_str() {
             "dockerfile" | "containerfile" => Ok(FileKind::Dockerfile),
             "yaml" | "yml" => Ok(FileKind::Yaml),
             "devcontainer" => Ok(FileKind::Devcontainer),
+            "jenkins" | "jenkinsfile" => Ok(FileKind::Jenkins),
+            "bake" => Ok(FileKind::Bake),
             "list" => Ok(FileKind::List),
             _ => Err(format!(
-                "expected a kind of file: dockerfile, yaml, devcontainer or list, found {s:?}"
+                "expected a kind of file: dockerfile, yaml, devcontainer, jenkins, bake or list, found {s:?}"
             )),
         }
     }
@@ -174,7 +203,7 @@ impl std::str::FromStr for FileKind {
 
 /// Extensions that say a file named `Dockerfile.EXT` (or `Dockerfile-x.EXT`)
 /// is not a Dockerfile: documentation, code, data, ignore files, backups.
-const NOT_DOCKERFILE: &[&str] = &[
+pub(crate) const NOT_DOCKERFILE: &[&str] = &[
     "md",
     "markdown",
     "rst",
@@ -319,6 +348,8 @@ pub fn find_in(kind: FileKind, path: &Path, text: &str) -> Vec<Found> {
         FileKind::Dockerfile => dockerfile::find(path, body),
         FileKind::Yaml => yaml::find(path, body),
         FileKind::Devcontainer => devcontainer::find(path, body),
+        FileKind::Jenkins => jenkins::find(path, body),
+        FileKind::Bake => bake::find(path, body),
         FileKind::List => list(path, body),
     };
     if bom > 0 {
@@ -834,7 +865,7 @@ mod tests {
         assert_eq!(
             "json".parse::<FileKind>(),
             Err(
-                "expected a kind of file: dockerfile, yaml, devcontainer or list, found \"json\""
+                "expected a kind of file: dockerfile, yaml, devcontainer, jenkins, bake or list, found \"json\""
                     .to_owned()
             )
         );

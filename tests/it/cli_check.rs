@@ -154,7 +154,7 @@ fn check_usage_errors() {
         &["check", "tags.txt", "../README.md"],
         2,
         "",
-        "imagetag check: ../README.md: not a Dockerfile, a YAML file, a devcontainer.json or a name list (*.txt) by its name (--kind dockerfile, yaml, devcontainer or list reads it as one)\n\
+        "imagetag check: ../README.md: not a Dockerfile, a YAML file, a devcontainer.json, a Jenkinsfile, a Bake file or a name list (*.txt) by its name (--kind dockerfile, yaml, devcontainer, jenkins, bake or list reads it as one)\n\
          checked 6 references in 1 file: 0 errors\n",
     );
     let out = run_in(&data(), &["check", "--format", "xml"]);

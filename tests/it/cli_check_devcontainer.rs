@@ -217,7 +217,7 @@ fn kind_flag() {
         &["check", "--no-config", "devcontainer.json"],
         2,
         "",
-        "imagetag check: devcontainer.json: not a Dockerfile, a YAML file, a devcontainer.json or a name list (*.txt) by its name (--kind dockerfile, yaml, devcontainer or list reads it as one)\n\
+        "imagetag check: devcontainer.json: not a Dockerfile, a YAML file, a devcontainer.json, a Jenkinsfile, a Bake file or a name list (*.txt) by its name (--kind dockerfile, yaml, devcontainer, jenkins, bake or list reads it as one)\n\
          checked 0 references in 0 files: 0 errors\n",
     );
     expect(
@@ -236,7 +236,7 @@ fn kind_flag() {
     let out = run_in(d, &["check", "--kind", "jsonc", "devcontainer.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains(
-        "expected a kind of file: dockerfile, yaml, devcontainer or list, found \"jsonc\""
+        "expected a kind of file: dockerfile, yaml, devcontainer, jenkins, bake or list, found \"jsonc\""
     ));
 }
 

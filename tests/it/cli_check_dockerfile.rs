@@ -120,7 +120,7 @@ fn names() {
         &["check", "names/Dockerfile.md"],
         2,
         "",
-        "imagetag check: names/Dockerfile.md: not a Dockerfile, a YAML file, a devcontainer.json or a name list (*.txt) by its name (--kind dockerfile, yaml, devcontainer or list reads it as one)\n\
+        "imagetag check: names/Dockerfile.md: not a Dockerfile, a YAML file, a devcontainer.json, a Jenkinsfile, a Bake file or a name list (*.txt) by its name (--kind dockerfile, yaml, devcontainer, jenkins, bake or list reads it as one)\n\
          checked 0 references in 0 files: 0 errors\n",
     );
     expect(
@@ -142,7 +142,7 @@ fn names() {
     let out = run_in(&data(), &["check", "--kind", "xml", "names/images.conf"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains(
-        "expected a kind of file: dockerfile, yaml, devcontainer or list, found \"xml\""
+        "expected a kind of file: dockerfile, yaml, devcontainer, jenkins, bake or list, found \"xml\""
     ));
 }
 

@@ -20,7 +20,11 @@ use crate::sarif;
 /// `image:` value in `*.yml`/`*.yaml` (Kubernetes, Compose, VESSL run files,
 /// CI workflows), the top-level `"image"` of `.devcontainer/devcontainer.json`,
 /// `.devcontainer/<name>/devcontainer.json` and `.devcontainer.json` (JSON
-/// with comments; `features` are not images), and, when named explicitly,
+/// with comments; `features` are not images), the `docker` agents,
+/// `docker.image(...)` and `docker.build(...)` of Jenkins pipelines
+/// (`Jenkinsfile`, `Jenkinsfile.*`, `*.jenkinsfile`), each target's `tags`,
+/// `docker-image://` contexts and `*IMAGE` args in Bake files
+/// (`docker-bake.hcl`, `docker-bake.*.hcl`, `docker-bake.json`), and, when named explicitly,
 /// name lists (`*.txt`, one name a line). Each name is read as a name of its scheme. References that use
 /// variables without a default are skipped (a note), binary files too.
 /// Symbolic links are not followed while walking, and only regular files

@@ -71,8 +71,9 @@ pub fn items(paths: &[PathBuf], kind: Option<FileKind>) -> impl Iterator<Item = 
                             explicit: true,
                         },
                         None => Item::Fatal(format!(
-                            "{}: not a Dockerfile, a YAML file, a devcontainer.json or a name list (*.txt) \
-                         by its name (--kind dockerfile, yaml, devcontainer or list reads it as one)",
+                            "{}: not a Dockerfile, a YAML file, a devcontainer.json, a Jenkinsfile, a Bake file or a \
+                         name list (*.txt) by its name (--kind dockerfile, yaml, devcontainer, jenkins, bake \
+                         or list reads it as one)",
                             root.display()
                         )),
                     },
@@ -107,7 +108,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
 #[derive(clap::Args, Debug, Clone, Copy)]
 pub struct ReadArgs {
     /// Read each file named on the command line as this kind of file,
-    /// whatever its name: dockerfile, yaml, devcontainer or list. Directories are still
+    /// whatever its name: dockerfile, yaml, devcontainer, jenkins, bake or list. Directories are still
     /// walked by file name.
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub kind: Option<FileKind>,

@@ -19,7 +19,7 @@ use crate::source::RegistryArgs;
 /// Pin every standard alias to its revision, in place.
 ///
 /// Finds image references as `imagetag check` does (Dockerfiles, YAML
-/// files, devcontainer.json, and name lists named explicitly) and rewrites each alias that
+/// files, devcontainer.json, Jenkinsfiles, Bake files, and name lists named explicitly) and rewrites each alias that
 /// resolves to a revision (`quay.io/vessl-ai/torch:2.3.0-cuda12.4` ->
 /// `...:2.3.0-cuda12.4-r10`), replacing only the reference's bytes: comments
 /// and formatting are kept. The tags come from the registry itself, or from
