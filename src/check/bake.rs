@@ -34,7 +34,7 @@
 //! tokens, then one pass over the tokens, with nesting bounded by
 //! [`DEPTH_MAX`]: time linear in the size of the file.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -140,10 +140,10 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
             }]
         }
     };
-    shared_tags(&mut out);
     out.sort_by_key(|h| h.span.start);
     let mut lines = Lines::new(text);
-    out.into_iter()
+    let mut found: Vec<Found> = out
+        .into_iter()
         .map(|h| {
             let (line, column) = lines.line_col(h.span.start);
             Found {
@@ -156,7 +156,9 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
                 tag_span: h.tag_span,
             }
         })
-        .collect()
+        .collect();
+    super::shared_tags(&mut found);
+    found
 }
 
 /// A reference found, before its line and column.
@@ -1025,34 +1027,6 @@ fn file_range(pieces: &[Piece], r: Range<usize>) -> Option<Range<usize>> {
         (v.start <= r.start && r.end <= v.end)
             .then(|| f.start + (r.start - v.start)..f.start + (r.end - v.start))
     })
-}
-
-/// Keeps a `tag_span` only where every reference whose tag comes from the
-/// same bytes reads the same: rewriting it for one must not change what
-/// another names.
-fn shared_tags(found: &mut [Hit]) {
-    let mut by_span: HashMap<(usize, usize), Option<&str>> = HashMap::new();
-    for f in found.iter() {
-        if let Some(t) = &f.tag_span {
-            let e = by_span.entry((t.start, t.end)).or_insert(Some(&f.text));
-            if *e != Some(f.text.as_str()) {
-                *e = None;
-            }
-        }
-    }
-    let conflicting: HashSet<(usize, usize)> = by_span
-        .into_iter()
-        .filter(|(_, t)| t.is_none())
-        .map(|(k, _)| k)
-        .collect();
-    for f in found.iter_mut() {
-        if f.tag_span
-            .as_ref()
-            .is_some_and(|t| conflicting.contains(&(t.start, t.end)))
-        {
-            f.tag_span = None;
-        }
-    }
 }
 
 #[cfg(test)]

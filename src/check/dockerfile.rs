@@ -665,7 +665,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
         });
     }
     instructions(text, escape, |ins, words| instruction(&mut st, ins, words));
-    shared_tags(&mut st.out);
+    super::shared_tags(&mut st.out);
     st.out
 }
 
@@ -912,37 +912,6 @@ fn tag_range(text: &str) -> Option<Range<usize>> {
     let slash = name.rfind('/').map_or(0, |i| i + 1);
     let colon = slash + name[slash..].rfind(':')?;
     (colon + 1 < name.len()).then_some(colon + 1..name.len())
-}
-
-/// Keeps a `tag_span` only where every reference whose tag comes from the
-/// same bytes reads the same: rewriting it for one must not change what
-/// another names.
-fn shared_tags(found: &mut [Found]) {
-    let mut by_span: HashMap<(usize, usize), Option<&str>> = HashMap::new();
-    for f in found.iter() {
-        if let Some(t) = &f.tag_span {
-            let e = by_span.entry((t.start, t.end)).or_insert(Some(&f.text));
-            if *e != Some(f.text.as_str()) {
-                *e = None;
-            }
-        }
-    }
-    let conflicting: HashSet<(usize, usize)> = by_span
-        .into_iter()
-        .filter(|(_, t)| t.is_none())
-        .map(|(k, _)| k)
-        .collect();
-    if conflicting.is_empty() {
-        return;
-    }
-    for f in found.iter_mut() {
-        if f.tag_span
-            .as_ref()
-            .is_some_and(|t| conflicting.contains(&(t.start, t.end)))
-        {
-            f.tag_span = None;
-        }
-    }
 }
 
 /// `v` without one pair of surrounding quotes.

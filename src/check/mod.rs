@@ -770,6 +770,38 @@ pub(crate) fn assert_positions(found: &[Found], text: &str) {
     assert!(next.next().is_none(), "a span starts inside a character");
 }
 
+/// Keeps a `tag_span` only where every reference whose tag comes from the
+/// same bytes reads the same: rewriting it for one must not change what
+/// another names.
+pub(crate) fn shared_tags(found: &mut [Found]) {
+    let mut by_span: std::collections::HashMap<(usize, usize), Option<&str>> =
+        std::collections::HashMap::new();
+    for f in found.iter() {
+        if let Some(t) = &f.tag_span {
+            let e = by_span.entry((t.start, t.end)).or_insert(Some(&f.text));
+            if *e != Some(f.text.as_str()) {
+                *e = None;
+            }
+        }
+    }
+    let conflicting: std::collections::HashSet<(usize, usize)> = by_span
+        .into_iter()
+        .filter(|(_, t)| t.is_none())
+        .map(|(k, _)| k)
+        .collect();
+    if conflicting.is_empty() {
+        return;
+    }
+    for f in found.iter_mut() {
+        if f.tag_span
+            .as_ref()
+            .is_some_and(|t| conflicting.contains(&(t.start, t.end)))
+        {
+            f.tag_span = None;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
