@@ -137,6 +137,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
                 text: String::new(),
                 kind: Kind::Skipped(why),
                 tag_span: None,
+                output: false,
             }]
         }
     };
@@ -154,6 +155,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
                 text: h.text,
                 kind: h.kind,
                 tag_span: h.tag_span,
+                output: h.output,
             }
         })
         .collect();
@@ -168,6 +170,8 @@ struct Hit {
     text: String,
     kind: Kind,
     tag_span: Option<Range<usize>>,
+    /// A name the target builds (`tags`): [`Found::output`].
+    output: bool,
 }
 
 /// The blocks of the file: an HCL body, or the JSON form turned into the
@@ -790,6 +794,7 @@ impl<'a> Finder<'a> {
                 "{what} written as an HCL expression ({shown}): not filled in here"
             )),
             tag_span: None,
+            output: false,
         });
     }
 
@@ -818,6 +823,7 @@ impl<'a> Finder<'a> {
                         text: raw.to_owned(),
                         kind: Kind::Skipped(format!("{raw:?} {why}")),
                         tag_span: None,
+                        output: false,
                     });
                 }
                 return;
@@ -873,6 +879,7 @@ impl<'a> Finder<'a> {
             text: value,
             kind,
             tag_span,
+            output: sure,
         });
     }
 

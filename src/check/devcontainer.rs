@@ -86,6 +86,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
             text,
             kind,
             tag_span: None,
+            output: false,
         }
     };
     let value = match scan(text) {

@@ -662,6 +662,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
             text: word.to_owned(),
             kind,
             tag_span: None,
+            output: false,
         });
     }
     instructions(text, escape, |ins, words| instruction(&mut st, ins, words));
@@ -897,6 +898,7 @@ fn reference(st: &mut State<'_>, ins: &Logical, range: Range<usize>, in_stage: b
         text,
         kind,
         tag_span,
+        output: false,
     });
 }
 

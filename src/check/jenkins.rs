@@ -83,6 +83,16 @@ enum Tok {
     Punct(u8),
 }
 
+/// A string that names an image: the bytes between its quotes, whether it
+/// holds an escape or interpolates, and whether it names what
+/// `docker.build` makes ([`Found::output`]).
+struct Hit {
+    span: Range<usize>,
+    escaped: bool,
+    interpolated: bool,
+    built: bool,
+}
+
 /// Why the text cannot be read: what was expected at byte `at`.
 #[derive(Debug)]
 struct SyntaxError {
@@ -103,7 +113,7 @@ enum Block {
 /// `path`).
 pub fn find(path: &Path, text: &str) -> Vec<Found> {
     let mut lines = Lines::new(text);
-    let mut at = |span: Range<usize>, value: String, kind: Kind| {
+    let mut at = |span: Range<usize>, value: String, kind: Kind, output: bool| {
         let (line, column) = lines.line_col(span.start);
         Found {
             file: path.to_path_buf(),
@@ -113,14 +123,15 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
             text: value,
             kind,
             tag_span: None,
+            output,
         }
     };
     match scan(text) {
         Ok(hits) => hits
             .into_iter()
-            .map(|(span, escaped, interpolated)| {
-                let (value, kind) = classify(&text[span.clone()], escaped, interpolated);
-                at(span, value, kind)
+            .map(|h| {
+                let (value, kind) = classify(&text[h.span.clone()], h.escaped, h.interpolated);
+                at(h.span, value, kind, h.built)
             })
             .collect(),
         Err(e) => {
@@ -128,7 +139,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
                 "not a pipeline the scanner can read ({}): nothing read",
                 describe(text, e.at, e.expected)
             );
-            vec![at(e.at..e.at, String::new(), Kind::Skipped(why))]
+            vec![at(e.at..e.at, String::new(), Kind::Skipped(why), false)]
         }
     }
 }
@@ -189,7 +200,7 @@ fn unescape(raw: &str) -> String {
 
 /// The strings of `text` that name images: their spans (between the
 /// quotes), whether they hold escapes and whether they interpolate.
-fn scan(text: &str) -> Result<Vec<(Range<usize>, bool, bool)>, SyntaxError> {
+fn scan(text: &str) -> Result<Vec<Hit>, SyntaxError> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
@@ -239,7 +250,14 @@ fn scan(text: &str) -> Result<Vec<(Range<usize>, bool, bool)>, SyntaxError> {
                     && punct(&recent[1], b'.')
                     && word(&recent[0], b"docker");
                 if image_arg || docker_arg || call {
-                    out.push((span.clone(), *escaped, *interpolated));
+                    // `docker.build('x')` names what it builds.
+                    let built = call && word(&recent[2], b"build");
+                    out.push(Hit {
+                        span: span.clone(),
+                        escaped: *escaped,
+                        interpolated: *interpolated,
+                        built,
+                    });
                 }
             }
             _ => {}

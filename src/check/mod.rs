@@ -84,6 +84,14 @@ pub struct Found {
     /// in one place (an `ARG` default that a `FROM` uses, a Helm `tag:`
     /// value beside its `repository:`). `pin` rewrites a moving tag there.
     pub tag_span: Option<Range<usize>>,
+    /// Whether the reference names an image a build makes rather than one
+    /// it pulls: a Bake target's `tags`, Jenkins' `docker.build('x')`,
+    /// Compose's `image:` beside `build:`. [`Policy::deny_alias`] and
+    /// [`Policy::require_digest`] do not apply to it (the tag a build
+    /// pushes may move by design, and it has no digest before it is pushed),
+    /// and `imagetag pin` leaves it as written (rewriting it would rename
+    /// what the build makes). It is still checked as a name.
+    pub output: bool,
 }
 
 /// What a [`Found`] is.
@@ -431,6 +439,7 @@ fn found(path: &Path, line: usize, column: usize, at: usize, text: &str) -> Foun
         text: text.to_owned(),
         kind,
         tag_span: None,
+        output: false,
     }
 }
 
@@ -700,6 +709,9 @@ impl Policy {
         };
         let mut out = Vec::new();
         let r = image.reference();
+        if found.output {
+            return out;
+        }
         if self.deny_alias {
             if r.tag().is_none() && r.digest().is_none() {
                 out.push(finding(

@@ -181,6 +181,7 @@ fn find_at(path: &Path, text: &str, nesting: usize) -> Vec<Found> {
         text: note,
         kind,
         tag_span: None,
+        output: false,
     });
     out
 }
@@ -219,6 +220,7 @@ fn broken(path: &Path, error: &Error) -> Found {
         text: String::new(),
         kind: Kind::Broken(format!("invalid YAML: {}", error.info)),
         tag_span: None,
+        output: false,
     }
 }
 

@@ -30,6 +30,7 @@ mod cli_check;
 mod cli_check_devcontainer;
 mod cli_check_dockerfile;
 mod cli_check_jenkins_bake;
+mod cli_check_outputs;
 mod cli_check_real10;
 mod cli_check_real5;
 mod cli_check_real6;

@@ -260,7 +260,10 @@ fn pin(
     digest: bool,
     scheme: Option<Scheme>,
 ) -> Result<Option<Plan>, Outcome> {
-    if !matches!(found.kind, Kind::Image | Kind::Expanded) {
+    // A name a build makes (a Bake target's tag, `docker.build`, a Compose
+    // service's `image:` beside `build:`) is not rewritten: that would
+    // rename what the build makes.
+    if !matches!(found.kind, Kind::Image | Kind::Expanded) || found.output {
         return Ok(None);
     }
     let Ok(image) = input::image(&found.text, scheme) else {

@@ -53,6 +53,9 @@ pub(crate) struct Finder<'a> {
     cloudbuild: bool,
     /// The file is in a `.circleci` directory.
     circleci: bool,
+    /// Reading the `image:` of a Compose service that builds it: what is
+    /// found names the build's output ([`Found::output`]).
+    building: bool,
     nesting: usize,
 }
 
@@ -73,6 +76,7 @@ impl<'a> Finder<'a> {
             gitlab,
             cloudbuild,
             circleci: path.components().any(|c| c.as_os_str() == ".circleci"),
+            building: false,
             nesting,
         };
         let mut stack: Vec<&'a Node> = docs.iter().collect();
@@ -292,6 +296,18 @@ impl<'a> Finder<'a> {
                             }
                         }
                     }
+                }
+            }
+        }
+        // A Compose service that builds its image: `image:` is the name
+        // the build gives it, not one pulled.
+        if parent == Some("services") && find(entries, "build").is_some() {
+            if let Some(i) = find(entries, "image") {
+                if let Some(s) = value(entries, i) {
+                    self.building = true;
+                    self.image(s);
+                    self.building = false;
+                    used[i] = true;
                 }
             }
         }
@@ -599,6 +615,7 @@ impl<'a> Finder<'a> {
             text,
             kind,
             tag_span,
+            output: self.building,
         });
     }
 
