@@ -86,7 +86,8 @@ pub struct Found {
     pub tag_span: Option<Range<usize>>,
     /// Whether the reference names an image a build makes rather than one
     /// it pulls: a Bake target's `tags`, Jenkins' `docker.build('x')`,
-    /// Compose's `image:` beside `build:`. [`Policy::deny_alias`] and
+    /// Compose's `image:` beside `build:` and `pull_policy: build` (or
+    /// `never`). [`Policy::deny_alias`] and
     /// [`Policy::require_digest`] do not apply to it (the tag a build
     /// pushes may move by design, and it has no digest before it is pushed),
     /// and `imagetag pin` leaves it as written (rewriting it would rename

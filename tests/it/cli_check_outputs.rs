@@ -1,5 +1,6 @@
-//! Names a build makes (a Compose service's `image:` beside `build:`, a
-//! Bake target's `tags`, Jenkins' `docker.build('x')`) are checked as
+//! Names a build makes (a Compose service's `image:` beside `build:` and
+//! `pull_policy: build`, a Bake target's `tags`, Jenkins'
+//! `docker.build('x')`) are checked as
 //! names, but `--deny-alias` and `--require-digest` do not apply to them,
 //! and `imagetag pin` leaves them as written: the tag a build pushes may
 //! move by design (`app:latest`), it has no digest before it is pushed,
@@ -15,14 +16,17 @@ use std::fs;
 use support::TempDir;
 use util::expect_in as expect;
 
-/// A Compose file that builds one service and pulls another, a Bake file
+/// A Compose file that builds one service, pulls another, and builds a
+/// third only when pulling fails (no pull policy: a name it pulls), a Bake file
 /// that tags its output `latest` over a moving base context, and a
 /// Jenkinsfile that builds `acme/app:latest` inside `node:latest`.
 fn tree(dir: &std::path::Path) {
     let files = [
         (
             "compose.yaml",
-            "services:\n  app:\n    build: .\n    image: acme/app:latest\n  db:\n    image: postgres:latest\n",
+            "services:\n  app:\n    build: .\n    pull_policy: build\n    image: acme/app:latest\n  \
+             db:\n    image: postgres:latest\n  \
+             ui:\n    build: ./ui\n    image: acme/ui:latest\n",
         ),
         (
             "docker-bake.hcl",
@@ -49,7 +53,7 @@ fn policies_apply_to_what_a_build_pulls_not_to_what_it_makes() {
         &["check", "--no-config"],
         1,
         "docker-bake.hcl:2:31: error: invalid reference \"Acme/App:1\": repository path must be lowercase at byte 5 (\"App\")\n",
-        "checked 7 references in 3 files: 1 error\n",
+        "checked 8 references in 3 files: 1 error\n",
     );
     expect(
         d,
@@ -57,12 +61,14 @@ fn policies_apply_to_what_a_build_pulls_not_to_what_it_makes() {
         1,
         "Jenkinsfile:2:17: error: \"node:latest\" is an alias: pin it to a revision\n\
          Jenkinsfile:2:17: error: \"node:latest\" has no digest: pin it with imagetag pin --digest\n\
-         compose.yaml:6:12: error: \"postgres:latest\" is an alias: pin it to a revision\n\
-         compose.yaml:6:12: error: \"postgres:latest\" has no digest: pin it with imagetag pin --digest\n\
+         compose.yaml:7:12: error: \"postgres:latest\" is an alias: pin it to a revision\n\
+         compose.yaml:7:12: error: \"postgres:latest\" has no digest: pin it with imagetag pin --digest\n\
+         compose.yaml:10:12: error: \"acme/ui:latest\" is an alias: pin it to a revision\n\
+         compose.yaml:10:12: error: \"acme/ui:latest\" has no digest: pin it with imagetag pin --digest\n\
          docker-bake.hcl:2:31: error: invalid reference \"Acme/App:1\": repository path must be lowercase at byte 5 (\"App\")\n\
          docker-bake.hcl:3:39: error: \"python:latest\" is an alias: pin it to a revision\n\
          docker-bake.hcl:3:39: error: \"python:latest\" has no digest: pin it with imagetag pin --digest\n",
-        "checked 7 references in 3 files: 7 errors\n",
+        "checked 8 references in 3 files: 9 errors\n",
     );
 }
 
@@ -72,7 +78,7 @@ fn policies_apply_to_what_a_build_pulls_not_to_what_it_makes() {
 fn pin_leaves_a_built_name_as_written() {
     let t = TempDir::new("outputs-pin");
     let d = t.path();
-    let before = "services:\n  trainer:\n    build: ./trainer\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4\n  \
+    let before = "services:\n  trainer:\n    build: ./trainer\n    pull_policy: build\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4\n  \
                   eval:\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4\n";
     fs::write(d.join("compose.yaml"), before).unwrap();
     fs::write(
@@ -90,7 +96,7 @@ fn pin_leaves_a_built_name_as_written() {
     let after = fs::read_to_string(d.join("compose.yaml")).unwrap();
     assert_eq!(
         after,
-        "services:\n  trainer:\n    build: ./trainer\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4\n  \
+        "services:\n  trainer:\n    build: ./trainer\n    pull_policy: build\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4\n  \
          eval:\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10\n"
     );
 }

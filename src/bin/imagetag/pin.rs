@@ -261,8 +261,8 @@ fn pin(
     scheme: Option<Scheme>,
 ) -> Result<Option<Plan>, Outcome> {
     // A name a build makes (a Bake target's tag, `docker.build`, a Compose
-    // service's `image:` beside `build:`) is not rewritten: that would
-    // rename what the build makes.
+    // service's `image:` built, never pulled) is not rewritten: that would
+    // rename what the build makes (see `Found::output`).
     if !matches!(found.kind, Kind::Image | Kind::Expanded) || found.output {
         return Ok(None);
     }

@@ -299,9 +299,14 @@ impl<'a> Finder<'a> {
                 }
             }
         }
-        // A Compose service that builds its image: `image:` is the name
-        // the build gives it, not one pulled.
-        if parent == Some("services") && find(entries, "build").is_some() {
+        // A Compose service that builds its image and never pulls it
+        // (`pull_policy: build` or `never`): `image:` is the name the build
+        // gives it. Without a pull policy Compose pulls the image first and
+        // builds only when that fails: a name it pulls.
+        let never_pulled = find(entries, "pull_policy")
+            .and_then(|i| value(entries, i))
+            .is_some_and(|p| matches!(p.value.as_str(), "build" | "never"));
+        if parent == Some("services") && find(entries, "build").is_some() && never_pulled {
             if let Some(i) = find(entries, "image") {
                 if let Some(s) = value(entries, i) {
                     self.building = true;
