@@ -77,7 +77,9 @@ enum Tok {
         escaped: bool,
         interpolated: bool,
     },
-    /// Any other string (triple-quoted, slashy), a number.
+    /// A triple-quoted string: the bytes between its quotes and its quote.
+    Triple { span: Range<usize>, quote: u8 },
+    /// Any other string (slashy, dollar-slashy), a number.
     Other,
     /// One byte of punctuation.
     Punct(u8),
@@ -96,6 +98,7 @@ struct SyntaxError {
 enum Block {
     Agent,
     Docker,
+    Kubernetes,
     Other,
 }
 
@@ -151,7 +154,11 @@ fn classify(raw: &str, escaped: bool, interpolated: bool) -> (String, Kind) {
     } else {
         raw.to_owned()
     };
-    let kind = if interpolated {
+    // A `$` in a single-quoted name is no image either: the Docker Pipeline
+    // plugin runs `docker pull` / `docker run` with the name in a shell
+    // command, which fills in `$DOCKER_REGISTRY` (an error would be a false
+    // alarm).
+    let kind = if interpolated || value.contains('$') {
         Kind::Skipped(format!("{value:?} uses variables"))
     } else if value.is_empty() {
         Kind::Skipped("an empty name".to_owned())
@@ -207,6 +214,7 @@ fn scan(text: &str) -> Result<Vec<(Range<usize>, bool, bool)>, SyntaxError> {
                 let block = match &recent[3] {
                     Some(Tok::Ident(r)) if &b[r.clone()] == b"agent" => Block::Agent,
                     Some(Tok::Ident(r)) if &b[r.clone()] == b"docker" => Block::Docker,
+                    Some(Tok::Ident(r)) if &b[r.clone()] == b"kubernetes" => Block::Kubernetes,
                     _ => Block::Other,
                 };
                 blocks.push(block);
@@ -242,6 +250,16 @@ fn scan(text: &str) -> Result<Vec<(Range<usize>, bool, bool)>, SyntaxError> {
                     out.push((span.clone(), *escaped, *interpolated));
                 }
             }
+            // The pod of a `kubernetes` agent (`yaml '''...'''`) or of a
+            // scripted `podTemplate(yaml: '''...''')`: its containers' images.
+            Tok::Triple { span, .. } => {
+                let word = |t: &Option<Tok>, w: &[u8]| matches!(t, Some(Tok::Ident(r)) if &b[r.clone()] == w);
+                let pod = (word(&recent[3], b"yaml") && blocks.last() == Some(&Block::Kubernetes))
+                    || (recent[3] == Some(Tok::Punct(b':')) && word(&recent[2], b"yaml"));
+                if pod {
+                    pod_images(text, span.clone(), &mut out);
+                }
+            }
             _ => {}
         }
         recent.rotate_left(1);
@@ -254,6 +272,36 @@ fn scan(text: &str) -> Result<Vec<(Range<usize>, bool, bool)>, SyntaxError> {
         });
     }
     Ok(out)
+}
+
+/// The `image:` values of the pod YAML `text[body]` (a triple-quoted
+/// string): their spans, whether they hold a `\` escape,
+/// and whether they hold a `$` (Groovy fills in a `"""` string, and a `$`
+/// left in a `'''` one is no image either: both are notes).
+fn pod_images(text: &str, body: Range<usize>, out: &mut Vec<(Range<usize>, bool, bool)>) {
+    let mut start = body.start;
+    for line in text[body.clone()].split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let lead = content.len() - content.trim_start().len();
+        let rest = content[lead..].strip_prefix("- ").map_or(&content[lead..], str::trim_start);
+        let Some(value) = rest.strip_prefix("image:") else {
+            continue;
+        };
+        // The value: up to a ` #` comment, without its blanks and quotes.
+        let value = value.split(" #").next().unwrap_or("").trim();
+        let value = match value.as_bytes() {
+            [q @ (b'"' | b'\''), .., e] if q == e && value.len() >= 2 => &value[1..value.len() - 1],
+            _ => value,
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let offset = value.as_ptr() as usize - content.as_ptr() as usize;
+        let from = at + offset;
+        out.push((from..from + value.len(), value.contains('\\'), value.contains('$')));
+    }
 }
 
 /// The byte where the line holding `i` ends (its `\n`, or the end).
@@ -288,7 +336,11 @@ fn token(b: &[u8], mut i: usize, prev: Option<&Tok>) -> Result<Option<(Tok, usiz
                     let body = i + 3;
                     let close = find_close(b, body, &[c, c, c])
                         .ok_or_else(|| err(i, "three quotes to close the string"))?;
-                    return Ok(Some((Tok::Other, close + 3)));
+                    let tok = Tok::Triple {
+                        span: body..close,
+                        quote: c,
+                    };
+                    return Ok(Some((tok, close + 3)));
                 }
                 let (end, escaped, interpolated) = quoted(b, i, c)?;
                 let tok = Tok::Str {
@@ -358,7 +410,7 @@ fn slashy_may_start(prev: Option<&Tok>) -> bool {
     match prev {
         None => true,
         Some(Tok::Punct(c)) => !matches!(c, b')' | b']' | b'}'),
-        Some(Tok::Ident(_) | Tok::Str { .. } | Tok::Other) => false,
+        Some(Tok::Ident(_) | Tok::Str { .. } | Tok::Triple { .. } | Tok::Other) => false,
     }
 }
 
