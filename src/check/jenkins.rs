@@ -13,8 +13,12 @@
 //! - `docker.build('x')`, the image that step builds (its name is an image
 //!   name too, and is read as one).
 //!
-//! Nothing else is an image: `kubernetes { ... }` and `dockerfile { ... }`
-//! agents name no image (a pod template, a Dockerfile read where it is),
+//! - each `image:` of the pod YAML of a `kubernetes { yaml '''...''' }`
+//!   agent (or of a scripted `podTemplate(yaml: '''...''')`): the pod's
+//!   containers, read line by line (`image: x`, `- image: "x"`).
+//!
+//! Nothing else is an image: a `kubernetes` agent's `yamlFile` and
+//! `dockerfile { ... }` agents name no image (a file read where it is),
 //! `docker.withRegistry('https://...')` names a registry, and the bodies of
 //! steps (`sh 'docker run x'`, `sh '''...'''`) are commands, not references.
 //!
@@ -28,7 +32,10 @@
 //!   variables"), as other templates are;
 //! - a string written with escapes (`\'`, `\$`) is checked as it reads,
 //!   never rewritten ([`Kind::Expanded`]);
-//! - triple-quoted strings (`'''...'''`, `"""..."""`), slashy strings
+//! - a `$` in a single-quoted name is a note too: the Docker Pipeline
+//!   plugin passes the name to `docker` in a shell command, which fills in
+//!   `'$DOCKER_REGISTRY/app'`;
+//! - triple-quoted strings other than a pod's YAML (`sh '''...'''`), slashy strings
 //!   (`/.../`) and dollar-slashy strings (`$/.../$`) are skipped whole, and
 //!   so are `//` and `/* */` comments (and a first line `#!...`).
 //!
@@ -285,7 +292,9 @@ fn pod_images(text: &str, body: Range<usize>, out: &mut Vec<(Range<usize>, bool,
         start += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
         let lead = content.len() - content.trim_start().len();
-        let rest = content[lead..].strip_prefix("- ").map_or(&content[lead..], str::trim_start);
+        let rest = content[lead..]
+            .strip_prefix("- ")
+            .map_or(&content[lead..], str::trim_start);
         let Some(value) = rest.strip_prefix("image:") else {
             continue;
         };
@@ -295,12 +304,18 @@ fn pod_images(text: &str, body: Range<usize>, out: &mut Vec<(Range<usize>, bool,
             [q @ (b'"' | b'\''), .., e] if q == e && value.len() >= 2 => &value[1..value.len() - 1],
             _ => value,
         };
-        if value.is_empty() {
+        // Nothing, or a YAML construct (`|`, `>-`, an anchor, an alias, a
+        // tag, a flow map or list): no name written here.
+        if value.is_empty() || value.starts_with(['|', '>', '&', '*', '!', '{', '[']) {
             continue;
         }
         let offset = value.as_ptr() as usize - content.as_ptr() as usize;
         let from = at + offset;
-        out.push((from..from + value.len(), value.contains('\\'), value.contains('$')));
+        out.push((
+            from..from + value.len(),
+            value.contains('\\'),
+            value.contains('$'),
+        ));
     }
 }
 
