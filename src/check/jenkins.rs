@@ -32,7 +32,8 @@
 //!   variables"), as other templates are;
 //! - a string written with escapes (`\'`, `\$`) is checked as it reads,
 //!   never rewritten ([`Kind::Expanded`]);
-//! - a `$` in a single-quoted name is a note too: the Docker Pipeline
+//! - a shell variable (`$NAME`, `${NAME}`) in a single-quoted name is a
+//!   note too: the Docker Pipeline
 //!   plugin passes the name to `docker` in a shell command, which fills in
 //!   `'$DOCKER_REGISTRY/app'`;
 //! - triple-quoted strings other than a pod's YAML (`sh '''...'''`), slashy strings
@@ -165,7 +166,7 @@ fn classify(raw: &str, escaped: bool, interpolated: bool) -> (String, Kind) {
     // plugin runs `docker pull` / `docker run` with the name in a shell
     // command, which fills in `$DOCKER_REGISTRY` (an error would be a false
     // alarm).
-    let kind = if interpolated || value.contains('$') {
+    let kind = if interpolated || shell_variable(&value) {
         Kind::Skipped(format!("{value:?} uses variables"))
     } else if value.is_empty() {
         Kind::Skipped("an empty name".to_owned())
@@ -177,6 +178,27 @@ fn classify(raw: &str, escaped: bool, interpolated: bool) -> (String, Kind) {
         Kind::Image
     };
     (value, kind)
+}
+
+/// Whether `value` holds a shell variable (`$NAME`, `${NAME}`), which the
+/// shell that runs `docker` fills in even in a single-quoted Groovy name;
+/// `${env.X}` is no shell variable (Groovy would have to fill it in).
+fn shell_variable(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        if c != b'$' {
+            return false;
+        }
+        let rest = &b[i + 1..];
+        let rest = rest.strip_prefix(b"{").unwrap_or(rest);
+        let name = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        name > 0
+            && !rest[0].is_ascii_digit()
+            && (b.get(i + 1) != Some(&b'{') || rest.get(name) == Some(&b'}'))
+    })
 }
 
 /// A Groovy string's text with its escapes read.
@@ -548,8 +570,8 @@ mod tests {
 
     #[test]
     fn not_images() {
-        let text = "// image 'a:1'\n/* docker.image('b:2') */\npipeline { agent { kubernetes { yaml '''\n\
-                    image: c:3\n''' } }\n stages { stage('s') { agent { dockerfile { filename 'Dockerfile' } }\n\
+        let text = "// image 'a:1'\n/* docker.image('b:2') */\npipeline { agent { kubernetes { yamlFile 'pod.yaml' } }\n\
+                    options { sh '''image: c:3''' }\n stages { stage('s') { agent { dockerfile { filename 'Dockerfile' } }\n\
                     steps { sh \"docker pull d:4\"; image 'e:5' } } } }\n";
         assert_eq!(kinds(text), []);
     }
