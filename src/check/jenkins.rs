@@ -13,8 +13,12 @@
 //! - `docker.build('x')`, the image that step builds (its name is an image
 //!   name too, and is read as one).
 //!
-//! Nothing else is an image: `kubernetes { ... }` and `dockerfile { ... }`
-//! agents name no image (a pod template, a Dockerfile read where it is),
+//! - each `image:` of the pod YAML of a `kubernetes { yaml '''...''' }`
+//!   agent (or of a scripted `podTemplate(yaml: '''...''')`): the pod's
+//!   containers, read line by line (`image: x`, `- image: "x"`).
+//!
+//! Nothing else is an image: a `kubernetes` agent's `yamlFile` and
+//! `dockerfile { ... }` agents name no image (a file read where it is),
 //! `docker.withRegistry('https://...')` names a registry, and the bodies of
 //! steps (`sh 'docker run x'`, `sh '''...'''`) are commands, not references.
 //!
@@ -28,7 +32,11 @@
 //!   variables"), as other templates are;
 //! - a string written with escapes (`\'`, `\$`) is checked as it reads,
 //!   never rewritten ([`Kind::Expanded`]);
-//! - triple-quoted strings (`'''...'''`, `"""..."""`), slashy strings
+//! - a shell variable (`$NAME`, `${NAME}`) in a single-quoted name is a
+//!   note too: the Docker Pipeline
+//!   plugin passes the name to `docker` in a shell command, which fills in
+//!   `'$DOCKER_REGISTRY/app'`;
+//! - triple-quoted strings other than a pod's YAML (`sh '''...'''`), slashy strings
 //!   (`/.../`) and dollar-slashy strings (`$/.../$`) are skipped whole, and
 //!   so are `//` and `/* */` comments (and a first line `#!...`).
 //!
@@ -77,7 +85,9 @@ enum Tok {
         escaped: bool,
         interpolated: bool,
     },
-    /// Any other string (triple-quoted, slashy), a number.
+    /// A triple-quoted string: the bytes between its quotes and its quote.
+    Triple { span: Range<usize>, quote: u8 },
+    /// Any other string (slashy, dollar-slashy), a number.
     Other,
     /// One byte of punctuation.
     Punct(u8),
@@ -106,6 +116,7 @@ struct SyntaxError {
 enum Block {
     Agent,
     Docker,
+    Kubernetes,
     Other,
 }
 
@@ -162,7 +173,11 @@ fn classify(raw: &str, escaped: bool, interpolated: bool) -> (String, Kind) {
     } else {
         raw.to_owned()
     };
-    let kind = if interpolated {
+    // A `$` in a single-quoted name is no image either: the Docker Pipeline
+    // plugin runs `docker pull` / `docker run` with the name in a shell
+    // command, which fills in `$DOCKER_REGISTRY` (an error would be a false
+    // alarm).
+    let kind = if interpolated || shell_variable(&value) {
         Kind::Skipped(format!("{value:?} uses variables"))
     } else if value.is_empty() {
         Kind::Skipped("an empty name".to_owned())
@@ -174,6 +189,27 @@ fn classify(raw: &str, escaped: bool, interpolated: bool) -> (String, Kind) {
         Kind::Image
     };
     (value, kind)
+}
+
+/// Whether `value` holds a shell variable (`$NAME`, `${NAME}`), which the
+/// shell that runs `docker` fills in even in a single-quoted Groovy name;
+/// `${env.X}` is no shell variable (Groovy would have to fill it in).
+fn shell_variable(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        if c != b'$' {
+            return false;
+        }
+        let rest = &b[i + 1..];
+        let rest = rest.strip_prefix(b"{").unwrap_or(rest);
+        let name = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        name > 0
+            && !rest[0].is_ascii_digit()
+            && (b.get(i + 1) != Some(&b'{') || rest.get(name) == Some(&b'}'))
+    })
 }
 
 /// A Groovy string's text with its escapes read.
@@ -218,6 +254,7 @@ fn scan(text: &str) -> Result<Vec<Hit>, SyntaxError> {
                 let block = match &recent[3] {
                     Some(Tok::Ident(r)) if &b[r.clone()] == b"agent" => Block::Agent,
                     Some(Tok::Ident(r)) if &b[r.clone()] == b"docker" => Block::Docker,
+                    Some(Tok::Ident(r)) if &b[r.clone()] == b"kubernetes" => Block::Kubernetes,
                     _ => Block::Other,
                 };
                 blocks.push(block);
@@ -260,6 +297,16 @@ fn scan(text: &str) -> Result<Vec<Hit>, SyntaxError> {
                     });
                 }
             }
+            // The pod of a `kubernetes` agent (`yaml '''...'''`) or of a
+            // scripted `podTemplate(yaml: '''...''')`: its containers' images.
+            Tok::Triple { span, .. } => {
+                let word = |t: &Option<Tok>, w: &[u8]| matches!(t, Some(Tok::Ident(r)) if &b[r.clone()] == w);
+                let pod = (word(&recent[3], b"yaml") && blocks.last() == Some(&Block::Kubernetes))
+                    || (recent[3] == Some(Tok::Punct(b':')) && word(&recent[2], b"yaml"));
+                if pod {
+                    pod_images(text, span.clone(), &mut out);
+                }
+            }
             _ => {}
         }
         recent.rotate_left(1);
@@ -272,6 +319,44 @@ fn scan(text: &str) -> Result<Vec<Hit>, SyntaxError> {
         });
     }
     Ok(out)
+}
+
+/// The `image:` values of the pod YAML `text[body]` (a triple-quoted
+/// string): their spans, whether they hold a `\` escape,
+/// and whether they hold a `$` (Groovy fills in a `"""` string, and a `$`
+/// left in a `'''` one is no image either: both are notes).
+fn pod_images(text: &str, body: Range<usize>, out: &mut Vec<(Range<usize>, bool, bool)>) {
+    let mut start = body.start;
+    for line in text[body.clone()].split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let lead = content.len() - content.trim_start().len();
+        let rest = content[lead..]
+            .strip_prefix("- ")
+            .map_or(&content[lead..], str::trim_start);
+        let Some(value) = rest.strip_prefix("image:") else {
+            continue;
+        };
+        // The value: up to a ` #` comment, without its blanks and quotes.
+        let value = value.split(" #").next().unwrap_or("").trim();
+        let value = match value.as_bytes() {
+            [q @ (b'"' | b'\''), .., e] if q == e && value.len() >= 2 => &value[1..value.len() - 1],
+            _ => value,
+        };
+        // Nothing, or a YAML construct (`|`, `>-`, an anchor, an alias, a
+        // tag, a flow map or list): no name written here.
+        if value.is_empty() || value.starts_with(['|', '>', '&', '*', '!', '{', '[']) {
+            continue;
+        }
+        let offset = value.as_ptr() as usize - content.as_ptr() as usize;
+        let from = at + offset;
+        out.push((
+            from..from + value.len(),
+            value.contains('\\'),
+            value.contains('$'),
+        ));
+    }
 }
 
 /// The byte where the line holding `i` ends (its `\n`, or the end).
@@ -306,7 +391,11 @@ fn token(b: &[u8], mut i: usize, prev: Option<&Tok>) -> Result<Option<(Tok, usiz
                     let body = i + 3;
                     let close = find_close(b, body, &[c, c, c])
                         .ok_or_else(|| err(i, "three quotes to close the string"))?;
-                    return Ok(Some((Tok::Other, close + 3)));
+                    let tok = Tok::Triple {
+                        span: body..close,
+                        quote: c,
+                    };
+                    return Ok(Some((tok, close + 3)));
                 }
                 let (end, escaped, interpolated) = quoted(b, i, c)?;
                 let tok = Tok::Str {
@@ -376,7 +465,7 @@ fn slashy_may_start(prev: Option<&Tok>) -> bool {
     match prev {
         None => true,
         Some(Tok::Punct(c)) => !matches!(c, b')' | b']' | b'}'),
-        Some(Tok::Ident(_) | Tok::Str { .. } | Tok::Other) => false,
+        Some(Tok::Ident(_) | Tok::Str { .. } | Tok::Triple { .. } | Tok::Other) => false,
     }
 }
 
@@ -499,8 +588,8 @@ mod tests {
 
     #[test]
     fn not_images() {
-        let text = "// image 'a:1'\n/* docker.image('b:2') */\npipeline { agent { kubernetes { yaml '''\n\
-                    image: c:3\n''' } }\n stages { stage('s') { agent { dockerfile { filename 'Dockerfile' } }\n\
+        let text = "// image 'a:1'\n/* docker.image('b:2') */\npipeline { agent { kubernetes { yamlFile 'pod.yaml' } }\n\
+                    options { sh '''image: c:3''' }\n stages { stage('s') { agent { dockerfile { filename 'Dockerfile' } }\n\
                     steps { sh \"docker pull d:4\"; image 'e:5' } } } }\n";
         assert_eq!(kinds(text), []);
     }

@@ -330,6 +330,72 @@ fn jenkins_errors_and_notes() {
     );
 }
 
+/// A `$` in a single-quoted agent image: Groovy leaves it, but the Docker
+/// Pipeline plugin runs `docker pull` with the name in a shell command,
+/// which fills it in. A note, not an error (a false alarm before). From the
+/// held-out round's `gros-data-analysis` prediction `Jenkinsfile`
+/// (/work/realfiles11, find_string id 32275504639), shortened.
+#[test]
+fn jenkins_dollar_in_single_quotes_is_a_note() {
+    let t = TempDir::new("jenkins-dollar");
+    let d = t.path();
+    write_all(
+        d,
+        &[(
+            "Jenkinsfile",
+            "pipeline {\n    agent { label 'docker' }\n    stages {\n        stage('Collect') {\n            agent {\n                docker {\n                    image '$DOCKER_REGISTRY/gros-data-analysis-dashboard'\n                    reuseNode true\n                }\n            }\n        }\n        stage('Predict') {\n            agent {\n                docker {\n                    image 'tensorflow/tensorflow:1.12.0-py3'\n                    reuseNode true\n                }\n            }\n        }\n    }\n}\n",
+        )],
+    );
+    expect(
+        d,
+        &["check", "--no-config", "--list"],
+        0,
+        "Jenkinsfile:15:28 tensorflow/tensorflow:1.12.0-py3\n",
+        "Jenkinsfile:7:28: note: skipped: \"$DOCKER_REGISTRY/gros-data-analysis-dashboard\" uses variables\n\
+         checked 1 reference in 1 file: 0 errors, 1 reference skipped\n",
+    );
+}
+
+/// A `kubernetes` agent's pod YAML (`yaml """..."""`) and a scripted
+/// `podTemplate(yaml: '''...''')` name their containers' images: each
+/// `image:` is read at its line and column (quoted or not, a `- image:`
+/// item too), an interpolated one is a note, an invalid one an error; a
+/// `yamlFile` names a file, an `sh '''...'''` body holds commands, and a
+/// folded `image: >-` is YAML this reader leaves (no false error): not read. They were missed before. From ihsanul14/JenkinsTest `Jenkinsfile`
+/// (its kubernetes-agent version, in /work/realfiles11), shortened, with
+/// the search corpus' agent whose jnlp image is
+/// `"${params.JENKINS_AGENT_IMAGE}"`.
+#[test]
+fn jenkins_kubernetes_pod_yaml() {
+    let t = TempDir::new("jenkins-k8s");
+    let d = t.path();
+    write_all(
+        d,
+        &[
+            (
+                "Jenkinsfile",
+                "pipeline {\n  agent {\n    kubernetes {\n      label 'jnlp-slave'\n      defaultContainer 'jnlp'\n      yaml \"\"\"\n        spec:\n          containers:\n          - name: node\n            image: node:12.6.0\n            command:\n            - cat\n          - name: gcloud\n            image: \"google/cloud-sdk:latest\"  # the SDK\n          - name: jnlp\n            image: \"${params.JENKINS_AGENT_IMAGE}\"\n          - image: alpine/helm:2.14.0:v1\n        \"\"\"\n    }\n  }\n  stages {\n    stage('x') {\n      agent { kubernetes { yamlFile 'jenkins-agent.yaml' } }\n      steps { sh '''\n        image: not/read:1\n      ''' }\n    }\n  }\n}\n",
+            ),
+            (
+                "ci/gpu.jenkinsfile",
+                "podTemplate(yaml: '''\nspec:\n  containers:\n  - name: cuda\n    image: 'nvcr.io/nvidia/pytorch:24.01-py3'\n  - name: folded\n    image: >-\n      busybox:1.36\n''') {\n  node(POD_LABEL) { container('cuda') { sh 'nvidia-smi' } }\n}\n",
+            ),
+        ],
+    );
+    expect(
+        d,
+        &["check", "--no-config", "--list"],
+        1,
+        "Jenkinsfile:10:20 node:12.6.0\n\
+         Jenkinsfile:14:21 google/cloud-sdk:latest\n\
+         Jenkinsfile:17:20 alpine/helm:2.14.0:v1\n\
+         ci/gpu.jenkinsfile:5:13 nvcr.io/nvidia/pytorch:24.01-py3\n",
+        "Jenkinsfile:16:21: note: skipped: \"${params.JENKINS_AGENT_IMAGE}\" uses variables\n\
+         Jenkinsfile:17:20: error: invalid reference \"alpine/helm:2.14.0:v1\": expected a letter, digit, '_', '.' or '-' in the tag at byte 18 (\":\")\n\
+         checked 4 references in 2 files: 1 error, 1 reference skipped\n",
+    );
+}
+
 /// `pin` rewrites a single-quoted agent image and a double-quoted
 /// `docker.image` in place, every other byte kept; an interpolated name is
 /// left alone (a note from check, nothing to pin).
