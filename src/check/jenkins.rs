@@ -325,7 +325,7 @@ fn scan(text: &str) -> Result<Vec<Hit>, SyntaxError> {
 /// string): their spans, whether they hold a `\` escape,
 /// and whether they hold a `$` (Groovy fills in a `"""` string, and a `$`
 /// left in a `'''` one is no image either: both are notes).
-fn pod_images(text: &str, body: Range<usize>, out: &mut Vec<(Range<usize>, bool, bool)>) {
+fn pod_images(text: &str, body: Range<usize>, out: &mut Vec<Hit>) {
     let mut start = body.start;
     for line in text[body.clone()].split_inclusive('\n') {
         let at = start;
@@ -351,11 +351,12 @@ fn pod_images(text: &str, body: Range<usize>, out: &mut Vec<(Range<usize>, bool,
         }
         let offset = value.as_ptr() as usize - content.as_ptr() as usize;
         let from = at + offset;
-        out.push((
-            from..from + value.len(),
-            value.contains('\\'),
-            value.contains('$'),
-        ));
+        out.push(Hit {
+            span: from..from + value.len(),
+            escaped: value.contains('\\'),
+            interpolated: value.contains('$'),
+            built: false,
+        });
     }
 }
 
