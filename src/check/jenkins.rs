@@ -55,18 +55,23 @@ use std::path::Path;
 use super::{Found, Kind, Lines};
 
 /// Whether the lowercase file name `lower` is a Jenkins pipeline's:
-/// `jenkinsfile`, `jenkinsfile.EXT` (unless `EXT` is another kind of file's
-/// extension: `Jenkinsfile.md`, `Jenkinsfile.yaml`) or `NAME.jenkinsfile`.
+/// `jenkinsfile`, `jenkinsfile.EXT`, `jenkinsfile_NAME` or
+/// `jenkinsfile-NAME` (mxnet's `Jenkinsfile_unix_gpu`; unless the name ends
+/// in another kind of file's extension: `Jenkinsfile.md`,
+/// `Jenkinsfile_gpu.yaml`) or `NAME.jenkinsfile`.
 pub(crate) fn is_jenkinsfile_name(lower: &str) -> bool {
     lower == "jenkinsfile"
-        || lower.strip_prefix("jenkinsfile.").is_some_and(|ext| {
-            !ext.is_empty()
-                && !ext.ends_with('.')
-                && !ext
-                    .rsplit('.')
-                    .next()
-                    .is_some_and(|e| super::NOT_DOCKERFILE.contains(&e) && e != "groovy")
-        })
+        || ["jenkinsfile.", "jenkinsfile_", "jenkinsfile-"]
+            .iter()
+            .filter_map(|p| lower.strip_prefix(p))
+            .any(|rest| {
+                !rest.is_empty()
+                    && !rest.ends_with('.')
+                    // The name's extension, after its last `.`.
+                    && !lower
+                        .rsplit_once('.')
+                        .is_some_and(|(_, e)| super::NOT_DOCKERFILE.contains(&e) && e != "groovy")
+            })
         || lower
             .strip_suffix(".jenkinsfile")
             .is_some_and(|stem| !stem.is_empty())

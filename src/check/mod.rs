@@ -12,7 +12,7 @@
 //! - **Dev Container definitions** (`.devcontainer/devcontainer.json`,
 //!   `.devcontainer/<name>/devcontainer.json`, `.devcontainer.json`): the
 //!   top-level `"image"`, read as JSON with comments ([`devcontainer`]);
-//! - **Jenkins pipelines** (`Jenkinsfile`, `Jenkinsfile.*`, `*.jenkinsfile`):
+//! - **Jenkins pipelines** (`Jenkinsfile`, `Jenkinsfile.*`, `Jenkinsfile_*`, `*.jenkinsfile`):
 //!   the image of a `docker` agent, `docker.image('x')` and `docker.build('x')`
 //!   ([`jenkins`]);
 //! - **Bake files** (`docker-bake.hcl`, `docker-bake.*.hcl`,
@@ -149,8 +149,9 @@ impl FileKind {
     /// ([`devcontainer`]). A `devcontainer.json` elsewhere is read as one
     /// only when asked (`--kind devcontainer`).
     ///
-    /// Jenkins pipelines, in any case: `Jenkinsfile`, `Jenkinsfile.EXT`
-    /// (`Jenkinsfile.gpu`, `Jenkinsfile.groovy`; not `Jenkinsfile.md` or
+    /// Jenkins pipelines, in any case: `Jenkinsfile`, `Jenkinsfile.EXT`,
+    /// `Jenkinsfile_NAME`, `Jenkinsfile-NAME` (`Jenkinsfile.gpu`,
+    /// `Jenkinsfile.groovy`, `Jenkinsfile_unix_gpu`; not `Jenkinsfile.md` or
     /// another kind of file's extension) and `NAME.jenkinsfile`
     /// ([`jenkins`]).
     ///

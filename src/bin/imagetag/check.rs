@@ -22,7 +22,7 @@ use crate::sarif;
 /// `.devcontainer/<name>/devcontainer.json` and `.devcontainer.json` (JSON
 /// with comments; `features` are not images), the `docker` agents,
 /// `docker.image(...)` and `docker.build(...)` of Jenkins pipelines
-/// (`Jenkinsfile`, `Jenkinsfile.*`, `*.jenkinsfile`), each target's `tags`,
+/// (`Jenkinsfile`, `Jenkinsfile.*`, `Jenkinsfile_*`, `*.jenkinsfile`), each target's `tags`,
 /// `docker-image://` contexts and `*IMAGE` args in Bake files
 /// (`docker-bake.hcl`, `docker-bake.*.hcl`, `docker-bake.json`), and, when named explicitly,
 /// name lists (`*.txt`, one name a line). Each name is read as a name of its scheme. References that use
