@@ -72,6 +72,40 @@ fn policies_apply_to_what_a_build_pulls_not_to_what_it_makes() {
     );
 }
 
+/// `check --list --format json` says which names a build makes
+/// (`"output": true`), so that a mirror or pre-pull script can leave them
+/// out.
+#[test]
+fn the_inventory_marks_what_a_build_makes() {
+    let t = TempDir::new("outputs-list");
+    let d = t.path();
+    tree(d);
+    let out = util::run_in(d, &["check", "--no-config", "--list", "--format", "json"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut got: Vec<(String, bool)> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|o| {
+            (
+                o["input"].as_str().unwrap().to_owned(),
+                o["output"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want = [
+        ("Acme/App:1", true),
+        ("acme/app:latest", true),
+        ("acme/app:latest", true),
+        ("acme/app:latest", true),
+        ("acme/ui:latest", false),
+        ("node:latest", false),
+        ("postgres:latest", false),
+        ("python:latest", false),
+    ];
+    assert_eq!(got, want.map(|(n, o)| (n.to_owned(), o)));
+}
+
 /// `pin` rewrites the alias a service pulls and leaves the one another
 /// service builds under that same name.
 #[test]

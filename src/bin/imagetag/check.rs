@@ -161,6 +161,7 @@ fn list(
         v["line"] = json!(found.line);
         v["column"] = json!(found.column);
         v["expanded"] = json!(found.kind == Kind::Expanded);
+        v["output"] = json!(found.output);
         writeln!(out, "{v}")
     } else {
         writeln!(out, "{file}:{}:{} {}", found.line, found.column, found.text)
