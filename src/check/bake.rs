@@ -38,7 +38,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use super::{Found, Kind, Lines};
+use super::{Found, Kind, Lines, SyntaxError};
 
 /// How deep blocks, objects and lists may nest: deeper is a note, never
 /// a deep recursion.
@@ -92,13 +92,6 @@ struct Token {
     span: Range<usize>,
 }
 
-/// Why the text cannot be read: what was expected at byte `at`.
-#[derive(Debug)]
-struct SyntaxError {
-    at: usize,
-    expected: &'static str,
-}
-
 /// A value, as far as the finder needs it.
 #[derive(Debug)]
 enum Val {
@@ -130,7 +123,7 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
         Err(e) => {
             let why = format!(
                 "not a Bake file the scanner can read ({}): nothing read",
-                super::jenkins::describe(text, e.at, e.expected)
+                e.describe(text)
             );
             vec![Hit {
                 span: e.at..e.at,
@@ -145,18 +138,10 @@ pub fn find(path: &Path, text: &str) -> Vec<Found> {
     let mut lines = Lines::new(text);
     let mut found: Vec<Found> = out
         .into_iter()
-        .map(|h| {
-            let (line, column) = lines.line_col(h.span.start);
-            Found {
-                file: path.to_path_buf(),
-                line,
-                column,
-                span: h.span,
-                text: h.text,
-                kind: h.kind,
-                tag_span: h.tag_span,
-                output: h.output,
-            }
+        .map(|h| Found {
+            tag_span: h.tag_span,
+            output: h.output,
+            ..lines.found(path, h.span, h.text, h.kind)
         })
         .collect();
     super::shared_tags(&mut found);

@@ -48,7 +48,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::{Found, Kind, Lines};
+use super::{Found, Kind, Lines, SyntaxError};
 
 /// Whether `path` names a Dev Container definition:
 /// `.devcontainer/devcontainer.json`, `.devcontainer/<name>/devcontainer.json`
@@ -76,19 +76,7 @@ pub(crate) fn is_devcontainer(path: &Path) -> bool {
 /// file `path`): at most one [`Found`].
 pub fn find(path: &Path, text: &str) -> Vec<Found> {
     let mut lines = Lines::new(text);
-    let mut at = |span: Range<usize>, text: String, kind: Kind| {
-        let (line, column) = lines.line_col(span.start);
-        Found {
-            file: path.to_path_buf(),
-            line,
-            column,
-            span,
-            text,
-            kind,
-            tag_span: None,
-            output: false,
-        }
-    };
+    let mut at = |span: Range<usize>, text: String, kind: Kind| lines.found(path, span, text, kind);
     let value = match scan(text) {
         Ok(Some(v)) => v,
         Ok(None) => return Vec::new(),
@@ -133,26 +121,6 @@ enum Value {
     String { span: Range<usize>, escaped: bool },
     /// Anything else: where it starts, and what it is in words.
     Other { at: usize, what: &'static str },
-}
-
-/// Why the text is not JSONC: what was expected at byte `at`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct SyntaxError {
-    at: usize,
-    expected: &'static str,
-}
-
-impl SyntaxError {
-    /// `expected ..., found ...`, with what stands at the error's byte.
-    #[cold]
-    fn describe(&self, text: &str) -> String {
-        let found = match text.get(self.at..).and_then(|r| r.chars().next()) {
-            None => "the end of the file".to_owned(),
-            Some(c) if c.is_control() => format!("{:?}", c),
-            Some(c) => format!("'{c}'"),
-        };
-        format!("expected {}, found {found}", self.expected)
-    }
 }
 
 /// What the scanner waits for next.

@@ -52,7 +52,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::{Found, Kind, Lines};
+use super::{Found, Kind, Lines, SyntaxError};
 
 /// Whether the lowercase file name `lower` is a Jenkins pipeline's:
 /// `jenkinsfile`, `jenkinsfile.EXT`, `jenkinsfile_NAME` or
@@ -108,13 +108,6 @@ struct Hit {
     built: bool,
 }
 
-/// Why the text cannot be read: what was expected at byte `at`.
-#[derive(Debug)]
-struct SyntaxError {
-    at: usize,
-    expected: &'static str,
-}
-
 /// A block open around the scanner: the identifier written before its
 /// `{`, when it is one of the few that matter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,46 +122,25 @@ enum Block {
 /// `path`).
 pub fn find(path: &Path, text: &str) -> Vec<Found> {
     let mut lines = Lines::new(text);
-    let mut at = |span: Range<usize>, value: String, kind: Kind, output: bool| {
-        let (line, column) = lines.line_col(span.start);
-        Found {
-            file: path.to_path_buf(),
-            line,
-            column,
-            span,
-            text: value,
-            kind,
-            tag_span: None,
-            output,
-        }
-    };
     match scan(text) {
         Ok(hits) => hits
             .into_iter()
             .map(|h| {
                 let (value, kind) = classify(&text[h.span.clone()], h.escaped, h.interpolated);
-                at(h.span, value, kind, h.built)
+                Found {
+                    output: h.built,
+                    ..lines.found(path, h.span, value, kind)
+                }
             })
             .collect(),
         Err(e) => {
             let why = format!(
                 "not a pipeline the scanner can read ({}): nothing read",
-                describe(text, e.at, e.expected)
+                e.describe(text)
             );
-            vec![at(e.at..e.at, String::new(), Kind::Skipped(why), false)]
+            vec![lines.found(path, e.at..e.at, String::new(), Kind::Skipped(why))]
         }
     }
-}
-
-/// `expected ..., found ...` at byte `at` of `text`.
-#[cold]
-pub(crate) fn describe(text: &str, at: usize, expected: &str) -> String {
-    let found = match text.get(at..).and_then(|r| r.chars().next()) {
-        None => "the end of the file".to_owned(),
-        Some(c) if c.is_control() => format!("{c:?}"),
-        Some(c) => format!("'{c}'"),
-    };
-    format!("expected {expected}, found {found}")
 }
 
 /// What a string that names an image reads, and what it is.

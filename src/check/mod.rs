@@ -465,6 +465,28 @@ pub(crate) struct Lines<'t> {
     column: usize,
 }
 
+/// Why a hand-written scanner (Jenkins, Bake, devcontainer.json) cannot
+/// read a file: what it expected at byte `at`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub(crate) at: usize,
+    pub(crate) expected: &'static str,
+}
+
+impl SyntaxError {
+    /// `expected ..., found ...`, with what stands at the error's byte of
+    /// `text`.
+    #[cold]
+    pub(crate) fn describe(&self, text: &str) -> String {
+        let found = match text.get(self.at..).and_then(|r| r.chars().next()) {
+            None => "the end of the file".to_owned(),
+            Some(c) if c.is_control() => format!("{c:?}"),
+            Some(c) => format!("'{c}'"),
+        };
+        format!("expected {}, found {found}", self.expected)
+    }
+}
+
 impl<'t> Lines<'t> {
     pub(crate) fn new(text: &'t str) -> Self {
         Lines {
@@ -477,6 +499,28 @@ impl<'t> Lines<'t> {
     }
 
     /// The line and column of byte `at`, a character boundary of the text.
+    /// A [`Found`] at `span` of this text, in the file `path`, with its
+    /// line and column: no tag span, not an output (a caller sets those).
+    pub(crate) fn found(
+        &mut self,
+        path: &Path,
+        span: Range<usize>,
+        text: String,
+        kind: Kind,
+    ) -> Found {
+        let (line, column) = self.line_col(span.start);
+        Found {
+            file: path.to_path_buf(),
+            line,
+            column,
+            span,
+            text,
+            kind,
+            tag_span: None,
+            output: false,
+        }
+    }
+
     pub(crate) fn line_col(&mut self, at: usize) -> (usize, usize) {
         let at = at.min(self.text.len());
         if at < self.start {
