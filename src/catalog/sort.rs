@@ -204,12 +204,11 @@ impl Catalog {
                 |(a, target)| match position.get(&target).filter(|&&p| p > 0) {
                     Some(&p) => {
                         let alias = &images[a as usize];
-                        if alias.may_cover() {
-                            before_newer(images, &pinned, p as usize - 1, alias)
-                                .map_or((p - 1, 2, a), |k| (index32(k), 0, a))
-                        } else {
-                            (p - 1, 2, a)
-                        }
+                        alias
+                            .may_cover()
+                            .then(|| before_newer(images, &pinned, p as usize - 1, alias))
+                            .flatten()
+                            .map_or((p - 1, 2, a), |k| (index32(k), 0, a))
                     }
                     None => {
                         let alias = &images[a as usize];

@@ -326,7 +326,7 @@ fn pod_images(text: &str, body: Range<usize>, out: &mut Vec<Hit>) {
         if value.is_empty() || value.starts_with(['|', '>', '&', '*', '!', '{', '[']) {
             continue;
         }
-        let offset = value.as_ptr() as usize - content.as_ptr() as usize;
+        let offset = crate::parse::offset_in(content, value);
         let from = at + offset;
         out.push(Hit {
             span: from..from + value.len(),
