@@ -11,8 +11,9 @@
 //!   span is REF's own bytes, after the prefix); other contexts (`target:x`,
 //!   a directory, a URL) are not images;
 //! - each value of `args = { ... }` whose key ends in `IMAGE`, in any case
-//!   (`BASE_IMAGE`, `baseImage`), when it is a valid reference (an argument
-//!   may hold anything; only a name is read as one).
+//!   (`BASE_IMAGE`, `baseImage`), when it is a valid reference with a path
+//!   or a tag (an argument may hold anything; `BASE_IMAGE = "base-cuda"`
+//!   names a context or a stage, not Docker Hub's `library/base-cuda`).
 //!
 //! Strings are HCL templates. `${VAR}` is filled in from the default of a
 //! `variable "VAR" { default = "..." }` block of the same file when that
@@ -836,8 +837,15 @@ impl<'a> Finder<'a> {
                 span.start += cut;
             }
         }
-        // A `docker-image://` context names an image for sure.
-        if !sure && !context && crate::Reference::parse_normalized(&value).is_err() {
+        // A `docker-image://` context names an image for sure. An argument
+        // is read only when it is a reference with a path or a tag, as a
+        // YAML value under an image-named key is: `BASE_IMAGE = "base-cuda"`
+        // names the target's own `contexts` entry (neggles/tensorpods), a
+        // build stage, not Docker Hub's `library/base-cuda`.
+        if !sure
+            && !context
+            && (!value.contains(['/', ':']) || crate::Reference::parse_normalized(&value).is_err())
+        {
             return;
         }
         let kind = if value.is_empty() {

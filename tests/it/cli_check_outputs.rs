@@ -134,3 +134,30 @@ fn pin_leaves_a_built_name_as_written() {
          eval:\n    image: quay.io/vessl-ai/torch:2.3.0-cuda12.4-r10\n"
     );
 }
+
+/// neggles/tensorpods `docker-bake.hcl`: an `*IMAGE` argument that names
+/// the target's own context (`BASE_IMAGE = "base-cuda"`, the context
+/// `base-cuda` defined two lines up) is no Docker Hub image, and was a
+/// false alarm under `--deny-alias`. An argument with a path or a tag is
+/// still read.
+#[test]
+fn a_bake_argument_naming_a_context_is_no_image() {
+    let t = TempDir::new("bake-context-arg");
+    let d = t.path();
+    fs::write(
+        d.join("docker-bake.hcl"),
+        "target \"torch\" {\n  contexts = {\n    base-cuda = \"docker-image://nvidia/cuda:12.1.1-devel-ubuntu22.04\"\n  }\n  \
+         args = {\n    BASE_IMAGE   = \"base-cuda\"\n    RUNTIME_IMAGE = \"nvidia/cuda:12.1.1-runtime-ubuntu22.04\"\n  }\n  \
+         tags = [\"ghcr.io/neggles/tensorpods/torch:2.1.0\"]\n}\n",
+    )
+    .unwrap();
+    expect(
+        d,
+        &["check", "--no-config", "--deny-alias", "--list"],
+        0,
+        "docker-bake.hcl:3:33 nvidia/cuda:12.1.1-devel-ubuntu22.04\n\
+         docker-bake.hcl:7:22 nvidia/cuda:12.1.1-runtime-ubuntu22.04\n\
+         docker-bake.hcl:9:12 ghcr.io/neggles/tensorpods/torch:2.1.0\n",
+        "checked 3 references in 1 file: 0 errors\n",
+    );
+}
