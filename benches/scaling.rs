@@ -1,6 +1,6 @@
 //! Whether the finders behind `imagetag check` take linear time: each
-//! hostile shape of input at 1x, 10x and 100x its size (1 000, 10 000 and
-//! 100 000 references or heredocs), found and validated as `imagetag check
+//! hostile shape of input at 1x, 10x, 100x and 1000x its size (1 000 to
+//! 1 000 000 references or heredocs), found and validated as `imagetag check
 //! --deny-alias` does, without the reads. Prints the time ratio of each step
 //! (linear is about 10x a step; quadratic code showed 76x and more) and,
 //! at the largest size, the time per reference and the ratio to a floor
@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cargo bench --bench scaling
-//! IMAGETAG_SCALING_MAX=10 cargo bench --bench scaling   # stop at 10x
+//! IMAGETAG_SCALING_MAX=100 cargo bench --bench scaling  # stop at 100x
 //! IMAGETAG_SCALING_ONLY=yaml cargo bench --bench scaling # one shape
 //! ```
 //!
@@ -38,8 +38,11 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use imagetag::check::{find_in, FileKind, Policy};
 
-/// The sizes: 1x, 10x, 100x.
-const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+/// The sizes: 1x, 10x, 100x, and 1000x for the printed figures (issue 12
+/// asks for a 1M row; `check` itself refuses files over 16 MiB, so the
+/// largest are read here without the file limit). Criterion's group stops
+/// at 100x.
+const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 
 fn from_lines(n: usize) -> String {
     let mut s = String::from("# syntax=docker/dockerfile:1\nARG CUDA=12.4\n");
@@ -148,7 +151,7 @@ fn scaling(c: &mut Criterion) {
     let max: usize = std::env::var("IMAGETAG_SCALING_MAX")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(1000);
     let sizes: Vec<usize> = SIZES
         .iter()
         .copied()
@@ -185,7 +188,11 @@ fn scaling(c: &mut Criterion) {
             let text = make(n);
             let (refs, _) = check(kind, path, &text, &policy);
             assert_eq!(refs, expected(shape, n), "{shape} at {n}");
-            let runs = if n >= 100_000 { 5 } else { 11 };
+            let runs = match n {
+                1_000_000.. => 3,
+                100_000.. => 5,
+                _ => 11,
+            };
             let t = median(runs, || {
                 black_box(check(kind, path, &text, &policy));
             });
@@ -216,7 +223,7 @@ fn scaling(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(2));
     for &(shape, kind, file, make) in &shapes {
         let path = Path::new(file);
-        for &n in &sizes {
+        for &n in sizes.iter().filter(|&&n| n <= 100_000) {
             let text = make(n);
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_with_input(BenchmarkId::new(shape, n), &text, |b, text| {
